@@ -1,0 +1,1 @@
+"""Pydantic models shared between stages (the contracts between interpret, report and publish)."""
