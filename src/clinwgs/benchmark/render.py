@@ -1,0 +1,81 @@
+"""Markdown and HTML summaries of a benchmark result (the JSON is the record; these are for people)."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+
+def _fmt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.4f}"
+
+
+def confident_rows(result: dict[str, Any]) -> list[list[str]]:
+    rows = []
+    for kind, s in result["confident"].items():
+        rows.append([
+            kind.upper(), str(s["truth_total"]), str(s["tp_truth"]), str(s["fn"]),
+            str(s["gt_mismatch_truth"]),
+            str(s["query_total"]), str(s["tp_query"]), str(s["fp"]),
+            f"{_fmt(s['precision'])} ({s['tp_query']}/{s['query_total']})",
+            f"{_fmt(s['recall'])} ({s['tp_truth']}/{s['truth_total']})", _fmt(s["f1"]), _fmt(s["allele_f1"]),
+        ])
+    return rows
+
+
+HEADER = ["type", "truth", "TP (truth)", "FN", "GT mismatch", "query", "TP (query)", "FP", "precision",
+          "recall", "F1", "F1 (allele only)"]
+ALL_HEADER = ["type", "truth records", "TP", "GT mismatch", "FN", "recall", "recall (allele only)"]
+
+
+def all_rows(result: dict[str, Any]) -> list[list[str]]:
+    return [[k.upper(), str(s["truth_total"]), str(s["tp_truth"]), str(s["gt_mismatch_truth"]), str(s["fn"]),
+             f"{_fmt(s['recall'])} ({s['tp_truth']}/{s['truth_total']})", _fmt(s["allele_recall"])]
+            for k, s in result["all_truth"].items()]
+
+
+def to_markdown(result: dict[str, Any]) -> str:
+    meta = result["inputs"]
+    lines = [f"# Benchmark: {result['label']}", "",
+             f"Query `{meta['query']['path']}` (sample {meta['query']['sample']}) against truth "
+             f"`{meta['truth']['path']}` (sample {meta['truth']['sample']}), reference "
+             f"`{meta['reference']['path']}`, confident BED `{meta['bed']['path']}` "
+             f"({meta['bed']['size_bp']} bp). Generated {result['generated_utc']}.", "",
+             "## Inside the confident regions (genotype-aware)", "",
+             _md_table(HEADER, confident_rows(result)),
+             "", "A genotype mismatch (same allele, wrong zygosity) counts as one FP and one FN in the "
+             "genotype-aware precision/recall/F1; 'allele only' counts it as a TP.", "",
+             "## Recall against all truth records (no BED)", "", _md_table(ALL_HEADER, all_rows(result)), ""]
+    for name, items in result["errors_in_confident"].items():
+        lines += [f"### {name.upper()} inside the BED ({len(items)})", ""]
+        lines += [f"- {item}" for item in items] or ["- none"]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def to_html(result: dict[str, Any]) -> str:
+    def table(header: list[str], rows: list[list[str]]) -> str:
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    errors = "".join(
+        f"<h3>{html.escape(name.upper())} inside the BED ({len(items)})</h3><ul>"
+        + ("".join(f"<li>{html.escape(i)}</li>" for i in items) or "<li>none</li>") + "</ul>"
+        for name, items in result["errors_in_confident"].items())
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>Benchmark {html.escape(result['label'])}</title><style>"
+            "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+            "td,th{border:1px solid #999;padding:4px 8px;text-align:right}</style></head><body>"
+            f"<h1>Benchmark: {html.escape(result['label'])}</h1>"
+            f"<p>Generated {html.escape(result['generated_utc'])}.</p>"
+            "<h2>Inside the confident regions (genotype-aware)</h2>" + table(HEADER, confident_rows(result))
+            + "<p>A genotype mismatch counts as one FP and one FN in the genotype-aware metric.</p>"
+            "<h2>Recall against all truth records (no BED)</h2>" + table(ALL_HEADER, all_rows(result))
+            + errors + "</body></html>\n")
