@@ -1,0 +1,135 @@
+"""Build the transaction Bundle for one sample's report from ``Findings`` (+ PDF, + manifest hash).
+
+Deterministic: the same findings, PDF and manifest give the same Bundle (UUIDv5 ids), so a retried
+publish carries the same content hash and the service can recognise it as a duplicate. The patient is
+referenced only logically, by the pseudonymous sample ID; the record service links the real Patient.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import uuid
+from typing import Any
+
+from fhir.resources.R4B.bundle import Bundle
+from pydantic import ValidationError
+
+from clinwgs.fhir.codes import OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
+from clinwgs.fhir.observations import implication_observation, variant_observation
+from clinwgs.fhir.study import genomic_study, provenance
+from clinwgs.models.findings import Classification, Findings, Tier
+
+__all__ = ["SAMPLE_ID_SYSTEM", "build_report_bundle", "validate_bundle", "overall_result"]
+_NAMESPACE = uuid.UUID("6f1e7a52-3c0b-4c55-9a44-1c7d1f0ad001")
+
+
+def overall_result(findings: Findings) -> str:
+    causal = {Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC}
+    if any(f.tier == Tier.TIER1 and f.classification in causal for f in findings.findings):
+        return "positive"
+    return "inconclusive" if findings.findings else "negative"
+
+
+def _summary(findings: Findings) -> str:
+    if not findings.findings:
+        return f"No reportable variant found in the genes analysed for test {findings.test_code}."
+    counts: dict[str, int] = {}
+    for finding in findings.findings:
+        key = f"{finding.classification.value.lower()} ({finding.tier.value})"
+        counts[key] = counts.get(key, 0) + 1
+    genes = sorted({f.annotation.gene for f in findings.findings})
+    parts = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+    return f"Reported variants in {', '.join(genes)}: {parts}."
+
+
+def _presented_form(pdf: bytes, sample_id: str) -> dict[str, Any]:
+    return {
+        "contentType": "application/pdf",
+        "language": "en-GB",
+        "data": base64.b64encode(pdf).decode(),
+        "hash": base64.b64encode(hashlib.sha1(pdf).digest()).decode(),  # FHIR Attachment.hash is SHA-1
+        "size": len(pdf),
+        "title": f"{sample_id}.report.pdf",
+    }
+
+
+def _diagnostic_report(
+    findings: Findings, urn: dict[str, str], result_urns: list[str], pdf: bytes | None
+) -> dict[str, Any]:
+    overall = OVERALL_LA[overall_result(findings)]
+    sample_ref = {"type": "Patient", "identifier": {"system": SAMPLE_ID_SYSTEM, "value": findings.sample_id}}
+    report: dict[str, Any] = {
+        "resourceType": "DiagnosticReport",
+        "meta": {"profile": ["http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/genomic-report"]},
+        "extension": [
+            {
+                "url": "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/genomic-study",
+                "valueReference": {"reference": urn["study"]},
+            }
+        ],
+        "identifier": [{"system": SAMPLE_ID_SYSTEM, "value": findings.sample_id}],
+        "basedOn": [{"type": "ServiceRequest", "display": f"GMS test directory {findings.test_code}"}],
+        "status": "preliminary",
+        "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v2-0074", "code": "GE"}]}],
+        "code": loinc("51969-4", "Genetic analysis report"),
+        "subject": sample_ref,
+        "effectiveDateTime": findings.generated_at.isoformat(),
+        "issued": findings.generated_at.isoformat(),
+        "specimen": [
+            {"type": "Specimen", "identifier": {"system": SAMPLE_ID_SYSTEM, "value": findings.sample_id}}
+        ],
+        "result": [{"reference": r} for r in result_urns],
+        "conclusion": _summary(findings),
+        "conclusionCode": [
+            {"coding": [{"system": "http://loinc.org", "code": overall[0], "display": overall[1]}]}
+        ],
+    }
+    if pdf is not None:
+        report["presentedForm"] = [_presented_form(pdf, findings.sample_id)]
+    return report
+
+
+def build_report_bundle(
+    findings: Findings, pdf: bytes | None = None, manifest_sha256: str | None = None
+) -> dict[str, Any]:
+    """The transaction Bundle (a plain dict, validated against fhir.resources R4B) for one sample."""
+    content_key = (
+        findings.model_dump_json() + hashlib.sha256(pdf or b"").hexdigest() + (manifest_sha256 or "")
+    )
+    seed = hashlib.sha256(content_key.encode()).hexdigest()
+
+    def new_urn(name: str) -> str:
+        return f"urn:uuid:{uuid.uuid5(_NAMESPACE, f'{seed}:{name}')}"
+
+    urn = {"report": new_urn("report"), "study": new_urn("study"), "analysis": new_urn("analysis")}
+    resources: list[tuple[str, dict[str, Any]]] = []
+    result_urns: list[str] = []
+    for index, finding in enumerate(findings.findings):
+        variant_urn, implication_urn = new_urn(f"variant-{index}"), new_urn(f"implication-{index}")
+        resources.append((variant_urn, variant_observation(findings, finding)))
+        resources.append((implication_urn, implication_observation(findings, finding, variant_urn)))
+        result_urns += [variant_urn, implication_urn]
+    study, analysis = genomic_study(findings, urn["study"])
+    resources += [(urn["study"], study), (urn["analysis"], analysis)]
+    resources.insert(0, (urn["report"], _diagnostic_report(findings, urn, result_urns, pdf)))
+    resources.append((new_urn("provenance"), provenance(findings, urn["report"], manifest_sha256)))
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"fullUrl": u, "resource": r, "request": {"method": "POST", "url": r["resourceType"]}}
+            for u, r in resources
+        ],
+    }
+    validate_bundle(bundle)
+    return bundle
+
+
+def validate_bundle(bundle: dict[str, Any]) -> None:
+    """Validate with fhir.resources (R4B); raises ValueError listing the problems."""
+    try:
+        Bundle.model_validate(bundle)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:20]]
+        raise ValueError("FHIR Bundle is not valid R4: " + "; ".join(problems)) from exc

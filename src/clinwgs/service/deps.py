@@ -1,0 +1,65 @@
+"""FastAPI dependencies: the database and the authenticated principal (``Annotated`` aliases)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from clinwgs.service.auth import Principal, principal_for
+from clinwgs.service.db import Database
+from clinwgs.service.problems import ApiError
+from clinwgs.service.settings import Settings
+
+TOKEN_COOKIE = "clinwgs_token"
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return request.cookies.get(TOKEN_COOKIE)
+
+
+def authenticate(request: Request, db: Database, token: str | None) -> Principal:
+    """The token's principal (recorded on the request for the audit log); 401 when missing or unknown."""
+    if not token:
+        raise ApiError(401, "a bearer token is required", denied=True)
+    settings: Settings = request.app.state.settings
+    with db.read() as session:
+        principal = principal_for(session, token, settings.token_pepper)
+    if principal is None:
+        raise ApiError(401, "the bearer token is not recognised", denied=True)
+    request.state.principal = principal
+    return principal
+
+
+def current_principal(request: Request, db: Annotated[Database, Depends(get_db)]) -> Principal:
+    return authenticate(request, db, _bearer(request))
+
+
+def require(*roles: str) -> Callable[[Request, Principal], Principal]:
+    def dependency(
+        request: Request, principal: Annotated[Principal, Depends(current_principal)]
+    ) -> Principal:
+        if principal.role not in roles:
+            raise ApiError(
+                403, f"role {principal.role} may not do this (needs {' or '.join(roles)})", denied=True
+            )
+        return principal
+
+    return dependency
+
+
+DbDep = Annotated[Database, Depends(get_db)]
+Pipeline = Annotated[Principal, Depends(require("pipeline"))]
+Clinician = Annotated[Principal, Depends(require("clinician"))]
+Reader = Annotated[Principal, Depends(require("clinician", "pipeline"))]
+Auditor = Annotated[Principal, Depends(require("auditor"))]

@@ -1,0 +1,131 @@
+"""``clinwgs serve``: run the record service; ``start_background`` for the demo and the tests.
+
+clinwgs serve [--host 127.0.0.1] [--port 8780] [--database-url URL] [--data-dir DIR]
+              [--seed-demo SAMPLE_ID ...]
+clinwgs serve create-token --user NAME --role pipeline|clinician|auditor --ods CODE [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import uvicorn
+
+from clinwgs.errors import ClinwgsError
+from clinwgs.service.app import create_app
+from clinwgs.service.auth import ROLES, create_token
+from clinwgs.service.db import Database
+from clinwgs.service.seed import seed_demo
+from clinwgs.service.settings import Settings
+
+DEFAULT_PORT = 8780
+
+
+@dataclass
+class BackgroundService:
+    """A running service in a daemon thread: ``url``, demo ``tokens`` (when seeded) and ``stop()``."""
+
+    url: str
+    server: uvicorn.Server
+    thread: threading.Thread
+    db: Database
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+        self.db.engine.dispose()
+
+
+def _settings(database_url: str | None, data_dir: str | None) -> Settings:
+    overrides: dict[str, object] = {}
+    if database_url:
+        overrides["database_url"] = database_url
+    if data_dir:
+        overrides["data_dir"] = Path(data_dir)
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def start_background(
+    database_url: str | None = None,
+    port: int = DEFAULT_PORT,
+    *,
+    host: str = "127.0.0.1",
+    seed_sample_ids: list[str] | None = None,
+    settings: Settings | None = None,
+    timeout_s: float = 30.0,
+) -> BackgroundService:
+    """Start the service on ``host:port`` in a thread and wait until it accepts connections."""
+    settings = settings or _settings(database_url, None)
+    app = create_app(settings)
+    db: Database = app.state.db
+    tokens = seed_demo(db, settings.token_pepper, seed_sample_ids) if seed_sample_ids is not None else {}
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, limit_concurrency=200, backlog=512
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="clinwgs-record-service", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout_s
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise ClinwgsError(f"the record service did not start on {host}:{port} (port in use?)")
+        time.sleep(0.05)
+    return BackgroundService(
+        url=f"http://{host}:{server.servers[0].sockets[0].getsockname()[1]}",
+        server=server,
+        thread=thread,
+        db=db,
+        tokens=tokens,
+    )
+
+
+def _create_token_cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="clinwgs serve create-token")
+    parser.add_argument("--user", required=True)
+    parser.add_argument("--role", required=True, choices=ROLES)
+    parser.add_argument("--ods", required=True, help="ODS code of the user's organisation")
+    parser.add_argument("--database-url")
+    parser.add_argument("--data-dir")
+    args = parser.parse_args(argv)
+    settings = _settings(args.database_url, args.data_dir)
+    app = create_app(settings)
+    with app.state.db.write() as session:
+        token = create_token(
+            session, user=args.user, role=args.role, ods_code=args.ods, pepper=settings.token_pepper
+        )
+    print(token)
+    return 0
+
+
+def cli_main(argv: list[str]) -> int:
+    if argv[:1] == ["create-token"]:
+        return _create_token_cli(argv[1:])
+    parser = argparse.ArgumentParser(prog="clinwgs serve", description="run the patient record service")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("CLINWGS_PORT", DEFAULT_PORT)))
+    parser.add_argument("--database-url", help="default: $DATABASE_URL, else SQLite under --data-dir")
+    parser.add_argument("--data-dir", help="where the SQLite database lives (default ./service-data)")
+    parser.add_argument(
+        "--seed-demo",
+        nargs="*",
+        metavar="SAMPLE_ID",
+        help="register fake 999-range test patients for these sample IDs and print demo tokens",
+    )
+    args = parser.parse_args(argv)
+    settings = _settings(args.database_url, args.data_dir)
+    if args.seed_demo is not None and settings.environment == "production":
+        raise ClinwgsError("--seed-demo is refused when CLINWGS_ENVIRONMENT=production")
+    app = create_app(settings)
+    if args.seed_demo is not None:
+        tokens = seed_demo(app.state.db, settings.token_pepper, args.seed_demo)
+        print(json.dumps({"demo_tokens": tokens}, indent=2), flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0

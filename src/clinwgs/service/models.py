@@ -1,0 +1,98 @@
+"""SQLAlchemy 2 tables. Identifiers (NHS number, name, birth date) live only in ``patients``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fhir_id: Mapped[str] = mapped_column(String(64), unique=True)
+    nhs_number: Mapped[str] = mapped_column(String(10), unique=True)
+    family_name: Mapped[str] = mapped_column(String(200))
+    given_name: Mapped[str] = mapped_column(String(200))
+    birth_date: Mapped[date] = mapped_column(Date)
+    ods_code: Mapped[str] = mapped_column(String(16), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TestRequest(Base):
+    __tablename__ = "test_requests"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(64), unique=True)
+    sample_id: Mapped[str] = mapped_column(String(64), unique=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    test_code: Mapped[str] = mapped_column(String(16))
+    ods_code: Mapped[str] = mapped_column(String(16), index=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Report(Base):
+    """One version of a genomic report. Business key: specimen (sample ID) + test request + version."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        UniqueConstraint("specimen_id", "test_request_id", "version", name="uq_report_business_key"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[str] = mapped_column(String(64), index=True)
+    specimen_id: Mapped[str] = mapped_column(String(64), index=True)
+    test_request_id: Mapped[int] = mapped_column(ForeignKey("test_requests.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))
+    checked_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    authorised_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    authorised_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class FhirResource(Base):
+    """A stored FHIR resource (JSON) belonging to one report version."""
+
+    __tablename__ = "fhir_resources"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    resource_type: Mapped[str] = mapped_column(String(64), index=True)
+    report_row_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+
+
+class ApiToken(Base):
+    """A bearer token, stored only as an HMAC-SHA256 of the token with the service's pepper."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    ods_code: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AuditEventRow(Base):
+    """Append-only, hash-chained audit log (database triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit_events"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    recorded: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    ods_code: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(1))
+    method: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(500))
+    status_code: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(2))
+    detail: Mapped[str] = mapped_column(String(500))
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,130 @@
+"""Clinician HTML pages: a report with the patient's demographics joined in, and two-person sign-off.
+
+Browsers authenticate with the token in an HttpOnly, SameSite=Strict cookie set by ``/ui/login``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from clinwgs.service.auth import Principal
+from clinwgs.service.db import Database
+from clinwgs.service.deps import TOKEN_COOKIE, Clinician, DbDep, authenticate, require
+from clinwgs.service.models import FhirResource, Patient, Report
+from clinwgs.service.problems import ApiError
+from clinwgs.service.reports import ensure_visible, latest, report_body, sign_off
+
+router = APIRouter(prefix="/ui", tags=["clinician pages"])
+_env = Environment(loader=PackageLoader("clinwgs.service", "templates"), autoescape=select_autoescape())
+COMPONENT_FIELDS = {
+    "48018-6": "gene",
+    "48004-6": "c",
+    "48005-3": "p",
+    "53034-5": "zygosity",
+    "53037-8": "classification",
+}
+
+
+def _component_value(comp: dict[str, Any]) -> str:
+    concept = comp.get("valueCodeableConcept") or {}
+    codings = concept.get("coding") or [{}]
+    return str(concept.get("text") or codings[0].get("display") or codings[0].get("code") or "")
+
+
+def _finding_rows(stored: list[FhirResource]) -> list[dict[str, str]]:
+    """One row per variant: its own components plus the classification of the implication citing it."""
+    by_ref = {f"Observation/{s.id}": json.loads(s.body) for s in stored if s.resource_type == "Observation"}
+    rows: dict[str, dict[str, str]] = {}
+    for ref, obs in by_ref.items():
+        if "derivedFrom" not in obs:
+            rows.setdefault(ref, {})
+        target = ref if "derivedFrom" not in obs else obs["derivedFrom"][0]["reference"]
+        for comp in obs.get("component", []):
+            field = COMPONENT_FIELDS.get(comp["code"]["coding"][0]["code"])
+            if field:
+                rows.setdefault(target, {})[field] = _component_value(comp)
+    return list(rows.values())
+
+
+def _page_context(db: Database, report_id: str, principal: Principal) -> dict[str, Any]:
+    with db.read() as session:
+        row = latest(session, report_id)
+        request = ensure_visible(session, row, principal)
+        patient = session.get(Patient, request.patient_id)
+        assert patient is not None
+        body = report_body(session, row)
+        stored = list(session.query(FhirResource).filter(FhirResource.report_row_id == row.id))
+        nhs = patient.nhs_number
+        return {
+            "row": row,
+            "patient": patient,
+            "body": body,
+            "sample_id": row.specimen_id,
+            "test_code": request.test_code,
+            "nhs_number": f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}",
+            "birth_date": patient.birth_date.strftime("%d-%b-%Y"),
+            "findings": _finding_rows(stored),
+            "has_pdf": bool(body.get("presentedForm")),
+        }
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+def report_page(report_id: str, db: DbDep, principal: Clinician) -> HTMLResponse:
+    html = _env.get_template("report.html").render(**_page_context(db, report_id, principal))
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/reports/{report_id}/pdf")
+def report_pdf(report_id: str, db: DbDep, principal: Clinician) -> Response:
+    with db.read() as session:
+        row: Report = latest(session, report_id)
+        ensure_visible(session, row, principal)
+        forms = report_body(session, row).get("presentedForm") or []
+    if not forms:
+        raise ApiError(404, f"report {report_id} has no PDF")
+    return Response(
+        base64.b64decode(forms[0]["data"]),
+        media_type="application/pdf",
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def _form(request: Request) -> dict[str, str]:
+    parsed = parse_qs((await request.body()).decode(errors="replace"))
+    return {k: v[0] for k, v in parsed.items()}
+
+
+@router.post("/reports/{report_id}/sign-off")
+async def sign_off_form(
+    report_id: str,
+    request: Request,
+    db: DbDep,
+    principal: Annotated[Principal, Depends(require("clinician"))],
+) -> Response:
+    form = await _form(request)
+    await run_in_threadpool(sign_off, db, report_id, form.get("step", ""), form.get("version"), principal)
+    return RedirectResponse(f"/ui/reports/{report_id}", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(next: str = "/ui/") -> HTMLResponse:
+    return HTMLResponse(_env.get_template("login.html").render(next=next))
+
+
+@router.post("/login")
+async def login(request: Request, db: DbDep) -> Response:
+    form = await _form(request)
+    token = form.get("token", "")
+    await run_in_threadpool(authenticate, request, db, token)
+    target = form.get("next", "/ui/")
+    response = RedirectResponse(target if target.startswith("/ui/") else "/ui/", status_code=303)
+    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", secure=False)
+    return response

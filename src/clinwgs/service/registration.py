@@ -1,0 +1,89 @@
+"""Register a patient and a test request; hand out the pseudonymous sample ID the workflow uses."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, date, datetime
+
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from clinwgs.service.models import Patient, TestRequest
+from clinwgs.service.nhs import is_valid_nhs_number, normalise_nhs_number
+from clinwgs.service.problems import ApiError
+
+ODS_PATTERN = r"^[A-Z0-9]{3,8}$"
+SAMPLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$"
+
+
+class RegistrationIn(BaseModel):
+    nhs_number: str = Field(min_length=10, max_length=14, examples=["999 000 0018"])
+    family_name: str = Field(min_length=1, max_length=200)
+    given_name: str = Field(min_length=1, max_length=200)
+    birth_date: date
+    ods_code: str = Field(pattern=ODS_PATTERN, description="ODS code of the requesting organisation")
+    test_code: str = Field(pattern=r"^[A-Z][0-9]{1,4}(\.[0-9]{1,2})?$", examples=["R208"])
+
+
+class RegistrationOut(BaseModel):
+    sample_id: str
+    test_request_id: str
+    patient_id: str
+
+
+def new_sample_id() -> str:
+    """Random, meaningless and unrelated to any identifier (e.g. ``S7Q2K9W4M1XZ``)."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "S" + "".join(secrets.choice(alphabet) for _ in range(11))
+
+
+def _patient(session: Session, data: RegistrationIn, nhs: str) -> Patient:
+    existing = session.execute(select(Patient).where(Patient.nhs_number == nhs)).scalar_one_or_none()
+    if existing is None:
+        patient = Patient(
+            fhir_id=uuid.uuid4().hex,
+            nhs_number=nhs,
+            family_name=data.family_name,
+            given_name=data.given_name,
+            birth_date=data.birth_date,
+            ods_code=data.ods_code,
+            created_at=datetime.now(UTC),
+        )
+        session.add(patient)
+        session.flush()
+        return patient
+    same = (existing.family_name, existing.given_name, existing.birth_date) == (
+        data.family_name,
+        data.given_name,
+        data.birth_date,
+    )
+    if not same:
+        raise ApiError(409, "this NHS number is already registered with different demographics")
+    return existing
+
+
+def register(session: Session, data: RegistrationIn, sample_id: str | None = None) -> RegistrationOut:
+    nhs = normalise_nhs_number(data.nhs_number)
+    if not is_valid_nhs_number(nhs):
+        raise ApiError(422, "nhs_number fails the modulus-11 check (10 digits, valid check digit)")
+    patient = _patient(session, data, nhs)
+    request = TestRequest(
+        request_id=uuid.uuid4().hex,
+        sample_id=sample_id or new_sample_id(),
+        patient_id=patient.id,
+        test_code=data.test_code,
+        ods_code=data.ods_code,
+        received_at=datetime.now(UTC),
+    )
+    try:
+        with session.begin_nested():
+            session.add(request)
+            session.flush()
+    except IntegrityError as exc:
+        raise ApiError(409, f"sample ID {request.sample_id} is already registered") from exc
+    return RegistrationOut(
+        sample_id=request.sample_id, test_request_id=request.request_id, patient_id=patient.fhir_id
+    )

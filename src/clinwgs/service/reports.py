@@ -1,0 +1,214 @@
+"""Publish (idempotent), amend (If-Match), sign off and read genomic reports."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from clinwgs.fhir.bundle import validate_bundle
+from clinwgs.service.auth import Principal
+from clinwgs.service.db import Database
+from clinwgs.service.models import FhirResource, Report, TestRequest
+from clinwgs.service.problems import ApiError
+from clinwgs.service.storage import content_hash, report_entry, store_version
+
+_ETAG = re.compile(r'^(W/)?"?(\d{1,9})"?$')
+
+
+def parse_if_match(header: str | None) -> int:
+    if header is None:
+        raise ApiError(428, "this update needs an If-Match header with the report's current ETag")
+    match = _ETAG.match(header.strip())
+    if not match:
+        raise ApiError(400, f'If-Match {header!r} is not an ETag like W/"1"')
+    return int(match.group(2))
+
+
+def _checked_bundle(bundle: dict[str, Any]) -> tuple[str, str, str]:
+    if bundle.get("resourceType") != "Bundle" or bundle.get("type") != "transaction":
+        raise ApiError(422, "expected a FHIR Bundle of type 'transaction'")
+    try:
+        validate_bundle(bundle)
+    except ValueError as exc:
+        raise ApiError(422, str(exc)) from exc
+    sample_id, test_code = report_entry(bundle)
+    return sample_id, test_code, content_hash(bundle)
+
+
+def _request_for(session: Session, sample_id: str, test_code: str) -> TestRequest:
+    request = session.execute(
+        select(TestRequest).where(TestRequest.sample_id == sample_id)
+    ).scalar_one_or_none()
+    if request is None:
+        raise ApiError(422, f"sample {sample_id} is not registered with this service")
+    if test_code and request.test_code != test_code:
+        raise ApiError(
+            422, f"sample {sample_id}: report is for test {test_code} but the request is {request.test_code}"
+        )
+    return request
+
+
+def _version(session: Session, sample_id: str, request_id: int, version: int) -> Report | None:
+    return session.execute(
+        select(Report).where(
+            Report.specimen_id == sample_id, Report.test_request_id == request_id, Report.version == version
+        )
+    ).scalar_one_or_none()
+
+
+def _same_or_conflict(existing: Report, digest: str) -> tuple[Report, bool]:
+    if existing.content_hash != digest:
+        raise ApiError(
+            409,
+            f"sample {existing.specimen_id}: report {existing.report_id} version "
+            f"{existing.version} already exists with different content; amend it with If-Match",
+        )
+    return existing, False
+
+
+def publish(db: Database, bundle: dict[str, Any], principal: Principal) -> tuple[Report, bool]:
+    """Create version 1, or return the existing report when the same content was already published."""
+    sample_id, test_code, digest = _checked_bundle(bundle)
+    with db.write() as session:
+        request = _request_for(session, sample_id, test_code)
+        existing = _version(session, sample_id, request.id, 1)
+        if existing is not None:
+            return _same_or_conflict(existing, digest)
+        row = Report(
+            report_id=uuid.uuid4().hex,
+            specimen_id=sample_id,
+            test_request_id=request.id,
+            version=1,
+            content_hash=digest,
+            status="preliminary",
+            created_at=datetime.now(UTC),
+            created_by=principal.user,
+        )
+        try:
+            with session.begin_nested():
+                store_version(session, bundle, row, request, principal, None)
+        except IntegrityError:
+            existing = _version(session, sample_id, request.id, 1)
+            if existing is None:
+                raise
+            return _same_or_conflict(existing, digest)
+        return row, True
+
+
+def latest(session: Session, report_id: str) -> Report:
+    newest = select(func.max(Report.version)).where(Report.report_id == report_id).scalar_subquery()
+    row = session.execute(
+        select(Report).where(Report.report_id == report_id, Report.version == newest)
+    ).scalar_one_or_none()
+    if row is None:
+        raise ApiError(404, f"DiagnosticReport/{report_id} not found")
+    return row
+
+
+def amend(
+    db: Database, report_id: str, if_match: str | None, bundle: dict[str, Any], principal: Principal
+) -> tuple[Report, bool]:
+    """New version (n+1) when If-Match names the current version n; stale -> 412."""
+    expected = parse_if_match(if_match)
+    sample_id, test_code, digest = _checked_bundle(bundle)
+    with db.write() as session:
+        current = latest(session, report_id)
+        if sample_id != current.specimen_id:
+            raise ApiError(
+                422,
+                f"amendment is for sample {sample_id}, report {report_id} is sample {current.specimen_id}",
+            )
+        if current.version != expected:
+            raise ApiError(
+                412, f"report {report_id} is at version {current.version}, If-Match named {expected}"
+            )
+        if current.content_hash == digest:
+            return current, False
+        request = _request_for(session, sample_id, test_code)
+        row = Report(
+            report_id=report_id,
+            specimen_id=sample_id,
+            test_request_id=request.id,
+            version=current.version + 1,
+            content_hash=digest,
+            status="preliminary",
+            created_at=datetime.now(UTC),
+            created_by=principal.user,
+        )
+        try:
+            with session.begin_nested():
+                store_version(session, bundle, row, request, principal, current)
+        except IntegrityError as exc:
+            raise ApiError(412, f"report {report_id} was amended concurrently; read it again") from exc
+        return row, True
+
+
+def sign_off(db: Database, report_id: str, step: str, if_match: str | None, principal: Principal) -> Report:
+    """Two-person sign-off: 'check' then 'authorise' by a different user; the report is then final."""
+    expected = parse_if_match(if_match)
+    with db.write() as session:
+        row = latest(session, report_id)
+        ensure_visible(session, row, principal)
+        if row.version != expected:
+            raise ApiError(412, f"report {report_id} is at version {row.version}, If-Match named {expected}")
+        now = datetime.now(UTC)
+        if step == "check":
+            if row.checked_by is not None:
+                raise ApiError(
+                    409, f"report {report_id} v{row.version} was already checked by {row.checked_by}"
+                )
+            row.checked_by, row.checked_at = principal.user, now
+        elif step == "authorise":
+            if row.checked_by is None:
+                raise ApiError(409, f"report {report_id} must be checked before it is authorised")
+            if row.authorised_by is not None:
+                raise ApiError(409, f"report {report_id} v{row.version} is already authorised")
+            if row.checked_by == principal.user:
+                raise ApiError(409, "the authoriser must be a different person from the checker")
+            row.authorised_by, row.authorised_at = principal.user, now
+            row.status = "final" if row.version == 1 else "amended"
+        else:
+            raise ApiError(422, f"unknown sign-off step {step!r}; expected 'check' or 'authorise'")
+        return row
+
+
+def ensure_visible(session: Session, row: Report, principal: Principal) -> TestRequest:
+    """Clinicians see their own organisation's reports only (others: 404, flagged denied); pipeline all."""
+    request = session.get(TestRequest, row.test_request_id)
+    assert request is not None
+    if principal.role == "clinician" and request.ods_code != principal.ods_code:
+        raise ApiError(404, f"DiagnosticReport/{row.report_id} not found", denied=True)
+    return request
+
+
+def report_body(session: Session, row: Report) -> dict[str, Any]:
+    stored = session.get(FhirResource, f"{row.report_id}.{row.version}")
+    assert stored is not None
+    body: dict[str, Any] = json.loads(stored.body)
+    body["status"] = row.status
+    body["meta"]["lastUpdated"] = (row.authorised_at or row.checked_at or row.created_at).isoformat()
+    return body
+
+
+def read_report(
+    db: Database, report_id: str, principal: Principal, version: int | None = None
+) -> tuple[Report, dict[str, Any]]:
+    with db.read() as session:
+        row = latest(session, report_id)
+        if version is not None and version != row.version:
+            found = session.execute(
+                select(Report).where(Report.report_id == report_id, Report.version == version)
+            ).scalar_one_or_none()
+            if found is None:
+                ensure_visible(session, row, principal)
+                raise ApiError(404, f"DiagnosticReport/{report_id}/_history/{version} not found")
+            row = found
+        ensure_visible(session, row, principal)
+        return row, report_body(session, row)

@@ -1,0 +1,46 @@
+"""Demo seeding: obviously fake patients (999-range NHS numbers) and tokens for each role."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from clinwgs.service.auth import Role, create_token
+from clinwgs.service.db import Database
+from clinwgs.service.models import TestRequest
+from clinwgs.service.registration import RegistrationIn, register
+from clinwgs.service.synthetic import test_nhs_number
+
+DEMO_ODS = "RDEMO1"
+DEMO_LAB_ODS = "LABDEMO"
+DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
+    ("pipeline", "pipeline", DEMO_LAB_ODS),
+    ("dr.checker", "clinician", DEMO_ODS),
+    ("dr.authoriser", "clinician", DEMO_ODS),
+    ("auditor", "auditor", DEMO_ODS),
+)
+
+
+def demo_patient(index: int, test_code: str = "R208") -> RegistrationIn:
+    return RegistrationIn(
+        nhs_number=test_nhs_number(index),
+        family_name=f"TESTPATIENT-{index + 1:03d}",
+        given_name="Fictitious",
+        birth_date=date(1970, 1, 1 + index % 28),
+        ods_code=DEMO_ODS,
+        test_code=test_code,
+    )
+
+
+def seed_demo(db: Database, pepper: str, sample_ids: list[str], test_code: str = "R208") -> dict[str, str]:
+    """Register one fake patient per sample ID (skipping those already registered); new tokens per user."""
+    with db.write() as session:
+        known = set(session.execute(select(TestRequest.sample_id)).scalars())
+        for index, sample_id in enumerate(sample_ids):
+            if sample_id not in known:
+                register(session, demo_patient(index, test_code), sample_id=sample_id)
+        return {
+            user: create_token(session, user=user, role=role, ods_code=ods, pepper=pepper)
+            for user, role, ods in DEMO_USERS
+        }

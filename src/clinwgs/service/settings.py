@@ -1,0 +1,40 @@
+"""Service settings from the environment (``CLINWGS_*``, ``DATABASE_URL``); refuses default secrets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from clinwgs.errors import ConfigError
+
+DEV_TOKEN_PEPPER = "dev-only-token-pepper-change-me"
+
+
+class Settings(BaseSettings):
+    """Record-service settings. ``DATABASE_URL`` wins; otherwise a SQLite (WAL) file under ``data_dir``."""
+
+    model_config = SettingsConfigDict(env_prefix="CLINWGS_", extra="ignore")
+
+    environment: Literal["dev", "test", "production"] = "dev"
+    data_dir: Path = Path("service-data")
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    token_pepper: str = DEV_TOKEN_PEPPER
+    audit_read_events: bool = True
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.environment == "production" and self.token_pepper == DEV_TOKEN_PEPPER:
+            raise ConfigError(
+                ["CLINWGS_TOKEN_PEPPER is the development default; set a secret value in production"]
+            )
+        if self.environment == "production" and len(self.token_pepper) < 32:
+            raise ConfigError(["CLINWGS_TOKEN_PEPPER must be at least 32 characters in production"])
+        return self
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'records.sqlite3').resolve()}"
