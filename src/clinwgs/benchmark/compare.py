@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from clinwgs.benchmark.haplotype import ReferenceWindow
-from clinwgs.benchmark.match import match_calls
+from clinwgs.benchmark.match import Matching, match_calls
 from clinwgs.benchmark.metrics import summarise
 from clinwgs.benchmark.normalise import check_contigs, choose_sample, normalise_vcf
 from clinwgs.benchmark.records import Regions, read_calls
@@ -50,6 +50,15 @@ def compare(truth: Path, query: Path, reference: Path, bed: Path, *, truth_sampl
             query_sample: str | None = None, include_filtered: bool = False,
             label: str = "benchmark") -> dict[str, Any]:
     """Run the whole comparison and return the result document (nothing is written)."""
+    return compare_with_matching(truth, query, reference, bed, truth_sample=truth_sample,
+                                 query_sample=query_sample, include_filtered=include_filtered, label=label)[0]
+
+
+def compare_with_matching(truth: Path, query: Path, reference: Path, bed: Path, *,
+                          truth_sample: str | None = None, query_sample: str | None = None,
+                          include_filtered: bool = False,
+                          label: str = "benchmark") -> tuple[dict[str, Any], Matching]:
+    """As compare(), also returning the per-call outcomes (for per-control-type sensitivity)."""
     for path, what in ((truth, "truth VCF"), (query, "query VCF"), (reference, "reference FASTA"),
                        (bed, "confident BED")):
         _require(path, what)
@@ -75,7 +84,7 @@ def compare(truth: Path, query: Path, reference: Path, bed: Path, *, truth_sampl
     }
     result["method"] = {"tool": bcftools_version(), "truth_normalisation": t_cmds,
                         "query_normalisation": q_cmds, "docs": "docs/accuracy.md"}
-    return result
+    return result, matching
 
 
 def write_outputs(result: dict[str, Any], out_dir: Path) -> list[Path]:

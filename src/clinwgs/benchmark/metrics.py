@@ -68,6 +68,8 @@ def summarise(matching: Matching, regions: Regions) -> dict[str, Any]:
         "gt_mismatch": sorted(c.label() for c, o in matching.truth.items()
                               if o == "gt_mismatch" and regions.contains(c)),
     }
+    missed_anywhere = sorted(c.label() for c, o in matching.truth.items() if o != "tp")
     return {"confident": confident, "all_truth": all_truth, "errors_in_confident": errors,
+            "truth_not_tp_anywhere": missed_anywhere,
             "haplotype_clusters_matched": matching.haplotype_matched,
             "haplotype_clusters_too_large": matching.clusters_too_large}
