@@ -75,6 +75,7 @@ class Variant:
     alt: str
     var_id: str
     haplotypes: tuple[int, ...]  # which of (0, 1) carry the ALT
+    movable: bool = False  # unphased het: may move to the other haplotype to avoid an overlap
 
 
 @dataclass
@@ -184,9 +185,11 @@ def _variants(
         for index, alt in enumerate(rec.alts or (), start=1):
             if not re.fullmatch(r"[ACGTacgt]+", alt) or not re.fullmatch(r"[ACGTNacgtn]+", rec.ref or ""):
                 continue  # symbolic (<DEL>), '*' or breakend: not simulated
-            haps = _alt_haplotypes(gt, bool(call.phased), index, rng)
+            phased = bool(call.phased)
+            haps = _alt_haplotypes(gt, phased, index, rng)
             if haps:
-                yield Variant(rec.pos, str(rec.ref).upper(), alt.upper(), rec.id or ".", haps)
+                movable = not phased and len(gt) == 2 and len(haps) == 1
+                yield Variant(rec.pos, str(rec.ref).upper(), alt.upper(), rec.id or ".", haps, movable)
 
 
 def build_haplotypes(ref: Codes, region: Region, variants: list[Variant], vcf: Path | None) -> Haplotypes:
@@ -202,6 +205,8 @@ def build_haplotypes(ref: Codes, region: Region, variants: list[Variant], vcf: P
                 f"({decode(ref[offset : offset + len(var.ref)]).tobytes().decode()})",
                 path=vcf,
             )
+        if var.movable and offset < cursor[var.haplotypes[0]] and offset >= cursor[1 - var.haplotypes[0]]:
+            var.haplotypes = (1 - var.haplotypes[0],)
         used = [h for h in var.haplotypes if offset >= cursor[h]]
         if len(used) < len(var.haplotypes):
             result.skipped.append((var, "overlaps an earlier variant on the same haplotype"))
@@ -285,7 +290,7 @@ def _names(sample: str, first: int, frags: npt.NDArray[np.int64], offsets: tuple
 
 
 def _open_gz(path: Path) -> gzip.GzipFile:
-    return gzip.GzipFile(filename="", mode="wb", fileobj=path.open("wb"), compresslevel=6, mtime=0)
+    return gzip.GzipFile(filename="", mode="wb", fileobj=path.open("wb"), compresslevel=1, mtime=0)
 
 
 def pair_count(region_length: int, p: SimParams) -> int:
