@@ -55,6 +55,24 @@ def _sha256(args: Any) -> Any:
     return {"sha256": args.sha256}
 
 
+def _panel(args: Any) -> Any:
+    from clinwgs.integrity import check_acmg_table, check_panel_usable
+    from clinwgs.interpret import panels
+
+    path = Path(args.path)
+    if args.format == "acmg":
+        check_acmg_table(path)
+    loaders = {
+        "panelapp": lambda: panels.load_panelapp(path, args.name),
+        "acmg": lambda: panels.load_acmg_sf(path, args.version),
+        "lab": lambda: panels.load_lab_panel(path),
+        "scout": lambda: panels.load_scout_panel(path),
+    }
+    panel = loaders[args.format]()
+    check_panel_usable(panel, path)
+    return {"name": panel.name, "version": panel.version, "genes": sorted(panel.genes)}
+
+
 def _run(check: Any) -> Any:
     def run(args: Any) -> int:
         from clinwgs.provenance import write_json_atomic
@@ -89,4 +107,10 @@ def add_check_commands(sub: Any) -> None:
     ).add_argument("--reference", help="bundle FASTA (required for CRAM)")
     add("check-fai", _fai, "compare a FASTA's .fai with the FASTA", "fasta").add_argument("--fai")
     add("check-yaml", _yaml, "load YAML refusing duplicate keys", "path")
+    panel = add(
+        "check-panel", _panel, "load a gene panel as the interpreter would; refuse an empty one", "path"
+    )
+    panel.add_argument("--format", required=True, choices=["panelapp", "acmg", "lab", "scout"])
+    panel.add_argument("--name", help="panel name (PanelApp export)")
+    panel.add_argument("--version", default="3.2", help="ACMG SF version")
     add("check-sha256", _sha256, "compare a file with its expected sha256", "path", "sha256")

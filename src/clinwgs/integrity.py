@@ -169,3 +169,26 @@ def load_yaml_strict(path: Path) -> Any:
         return yaml.load(path.read_text(), Loader=StrictLoader)  # noqa: S506 (SafeLoader subclass)
     except yaml.YAMLError as exc:
         raise ConfigError([f"not valid YAML: {exc}"], path=path) from exc
+
+
+def check_acmg_table(path: Path) -> None:
+    """Every ``sf_list_version`` must be a dotted number (the loader compares them as version tuples)."""
+    import csv
+    import re
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
+            version = (row.get("sf_list_version") or "").strip()
+            if version and not re.fullmatch(r"\d+(\.\d+)*", version):
+                raise InputIntegrityError(
+                    f"row {number}: sf_list_version {version!r} is not a version number such as 3.2",
+                    path=path,
+                )
+
+
+def check_panel_usable(panel: Any, path: Path) -> None:
+    """A panel that yields no genes (or no version) must stop the run: an empty panel reports nothing."""
+    if not getattr(panel, "genes", None):
+        raise InputIntegrityError(f"panel {panel.name!r} has no usable (green) genes", path=path)
+    if not str(getattr(panel, "version", "")).strip() or panel.version == "unknown":
+        raise InputIntegrityError(f"panel {panel.name!r} has no version", path=path)
