@@ -63,6 +63,11 @@ def _variant_components(finding: Finding) -> list[dict[str, Any]]:
         )
     if a.hgvs_c:
         comps.append(component("48004-6", "DNA change (c.HGVS)", valueCodeableConcept={"text": a.hgvs_c}))
+    hgvs_g = getattr(a, "hgvs_g", None)  # findings schema >= 1.1
+    if hgvs_g and not a.hgvs_c:
+        comps.append(
+            component("81290-9", "Genomic DNA change (gHGVS)", valueCodeableConcept={"text": hgvs_g})
+        )
     if a.hgvs_p:
         comps.append(
             component("48005-3", "Amino acid change (pHGVS)", valueCodeableConcept={"text": a.hgvs_p})

@@ -1,0 +1,31 @@
+# Publish: the sample's report Bundle (FHIR R4, clinwgs.fhir) goes to the record service with retries and
+# backoff. The last step and the only one that talks to the network: when the service is unreachable the
+# analysis still completes and receipt.json says "published": false; `clinwgs publish --sample S` later
+# creates exactly one report. It reads results and writes only results/<sample>/publish/receipt.json.
+# The token is read from the environment variable named by publish.token_env, never from the config.
+PUBLISH = config.get("publish", {})
+
+
+rule publish_report:
+    input:
+        findings="results/{sample}/interpret/findings.json",
+        pdf="results/{sample}/report/{sample}.report.pdf",
+    output:
+        receipt="results/{sample}/publish/receipt.json",
+    params:
+        url=PUBLISH.get("url", "http://127.0.0.1:8780"),
+        token_env=PUBLISH.get("token_env", "CLINWGS_SERVICE_TOKEN"),
+        retries=PUBLISH.get("retries", 5),
+        backoff_s=PUBLISH.get("backoff_s", 0.5),
+    log:
+        "logs/publish_report/{sample}.log",
+    benchmark:
+        "benchmarks/out/publish_report/{sample}.tsv"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=10,
+    conda:
+        "../workflow/envs/clinwgs.yaml"
+    script:
+        "../workflow/scripts/publish_report.py"

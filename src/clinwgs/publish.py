@@ -1,0 +1,195 @@
+"""``clinwgs publish``: post one sample's report Bundle to the record service, with retries and backoff.
+
+    clinwgs publish --sample S [--results results] [--url URL] [--token-env CLINWGS_SERVICE_TOKEN]
+                    [--retries 5] [--backoff 0.5] [--receipt PATH] [--receipt-on-failure]
+
+Reads results/<S>/interpret/findings.json and (when present) results/<S>/report/<S>.report.pdf; writes
+only results/<S>/publish/receipt.json (atomically). When the service cannot be reached the command exits
+non-zero with a clear message and writes nothing, unless --receipt-on-failure (the workflow rule), which
+records a "not published" receipt and exits 0 so the analysis completes; publishing again later creates
+exactly one report because the service recognises the identical Bundle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from clinwgs.errors import ClinwgsError, InputIntegrityError
+from clinwgs.fhir.bundle import build_report_bundle
+from clinwgs.models.findings import Findings
+
+RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
+DEFAULT_URL = "http://127.0.0.1:8780"
+
+
+class PublishError(ClinwgsError):
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class PublishInputs:
+    sample_id: str
+    findings: Path
+    pdf: Path | None
+    manifest: Path | None
+    receipt: Path
+
+
+def load_findings(path: Path, sample_id: str) -> Findings:
+    try:
+        findings = Findings.model_validate_json(path.read_bytes())
+    except FileNotFoundError as exc:
+        raise InputIntegrityError(
+            "findings.json not found; run the interpret step first", path=path, sample=sample_id
+        ) from exc
+    except ValidationError as exc:
+        raise InputIntegrityError(
+            f"not a valid findings document: {exc.errors()[0]['msg']}", path=path, sample=sample_id
+        ) from exc
+    if findings.sample_id != sample_id:
+        raise InputIntegrityError(
+            f"findings are for sample {findings.sample_id}", path=path, sample=sample_id
+        )
+    return findings
+
+
+def build_bundle(inputs: PublishInputs) -> dict[str, Any]:
+    findings = load_findings(inputs.findings, inputs.sample_id)
+    pdf = inputs.pdf.read_bytes() if inputs.pdf and inputs.pdf.exists() else None
+    manifest = hashlib.sha256(inputs.manifest.read_bytes()).hexdigest() if inputs.manifest else None
+    return build_report_bundle(findings, pdf, manifest)
+
+
+def post_with_retries(
+    url: str, token: str, bundle: dict[str, Any], *, retries: int, backoff_s: float, timeout_s: float = 30.0
+) -> tuple[httpx.Response, int]:
+    """POST the Bundle; retry connection errors and 408/429/5xx with exponential backoff (capped at 30 s)."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"}
+    body = json.dumps(bundle).encode()
+    last_problem = ""
+    for attempt in range(1, retries + 2):
+        try:
+            response = httpx.post(f"{url.rstrip('/')}/fhir", content=body, headers=headers, timeout=timeout_s)
+            if response.status_code not in RETRYABLE_STATUS:
+                return response, attempt
+            last_problem = f"HTTP {response.status_code}"
+        except httpx.TransportError as exc:
+            last_problem = f"{type(exc).__name__}: {exc}"
+        if attempt <= retries:
+            time.sleep(min(backoff_s * 2 ** (attempt - 1), 30.0))
+    raise PublishError(
+        f"record service at {url} unreachable after {retries + 1} attempt(s) ({last_problem}); "
+        "results are untouched; run `clinwgs publish` again when it is back"
+    )
+
+
+def write_receipt(path: Path, receipt: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(receipt, indent=2, sort_keys=True) + "\n")
+    tmp.replace(path)
+
+
+def publish_sample(
+    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+) -> dict[str, Any]:
+    """Publish and return the receipt (also written to ``inputs.receipt``); raises PublishError."""
+    bundle = build_bundle(inputs)
+    response, attempts = post_with_retries(url, token, bundle, retries=retries, backoff_s=backoff_s)
+    if response.status_code not in (200, 201):
+        try:
+            detail = response.json()["issue"][0]["diagnostics"]
+        except (ValueError, KeyError, IndexError, TypeError):
+            detail = response.text[:300]
+        raise PublishError(
+            f"record service refused the report (HTTP {response.status_code}): {detail}",
+            path=inputs.findings,
+            sample=inputs.sample_id,
+        )
+    answer = response.json()
+    receipt = {
+        "sample_id": inputs.sample_id,
+        "published": True,
+        "service_url": url,
+        "attempts": attempts,
+        "http_status": response.status_code,
+        "report_id": answer["report_id"],
+        "version": answer["version"],
+        "created": answer["created"],
+        "status": answer["status"],
+        "content_hash": answer["content_hash"],
+        "published_at": datetime.now(UTC).isoformat(),
+    }
+    write_receipt(inputs.receipt, receipt)
+    return receipt
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clinwgs publish", description=__doc__.split("\n\n")[0])
+    p.add_argument("--sample", required=True, help="pseudonymous sample ID")
+    p.add_argument("--results", default="results", help="results directory (default: results)")
+    p.add_argument("--findings", help="default: <results>/<sample>/interpret/findings.json")
+    p.add_argument("--pdf", help="default: <results>/<sample>/report/<sample>.report.pdf (if present)")
+    p.add_argument("--manifest", help="provenance manifest whose sha256 goes into the Provenance")
+    p.add_argument("--receipt", help="default: <results>/<sample>/publish/receipt.json")
+    p.add_argument("--url", default=os.environ.get("CLINWGS_SERVICE_URL", DEFAULT_URL))
+    p.add_argument("--token-env", default="CLINWGS_SERVICE_TOKEN", help="environment variable with the token")
+    p.add_argument("--retries", type=int, default=5)
+    p.add_argument("--backoff", type=float, default=0.5, help="first retry delay in seconds (doubles)")
+    p.add_argument(
+        "--receipt-on-failure",
+        action="store_true",
+        help="service down: write a 'not published' receipt and exit 0 (workflow rule)",
+    )
+    return p
+
+
+def cli_main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    sample_dir = Path(args.results) / args.sample
+    pdf_default = sample_dir / "report" / f"{args.sample}.report.pdf"
+    inputs = PublishInputs(
+        sample_id=args.sample,
+        findings=Path(args.findings or sample_dir / "interpret" / "findings.json"),
+        pdf=Path(args.pdf) if args.pdf else pdf_default,
+        manifest=Path(args.manifest) if args.manifest else None,
+        receipt=Path(args.receipt or sample_dir / "publish" / "receipt.json"),
+    )
+    token = os.environ.get(args.token_env, "")
+    try:
+        if not token:
+            raise PublishError(
+                f"no service token: set the environment variable {args.token_env}", sample=args.sample
+            )
+        receipt = publish_sample(inputs, args.url, token, retries=args.retries, backoff_s=args.backoff)
+    except PublishError as exc:
+        if not args.receipt_on_failure:
+            raise
+        write_receipt(
+            inputs.receipt,
+            {
+                "sample_id": args.sample,
+                "published": False,
+                "service_url": args.url,
+                "error": str(exc),
+                "recorded_at": datetime.now(UTC).isoformat(),
+            },
+        )
+        print(f"clinwgs publish: NOT published: {exc}")
+        return 0
+    state = "created" if receipt["created"] else "already present (identical), nothing duplicated"
+    print(
+        f"clinwgs publish: sample {args.sample}: report {receipt['report_id']} v{receipt['version']} {state}"
+    )
+    return 0
