@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FINDINGS_SCHEMA_VERSION = "1.0.0"
+FINDINGS_SCHEMA_VERSION = "1.1.0"  # 1.1.0: hgvs_g, review_reason, for_review, tool_versions, notes
 
 
 class Classification(str, Enum):
@@ -80,6 +80,7 @@ class Annotation(Strict):
     consequence: str  # Sequence Ontology term(s) joined by '&', e.g. "frameshift_variant"
     hgvs_c: str | None = None
     hgvs_p: str | None = None
+    hgvs_g: str | None = None  # genomic change when the annotator gives no c. notation (bcftools csq)
     max_population_af: float | None = None
     population_af_source: str | None = None
 
@@ -95,6 +96,7 @@ class Finding(Strict):
     panel: str  # name of the panel this gene came from (or "ACMG SF v3.2")
     additional_finding: bool = False  # True for ACMG secondary findings (consent-gated)
     genotype_fits_inheritance: bool
+    review_reason: str | None = None  # why a record sits on the scientist's review list (not reported)
 
 
 class PanelUsed(Strict):
@@ -139,3 +141,8 @@ class Findings(Strict):
     release_blocked: bool  # e.g. sex mismatch, failed QC: the report must not be released
     release_blockers: list[str] = []
     databases: dict[str, str] = {}  # name -> release, e.g. {"ClinVar": "2015-02-04", "ExAC": "r0.3"}
+    # records a clinical scientist must see although they are not reported (ClinVar P/LP in a panel gene that
+    # the automated criteria do not support, P/LP failing filters or not fitting the inheritance)
+    for_review: list[Finding] = []
+    tool_versions: dict[str, str] = {}  # annotators as recorded in the VCF header, interpreter libraries
+    notes: list[str] = []  # limitations of this analysis (e.g. no consequence annotation)

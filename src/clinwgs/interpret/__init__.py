@@ -1,0 +1,1 @@
+"""Interpretation: annotated VCF + gene panels -> ACMG pre-classification -> tiers -> findings.json."""

@@ -1,0 +1,272 @@
+"""``clinwgs interpret``: stream an annotated VCF (cyvcf2) through the sample's panels -> ACMG criteria ->
+class -> tier, and write findings.json (the pydantic contract) and findings.tsv, each written to a temporary
+name and renamed when complete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from clinwgs import __version__
+from clinwgs.errors import ConfigError, InputIntegrityError
+from clinwgs.interpret import acmg
+from clinwgs.interpret.alleles import Allele, HeaderInfo, inspect_header, sample_alleles
+from clinwgs.interpret.combine import assign_tier, classify
+from clinwgs.interpret.consequence import Consequence, most_severe_per_gene
+from clinwgs.interpret.coverage import gene_coverage
+from clinwgs.interpret.inheritance import genotype_fits, mode_of
+from clinwgs.interpret.output import write_findings
+from clinwgs.interpret.panels import Panel, PanelGene
+from clinwgs.interpret.settings import InterpretSettings, load_settings
+from clinwgs.interpret.sex import read_mosdepth_summary, sex_check
+from clinwgs.models.findings import (
+    Annotation,
+    Classification,
+    ClinVarEvidence,
+    Finding,
+    Findings,
+    PanelUsed,
+    Tier,
+    Variant,
+    Zygosity,
+)
+
+SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$")
+P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
+
+
+@dataclass(frozen=True)
+class SampleRequest:
+    sample_id: str
+    test_code: str
+    sex: str = "unknown"
+    consent_additional_findings: bool = False
+    genome_build: str = "GRCh38"
+    vcf_sample: str | None = None  # column in the VCF; default: the only sample, else sample_id
+
+
+@dataclass(frozen=True)
+class Inputs:
+    vcf: Path
+    thresholds: Path | None = None  # mosdepth <prefix>.thresholds.bed.gz over the panel BED
+    regions: Path | None = None  # mosdepth <prefix>.regions.bed.gz over the same BED
+    mosdepth_summary: Path | None = None
+    databases: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class _Candidate:
+    allele: Allele
+    csq: Consequence
+    gene: PanelGene
+    panel: Panel
+    criteria: list[acmg.CriterionResult]
+    classification: Classification
+
+
+def _gene_index(panels: list[Panel], sf: Panel | None) -> dict[str, tuple[PanelGene, Panel]]:
+    index: dict[str, tuple[PanelGene, Panel]] = {}
+    for panel in [*panels, *([sf] if sf else [])]:
+        for symbol, gene in panel.genes.items():
+            index.setdefault(symbol, (gene, panel))
+    return index
+
+
+def _open_vcf(path: Path, request: SampleRequest):  # type: ignore[no-untyped-def]
+    from cyvcf2 import VCF
+
+    if not path.is_file():
+        raise InputIntegrityError("annotated VCF not found", path=path, sample=request.sample_id)
+    try:
+        vcf = VCF(str(path))
+    except (OSError, ValueError) as exc:
+        raise InputIntegrityError(f"cannot open VCF: {exc}", path=path, sample=request.sample_id) from exc
+    samples = list(vcf.samples)
+    wanted = request.vcf_sample or (samples[0] if len(samples) == 1 else request.sample_id)
+    if wanted not in samples:
+        raise InputIntegrityError(
+            f"sample column {wanted!r} not in VCF (columns: {', '.join(samples) or 'none'})",
+            path=path, sample=request.sample_id,
+        )
+    return vcf, samples.index(wanted)
+
+
+def _candidates(vcf, index_: int, header: HeaderInfo, genes: dict[str, tuple[PanelGene, Panel]],  # type: ignore[no-untyped-def]
+                settings: InterpretSettings, clinvar_release: str, path: Path, sample: str) -> tuple[list[_Candidate], int, int]:
+    out: list[_Candidate] = []
+    examined = in_panel = 0
+    try:
+        for record in vcf:
+            examined += 1
+            hit = False
+            for allele in sample_alleles(record, index_, header):
+                for symbol, csq in most_severe_per_gene(allele.consequences, settings.transcripts).items():
+                    if symbol not in genes:
+                        continue
+                    hit = True
+                    gene, panel = genes[symbol]
+                    criteria = acmg.evaluate(csq, gene, allele.population, allele.clinvar, clinvar_release, settings.acmg)
+                    out.append(_Candidate(allele, csq, gene, panel, criteria, classify(criteria)))
+            in_panel += hit
+    except Exception as exc:  # cyvcf2 raises bare Exceptions on truncated/corrupt input
+        raise InputIntegrityError(f"VCF unreadable after {examined} records: {exc}", path=path, sample=sample) from exc
+    return out, examined, in_panel
+
+
+def _zygosity(allele: Allele) -> Zygosity:
+    if allele.ploidy == 1:
+        return Zygosity.HEMI
+    return Zygosity.HOM if allele.copies >= 2 else Zygosity.HET
+
+
+def _finding(c: _Candidate, build: str, tier: Tier, fits: bool, clinvar_release: str, reason: str | None) -> Finding:
+    a, pop = c.allele, c.allele.population
+    cv = None
+    if a.clinvar:
+        cv = ClinVarEvidence(significance=a.clinvar.significance, review_status=a.clinvar.review_status,
+                             stars=a.clinvar.stars, conditions=list(a.clinvar.conditions),
+                             accession=a.clinvar.accession, release=f"ClinVar {clinvar_release}")
+    return Finding(
+        variant=Variant(chrom=a.chrom, pos1=a.pos1, ref=a.ref, alt=a.alt, genome_build=build,  # type: ignore[arg-type]
+                        zygosity=_zygosity(a), depth=a.depth, allele_fraction=a.allele_fraction,
+                        genotype_quality=a.genotype_quality, filters=a.filters),
+        annotation=Annotation(gene=c.csq.gene, hgnc_id=c.gene.hgnc_id, transcript=c.csq.transcript,
+                              consequence=c.csq.consequence, hgvs_c=c.csq.hgvs_c, hgvs_p=c.csq.hgvs_p,
+                              hgvs_g=c.csq.hgvs_g, max_population_af=pop.max_af,
+                              population_af_source=pop.max_source),
+        classification=c.classification, criteria=c.criteria, clinvar=cv, tier=tier,
+        inheritance=c.gene.inheritance, panel=c.panel.label, additional_finding=c.panel.additional_findings,
+        genotype_fits_inheritance=fits, review_reason=reason,
+    )
+
+
+def _rare(c: _Candidate) -> bool:
+    return not any(r.code in {"BA1", "BS1"} and r.status == "met" for r in c.criteria)
+
+
+def _triage(cands: list[_Candidate], request: SampleRequest, clinvar_release: str) -> tuple[list[Finding], list[Finding]]:
+    qualifying = Counter(c.csq.gene for c in cands if c.classification in P_LP)
+    reported: list[Finding] = []
+    review: list[Finding] = []
+    for c in cands:
+        fits, why = genotype_fits(mode_of(c.gene.inheritance), c.allele.copies, c.allele.ploidy,
+                                  qualifying[c.csq.gene], request.sex)
+        tier = assign_tier(c.classification, fits, c.csq.is_protein_altering, _rare(c), not c.allele.filters)
+        if c.panel.additional_findings and tier is Tier.TIER2:
+            tier = Tier.NONE  # secondary findings: only P/LP are reported
+        reason = None
+        if tier is Tier.NONE and c.classification in P_LP:
+            reason = f"{c.classification.value} but " + (f"failed filters {c.allele.filters}" if c.allele.filters else why)
+        elif tier is Tier.NONE and c.allele.clinvar and c.allele.clinvar.mentions_pathogenic:
+            met = [r.code for r in c.criteria if r.status == "met"] or ["none"]
+            reason = (f"ClinVar {c.allele.clinvar.significance} ({c.allele.clinvar.stars} star(s)) but automated class "
+                      f"{c.classification.value} (met: {', '.join(met)})")
+        finding = _finding(c, request.genome_build, tier, fits, clinvar_release, reason)
+        if tier is not Tier.NONE:
+            reported.append(finding)
+        elif reason:
+            review.append(finding)
+    reported.sort(key=lambda f: (f.tier.value, f.annotation.gene, f.variant.pos1))
+    return reported, review
+
+
+def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSettings) -> Findings:
+    """The whole stage for one sample, as a Findings object."""
+    if not SAMPLE_ID.match(request.sample_id):
+        raise ConfigError([f"sample_id {request.sample_id!r} is not a pseudonymous ID ({SAMPLE_ID.pattern})"])
+    panels = [settings.load_panel(name) for name in settings.panel_names(request.test_code)]
+    sf = settings.load_acmg_sf() if request.consent_additional_findings else None
+    genes = _gene_index(panels, sf)
+    vcf, column = _open_vcf(inputs.vcf, request)
+    header = inspect_header(vcf, settings.population_af)
+    clinvar_release = inputs.databases.get("ClinVar", "release not recorded")
+    cands, examined, in_panel = _candidates(vcf, column, header, genes, settings, clinvar_release, inputs.vcf,
+                                            request.sample_id)
+    vcf.close()
+    reported, review = _triage(cands, request, clinvar_release)
+    notes, blockers = _limitations(header, inputs)
+    panel_genes = [g for p in panels for g in p.genes]
+    coverage = []
+    if inputs.thresholds and inputs.regions:
+        coverage = gene_coverage(inputs.thresholds, inputs.regions, list(dict.fromkeys(panel_genes)),
+                                 settings.coverage_threshold_x)
+    depths = read_mosdepth_summary(inputs.mosdepth_summary) if inputs.mosdepth_summary else None
+    sex = sex_check(request.sex, depths)
+    if sex.mismatch:
+        blockers.append(sex.note)
+    import cyvcf2
+
+    return Findings(
+        sample_id=request.sample_id, test_code=request.test_code, genome_build=request.genome_build,  # type: ignore[arg-type]
+        generated_at=datetime.now(UTC), pipeline_version=__version__,
+        panels=[PanelUsed(name=p.name, version=p.version, source=p.source, genes=list(p.genes))
+                for p in [*panels, *([sf] if sf else [])]],
+        findings=reported, variants_examined=examined, variants_in_panel=in_panel, coverage=coverage,
+        sex_check=sex, additional_findings_consented=request.consent_additional_findings,
+        release_blocked=bool(blockers), release_blockers=blockers, databases=dict(inputs.databases),
+        for_review=review, tool_versions={**header.annotators, "cyvcf2": cyvcf2.__version__, "clinwgs": __version__},
+        notes=notes,
+    )
+
+
+def _limitations(header: HeaderInfo, inputs: Inputs) -> tuple[list[str], list[str]]:
+    notes: list[str] = []
+    blockers: list[str] = []
+    if header.consequence_key is None:
+        text = "the VCF carries no consequence annotation (BCSQ/CSQ): no variant could be assigned to a gene"
+        notes.append(text)
+        blockers.append(text)
+    if not header.population:
+        notes.append("no population allele frequencies in the VCF: PM2_Supporting, BA1 and BS1 not evaluated")
+    if not header.has_clinvar:
+        notes.append("no ClinVar annotation in the VCF: ClinVar evidence not cited")
+    if not (inputs.thresholds and inputs.regions):
+        notes.append("coverage was not supplied: no gene can be called fully assessed")
+    return notes, blockers
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clinwgs interpret", description=__doc__)
+    p.add_argument("--vcf", type=Path, required=True, help="annotated VCF (bgzipped)")
+    p.add_argument("--sample-id", required=True, help="pseudonymous sample ID")
+    p.add_argument("--test-code", required=True, help="GMS test directory code, e.g. R208")
+    p.add_argument("--sex", choices=["female", "male", "unknown"], default="unknown")
+    p.add_argument("--consent-additional-findings", choices=["yes", "no"], default="no")
+    p.add_argument("--build", choices=["GRCh37", "GRCh38"], default="GRCh38")
+    p.add_argument("--settings", type=Path, default=Path("config/panels.yaml"))
+    p.add_argument("--vcf-sample", help="sample column in the VCF (default: the only one, else --sample-id)")
+    p.add_argument("--thresholds", type=Path, help="mosdepth <prefix>.thresholds.bed.gz over the panel BED")
+    p.add_argument("--regions", type=Path, help="mosdepth <prefix>.regions.bed.gz over the panel BED")
+    p.add_argument("--mosdepth-summary", type=Path, help="mosdepth <prefix>.mosdepth.summary.txt (sex check)")
+    p.add_argument("--database", action="append", default=[], metavar="NAME=RELEASE")
+    p.add_argument("--population-af", action="append", default=[], metavar="INFO_KEY=LABEL",
+                   help="population AF keys to use instead of the settings' list (e.g. EXACAF=ExAC)")
+    p.add_argument("--out-json", type=Path, required=True)
+    p.add_argument("--out-tsv", type=Path, required=True)
+    return p
+
+
+def cli_main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    bad = [d for d in [*args.database, *args.population_af] if "=" not in d]
+    if bad:
+        raise ConfigError([f"--database {d!r}: expected NAME=RELEASE" for d in bad])
+    request = SampleRequest(args.sample_id, args.test_code, args.sex, args.consent_additional_findings == "yes",
+                            args.build, args.vcf_sample)
+    inputs = Inputs(args.vcf, args.thresholds, args.regions, args.mosdepth_summary,
+                    dict(d.split("=", 1) for d in args.database))
+    settings = load_settings(args.settings)
+    if args.population_af:
+        pairs = [tuple(p.split("=", 1)) for p in args.population_af]
+        settings = replace(settings, population_af=[(k, v) for k, v in pairs])
+    findings = interpret(inputs, request, settings)
+    write_findings(findings, args.out_json, args.out_tsv)
+    tier1 = sum(f.tier is Tier.TIER1 for f in findings.findings)
+    print(f"{findings.sample_id}: {findings.variants_examined} records, {findings.variants_in_panel} in panel genes, "
+          f"{tier1} Tier 1, {len(findings.findings) - tier1} other reported, {len(findings.for_review)} for review")
+    return 0
