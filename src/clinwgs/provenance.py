@@ -176,7 +176,7 @@ def build_manifest(req: ManifestRequest) -> JsonDict:
         "pipeline": {"name": "clinwgs", "version": __version__, **git_state(Path(__file__).parent)},
         "config": {
             "sha256": canonical_hash(dict(req.config)),
-            "files": [file_record(p, str(p)) for p in req.config_files],
+            "files": [file_record(resolve_input(str(p), req.workdir), str(p)) for p in req.config_files],
         },
         "reference": reference,
         "databases": databases_section(reference, req.sample_dir / "interpret" / "findings.json"),

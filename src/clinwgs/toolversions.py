@@ -48,9 +48,9 @@ def query_tool(tool: str) -> dict[str, str | None]:
     resolved = Path(os.path.realpath(found))
     try:
         done = subprocess.run(
-            [str(resolved), *call_args], capture_output=True, text=True, timeout=30, check=False
+            [str(resolved), *call_args], capture_output=True, timeout=30, check=False
         )
-        text = done.stdout + "\n" + done.stderr
+        text = (done.stdout + b"\n" + done.stderr).decode("utf-8", errors="replace")
     except (OSError, subprocess.TimeoutExpired):
         text = ""
     match = re.search(pattern, text, flags=re.MULTILINE)
