@@ -118,6 +118,21 @@ def sample_alignment(work: Path, sample: str) -> Path:
                               sample=sample)
 
 
+def preflight(cfg: ValidationConfig, repo: Path) -> None:
+    """Refuse a validation config whose inputs are missing, before anything is written."""
+    problems = [f"{what}: file not found: {path}" for what, path in (
+        ("workflow.base_config", cfg.workflow.base_config), ("giab.fq1", cfg.giab.fq1),
+        ("giab.fq2", cfg.giab.fq2), ("controls.variants", cfg.controls.variants)) if not path.is_file()]
+    if not problems:
+        bundles = yaml.safe_load(cfg.workflow.base_config.read_text()).get("bundles", {})
+        for what, name in (("giab.bundle", cfg.giab.bundle), ("controls.bundle", cfg.controls.bundle)):
+            if name not in bundles or not (repo / bundles[name]).is_file():
+                problems.append(f"{what}: bundle {name!r} not in {cfg.workflow.base_config} "
+                                "or its manifest is missing")
+    if problems:
+        raise ConfigError(problems)
+
+
 def run_pack(cfg: ValidationConfig, repo: Path, run_dir: Path) -> dict[str, Any]:
     """Everything but the report: simulate, run the workflow, score, evaluate thresholds."""
     work, log = run_dir / "work", run_dir / "validation.log"
@@ -186,6 +201,7 @@ def cli_main(argv: list[str]) -> int:
     cfg = cfg.model_copy(update={"workflow": cfg.workflow.model_copy(update=overrides)})
     if args.output_dir is not None:
         cfg = cfg.model_copy(update={"output_dir": args.output_dir.resolve()})
+    preflight(cfg, repo)
     started = dt.datetime.now(dt.UTC)
     run_dir = cfg.output_dir / started.strftime("%Y-%m-%dT%H%M%SZ")
     run_dir.mkdir(parents=True, exist_ok=False)
