@@ -125,14 +125,24 @@ def resolve_input(path: str, workdir: Path) -> Path:
     return candidate if candidate.is_absolute() else workdir / candidate
 
 
+# Written after the manifest (publish/) or deleted as temp() intermediates once consumed: never recorded.
+NOT_RECORDED = ("publish/", "realign/", "trimmed/", "align/units/", "call/chunks/")
+
+
+def is_recorded_output(rel: str) -> bool:
+    """Whether a file (path relative to the sample directory) belongs in the manifest's outputs."""
+    if rel == MANIFEST_NAME or rel.startswith(MANIFEST_NAME + ".") or rel.startswith(NOT_RECORDED):
+        return False
+    return not any(".tmp" in part or part.endswith("tmp") for part in rel.split("/"))
+
+
 def output_records(sample_dir: Path) -> list[JsonDict]:
-    """Every file under the sample's results directory except the manifest itself and temp files."""
+    """Every result file under the sample's directory (see ``is_recorded_output``), sorted."""
     records = []
     for path in sorted(p for p in sample_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(sample_dir).as_posix()
-        if rel == MANIFEST_NAME or rel.startswith(MANIFEST_NAME + ".") or ".tmp" in path.name:
-            continue
-        records.append(file_record(path, rel))
+        if is_recorded_output(rel):
+            records.append(file_record(path, rel))
     return records
 
 

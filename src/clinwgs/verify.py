@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clinwgs.provenance import MANIFEST_NAME, load_manifest, resolve_input, sha256_file
+from clinwgs.provenance import is_recorded_output, load_manifest, resolve_input, sha256_file
 
 
 @dataclass
@@ -58,6 +58,6 @@ def verify_manifest(
         listed = {rec["path"] for rec in data["outputs"]}
         for path in sorted(p for p in sample_dir.rglob("*") if p.is_file()):
             rel = path.relative_to(sample_dir).as_posix()
-            if rel != MANIFEST_NAME and rel not in listed and ".tmp" not in path.name:
+            if is_recorded_output(rel) and rel not in listed:
                 result.problems.append(f"UNLISTED output {rel}: present but not in the manifest")
     return result

@@ -152,6 +152,9 @@ def test_missing_unlisted_and_cited_hash(run_dir: Path) -> None:
     sample_dir = run_dir / "results" / SAMPLE
     manifest = sample_dir / "manifest.json"
     assert verify_manifest(manifest, expected_sha256=digest).ok
+    (sample_dir / "publish").mkdir()
+    (sample_dir / "publish" / "receipt.json").write_text("{}")  # written after the manifest, by design
+    assert verify_manifest(manifest).ok
     assert "is not the cited" in verify_manifest(manifest, expected_sha256="0" * 64).problems[0]
     (sample_dir / "report" / "extra.html").write_text("added later")
     assert verify_manifest(manifest).problems == [

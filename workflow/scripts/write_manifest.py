@@ -1,0 +1,21 @@
+"""Adapter: write results/<sample>/manifest.json (clinwgs.provenance) and log its sha256."""
+
+from pathlib import Path
+
+from clinwgs.provenance import ManifestRequest, write_manifest
+
+sm = snakemake  # type: ignore[name-defined]  # noqa: F821
+p = sm.params.p
+sample = sm.wildcards.sample
+request = ManifestRequest(
+    sample=sample,
+    sample_dir=Path(sm.output.manifest).parent,
+    workdir=Path.cwd(),
+    config=dict(sm.config),
+    config_files=[Path(f) for f in p["config_files"]],
+    input_paths=list(p["inputs"]),
+    bundle_manifest=Path(p["bundle_manifest"]),
+    benchmarks_dir=Path("benchmarks/out"),
+)
+digest = write_manifest(request, Path(sm.output.manifest))
+Path(sm.log[0]).write_text(f"{sm.output.manifest} sha256 {digest}\n")
