@@ -126,10 +126,60 @@ def build_report_bundle(
     return bundle
 
 
+# fhir.resources checks structure and datatypes but not required code bindings; check the ones we use.
+_STATUS_CODES = {
+    "DiagnosticReport": {
+        "registered",
+        "partial",
+        "preliminary",
+        "final",
+        "amended",
+        "corrected",
+        "appended",
+        "cancelled",
+        "entered-in-error",
+        "unknown",
+    },
+    "Observation": {
+        "registered",
+        "preliminary",
+        "final",
+        "amended",
+        "corrected",
+        "cancelled",
+        "entered-in-error",
+        "unknown",
+    },
+    "Procedure": {
+        "preparation",
+        "in-progress",
+        "not-done",
+        "on-hold",
+        "stopped",
+        "completed",
+        "entered-in-error",
+        "unknown",
+    },
+}
+
+
+def _binding_problems(bundle: dict[str, Any]) -> list[str]:
+    problems = []
+    for index, entry in enumerate(bundle.get("entry") or []):
+        resource = entry.get("resource") or {}
+        allowed = _STATUS_CODES.get(resource.get("resourceType", ""))
+        if allowed is not None and resource.get("status") not in allowed:
+            problems.append(f"entry.{index}.resource.status: {resource.get('status')!r} is not a valid code")
+    return problems
+
+
 def validate_bundle(bundle: dict[str, Any]) -> None:
-    """Validate with fhir.resources (R4B); raises ValueError listing the problems."""
+    """Validate with fhir.resources (R4B) plus required status bindings; raises ValueError naming fields."""
     try:
         Bundle.model_validate(bundle)
     except ValidationError as exc:
         problems = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()[:20]]
         raise ValueError("FHIR Bundle is not valid R4: " + "; ".join(problems)) from exc
+    problems = _binding_problems(bundle)
+    if problems:
+        raise ValueError("FHIR Bundle is not valid R4: " + "; ".join(problems))

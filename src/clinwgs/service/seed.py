@@ -10,7 +10,7 @@ from clinwgs.service.auth import Role, create_token
 from clinwgs.service.db import Database
 from clinwgs.service.models import TestRequest
 from clinwgs.service.registration import RegistrationIn, register
-from clinwgs.service.synthetic import test_nhs_number
+from clinwgs.service.synthetic import synthetic_nhs_number
 
 DEMO_ODS = "RDEMO1"
 DEMO_LAB_ODS = "LABDEMO"
@@ -24,7 +24,7 @@ DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
 
 def demo_patient(index: int, test_code: str = "R208") -> RegistrationIn:
     return RegistrationIn(
-        nhs_number=test_nhs_number(index),
+        nhs_number=synthetic_nhs_number(index),
         family_name=f"TESTPATIENT-{index + 1:03d}",
         given_name="Fictitious",
         birth_date=date(1970, 1, 1 + index % 28),

@@ -23,7 +23,7 @@ from clinwgs.models.findings import (
 from clinwgs.service.nhs import nhs_check_digit
 
 
-def test_nhs_number(serial: int) -> str:
+def synthetic_nhs_number(serial: int) -> str:
     """The ``serial``-th valid NHS number in the 999 test range (skipping numbers with no check digit)."""
     found = -1
     for body in range(999_000_000, 1_000_000_000):
