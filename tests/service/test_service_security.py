@@ -1,0 +1,82 @@
+"""401 without a token, 403 for the wrong role, other organisations' reports invisible; all denials audited."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import OTHER_ODS, Harness, samples_by_ods
+from helpers import bundle_for
+from sqlalchemy import select
+
+from clinwgs.service.models import AuditEventRow
+from clinwgs.service.seed import DEMO_ODS
+
+
+def _audit_rows(service: Harness) -> list[AuditEventRow]:
+    with service.db.read() as session:
+        return list(session.execute(select(AuditEventRow).order_by(AuditEventRow.seq)).scalars())
+
+
+def test_denied_requests_are_refused_and_audited(service: Harness) -> None:
+    assert service.client is not None
+    c = service.client
+    own, other = samples_by_ods(service)[DEMO_ODS], samples_by_ods(service)[OTHER_ODS]
+    own_id = c.post("/fhir", json=bundle_for(own), headers=service.auth("pipeline")).json()["report_id"]
+    other_id = c.post("/fhir", json=bundle_for(other), headers=service.auth("pipeline")).json()["report_id"]
+    before = len(_audit_rows(service))
+    denied = [
+        (c.get(f"/fhir/DiagnosticReport/{own_id}"), 401),
+        (c.get(f"/fhir/DiagnosticReport/{own_id}", headers={"Authorization": "Bearer wrong-token"}), 401),
+        (c.post("/fhir", json=bundle_for(own), headers=service.auth("checker")), 403),
+        (c.get("/api/audit", headers=service.auth("checker")), 403),
+        (c.get(f"/fhir/DiagnosticReport/{own_id}", headers=service.auth("auditor")), 403),
+        (c.post("/api/registrations", json={}, headers=service.auth("auditor")), 403),
+        (c.get(f"/fhir/DiagnosticReport/{other_id}", headers=service.auth("checker")), 404),
+        (c.get(f"/ui/reports/{other_id}", headers=service.auth("checker")), 404),
+        (c.get(f"/fhir/Provenance?target=DiagnosticReport/{other_id}", headers=service.auth("checker")), 404),
+    ]
+    for response, expected in denied:
+        assert response.status_code == expected, (response.request.url, response.text)
+    assert denied[0][0].headers["WWW-Authenticate"] == "Bearer"
+    # another organisation's report is not found by search either, while the own one is
+    found = c.get("/fhir/DiagnosticReport", headers=service.auth("checker")).json()
+    assert [e["resource"]["id"] for e in found["entry"]] == [own_id]
+    outsider = c.get("/fhir/DiagnosticReport", headers=service.auth("outsider")).json()
+    assert [e["resource"]["id"] for e in outsider["entry"]] == [other_id]
+    new_rows = _audit_rows(service)[before:]
+    refused = [r for r in new_rows if r.detail.startswith("denied:")]
+    assert len(refused) == len(denied)
+    assert [r.status_code for r in refused] == [e for _, e in denied]
+    assert all(r.outcome == "4" for r in refused)
+    assert refused[0].actor == "anonymous" and refused[2].actor == "checker"
+
+
+def test_every_create_read_update_is_audited(service: Harness) -> None:
+    assert service.client is not None
+    c = service.client
+    before = len(_audit_rows(service))
+    report_id = c.post("/fhir", json=bundle_for(samples_by_ods(service)[DEMO_ODS]),
+                       headers=service.auth("pipeline")).json()["report_id"]
+    c.get(f"/fhir/DiagnosticReport/{report_id}", headers=service.auth("checker"))
+    c.post(f"/api/reports/{report_id}/sign-off", json={"step": "check"},
+           headers=service.auth("checker", **{"If-Match": 'W/"1"'}))
+    c.get("/openapi.json")  # not a record access: not audited
+    rows = _audit_rows(service)[before:]
+    assert [(r.action, r.actor, r.status_code) for r in rows] == [
+        ("C", "pipeline", 201), ("R", "checker", 200), ("C", "checker", 200)]
+    assert rows[1].path == f"/fhir/DiagnosticReport/{report_id}"
+
+
+def test_audit_log_is_served_as_fhir_audit_events(service: Harness) -> None:
+    from fhir.resources.R4B.auditevent import AuditEvent
+
+    assert service.client is not None
+    service.client.get("/fhir/DiagnosticReport", headers=service.auth("checker"))
+    bundle = service.client.get("/api/audit", headers=service.auth("auditor")).json()
+    assert bundle["total"] >= 1
+    for entry in bundle["entry"]:
+        AuditEvent.model_validate(entry["resource"])
+    # the audit log never stores patient identifiers
+    text = json.dumps(bundle)
+    for data in service.samples.values():
+        assert data.nhs_number not in text and data.family_name not in text
