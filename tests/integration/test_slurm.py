@@ -34,7 +34,8 @@ def slurm_cluster() -> None:
     if shutil.which("sbatch") is None or not Path("/usr/sbin/slurmctld").exists():
         pytest.skip("slurm-wlm is not installed (make system-deps installs it)")
     os.environ.setdefault("SLURM_CONF", "/etc/slurm/slurm.conf")
-    started = subprocess.run([str(ROOT / ".ci" / "start-slurm.sh")], capture_output=True, text=True, timeout=120)
+    script = str(ROOT / ".ci" / "start-slurm.sh")
+    started = subprocess.run([script], capture_output=True, text=True, timeout=120)
     assert started.returncode == 0, f"start-slurm.sh failed:\n{started.stdout}\n{started.stderr}"
     assert _slurm_up(), "the SLURM node is not idle after start-slurm.sh"
 
