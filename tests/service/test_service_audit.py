@@ -15,8 +15,9 @@ from clinwgs.service.seed import DEMO_ODS
 def _traffic(service: Harness) -> None:
     assert service.client is not None
     c = service.client
-    report_id = c.post("/fhir", json=bundle_for(samples_by_ods(service)[DEMO_ODS]),
-                       headers=service.auth("pipeline")).json()["report_id"]
+    report_id = c.post(
+        "/fhir", json=bundle_for(samples_by_ods(service)[DEMO_ODS]), headers=service.auth("pipeline")
+    ).json()["report_id"]
     for user in ("checker", "outsider", "auditor"):
         c.get(f"/fhir/DiagnosticReport/{report_id}", headers=service.auth(user))
     c.get("/fhir/DiagnosticReport")
@@ -42,8 +43,10 @@ def test_chain_is_intact_after_traffic(service: Harness, capsys: pytest.CaptureF
     assert "INTACT" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("statement", ["UPDATE audit_events SET detail = 'x' WHERE seq = 1",
-                                       "DELETE FROM audit_events WHERE seq = 1"])
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_events SET detail = 'x' WHERE seq = 1", "DELETE FROM audit_events WHERE seq = 1"],
+)
 def test_database_refuses_update_and_delete(service: Harness, statement: str) -> None:
     _traffic(service)
     with pytest.raises(DBAPIError, match="append-only"), service.db.write() as session:

@@ -12,8 +12,9 @@ from clinwgs.service.seed import DEMO_ODS, demo_patient
 
 def _publish(service: Harness, sample_id: str, variant: int = 0) -> dict:
     assert service.client is not None
-    response = service.client.post("/fhir", json=bundle_for(sample_id, variant=variant),
-                                    headers=service.auth("pipeline"))
+    response = service.client.post(
+        "/fhir", json=bundle_for(sample_id, variant=variant), headers=service.auth("pipeline")
+    )
     assert response.status_code in (200, 201), response.text
     return response.json()
 
@@ -48,13 +49,17 @@ def test_publish_is_idempotent_and_refuses_different_content(service: Harness) -
     second = service.client.post("/fhir", json=bundle_for(sample), headers=service.auth("pipeline"))
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.json()["report_id"] == second.json()["report_id"] and second.json()["created"] is False
-    changed = service.client.post("/fhir", json=bundle_for(sample, variant=1), headers=service.auth("pipeline"))
+    changed = service.client.post(
+        "/fhir", json=bundle_for(sample, variant=1), headers=service.auth("pipeline")
+    )
     assert changed.status_code == 409 and "If-Match" in changed.text
 
 
 def test_publish_refuses_unregistered_sample_and_invalid_fhir(service: Harness) -> None:
     assert service.client is not None
-    response = service.client.post("/fhir", json=bundle_for("SNOTREGISTERED"), headers=service.auth("pipeline"))
+    response = service.client.post(
+        "/fhir", json=bundle_for("SNOTREGISTERED"), headers=service.auth("pipeline")
+    )
     assert response.status_code == 422 and "SNOTREGISTERED" in response.text
     bundle = bundle_for(samples_by_ods(service)[DEMO_ODS])
     bundle["entry"][0]["resource"]["status"] = "bogus"
@@ -77,7 +82,9 @@ def test_read_search_and_linked_resources(service: Harness) -> None:
         assert service.client.get(f"/fhir/{rtype}/{rid}", headers=clinician).status_code == 200
     found = service.client.get(f"/fhir/DiagnosticReport?identifier={sample}", headers=clinician).json()
     assert found["total"] == 1 and found["entry"][0]["resource"]["id"] == report_id
-    provenance = service.client.get(f"/fhir/Provenance?target=DiagnosticReport/{report_id}", headers=clinician)
+    provenance = service.client.get(
+        f"/fhir/Provenance?target=DiagnosticReport/{report_id}", headers=clinician
+    )
     assert provenance.json()["total"] == 2  # the pipeline's and the service's write record
     patient = service.client.get(f"/fhir/{body['subject']['reference']}", headers=clinician).json()
     assert patient["identifier"][0]["value"] == service.samples[sample].nhs_number
@@ -90,20 +97,28 @@ def test_amend_with_if_match_creates_a_version_with_provenance(service: Harness)
     url = f"/fhir/DiagnosticReport/{report_id}"
     missing = service.client.put(url, json=bundle_for(sample, variant=1), headers=service.auth("pipeline"))
     assert missing.status_code == 428
-    amended = service.client.put(url, json=bundle_for(sample, variant=1),
-                                 headers=service.auth("pipeline", **{"If-Match": 'W/"1"'}))
+    amended = service.client.put(
+        url, json=bundle_for(sample, variant=1), headers=service.auth("pipeline", **{"If-Match": 'W/"1"'})
+    )
     assert amended.status_code == 201 and amended.json()["version"] == 2
-    stale = service.client.put(url, json=bundle_for(sample, variant=2),
-                               headers=service.auth("pipeline", **{"If-Match": 'W/"1"'}))
+    stale = service.client.put(
+        url, json=bundle_for(sample, variant=2), headers=service.auth("pipeline", **{"If-Match": 'W/"1"'})
+    )
     assert stale.status_code == 412
     assert service.client.get(url, headers=service.auth("checker")).headers["ETag"] == 'W/"2"'
     v1 = service.client.get(f"{url}/_history/1", headers=service.auth("checker"))
     assert v1.status_code == 200 and v1.json()["meta"]["versionId"] == "1"
-    prov = service.client.get(f"/fhir/Provenance?target=DiagnosticReport/{report_id}",
-                              headers=service.auth("checker")).json()
-    revisions = [e["resource"]["entity"][0] for e in prov["entry"]
-                 if e["resource"].get("entity", [{}])[0].get("role") == "revision"]
-    assert revisions == [{"role": "revision", "what": {"reference": f"DiagnosticReport/{report_id}/_history/1"}}]
+    prov = service.client.get(
+        f"/fhir/Provenance?target=DiagnosticReport/{report_id}", headers=service.auth("checker")
+    ).json()
+    revisions = [
+        e["resource"]["entity"][0]
+        for e in prov["entry"]
+        if e["resource"].get("entity", [{}])[0].get("role") == "revision"
+    ]
+    assert revisions == [
+        {"role": "revision", "what": {"reference": f"DiagnosticReport/{report_id}/_history/1"}}
+    ]
 
 
 def test_two_person_sign_off_makes_the_report_final(service: Harness) -> None:
@@ -113,7 +128,10 @@ def test_two_person_sign_off_makes_the_report_final(service: Harness) -> None:
     v1 = {"If-Match": 'W/"1"'}
     early = service.client.post(url, json={"step": "authorise"}, headers=service.auth("authoriser", **v1))
     assert early.status_code == 409
-    assert service.client.post(url, json={"step": "check"}, headers=service.auth("checker", **v1)).status_code == 200
+    assert (
+        service.client.post(url, json={"step": "check"}, headers=service.auth("checker", **v1)).status_code
+        == 200
+    )
     same = service.client.post(url, json={"step": "authorise"}, headers=service.auth("checker", **v1))
     assert same.status_code == 409 and "different person" in same.text
     final = service.client.post(url, json={"step": "authorise"}, headers=service.auth("authoriser", **v1))
@@ -127,15 +145,17 @@ def test_clinician_page_joins_demographics_and_signs_off_through_forms(service: 
     sample = samples_by_ods(service)[DEMO_ODS]
     report_id = _publish(service, sample)["report_id"]
     patient = service.samples[sample]
-    login = service.client.post("/ui/login", data={"token": service.tokens["checker"], "next": "/ui/"},
-                                follow_redirects=False)
+    login = service.client.post(
+        "/ui/login", data={"token": service.tokens["checker"], "next": "/ui/"}, follow_redirects=False
+    )
     assert login.status_code == 303
     page = service.client.get(f"/ui/reports/{report_id}")  # cookie from the login
     assert page.status_code == 200
     assert patient.family_name in page.text and "999 000 0018" in page.text and "01-Jan-1970" in page.text
     assert "BRCA1" in page.text and "Pathogenic" in page.text
-    checked = service.client.post(f"/ui/reports/{report_id}/sign-off", data={"step": "check", "version": "1"},
-                                  follow_redirects=False)
+    checked = service.client.post(
+        f"/ui/reports/{report_id}/sign-off", data={"step": "check", "version": "1"}, follow_redirects=False
+    )
     assert checked.status_code == 303
     assert service.client.get(f"/ui/reports/{report_id}/pdf").content == PDF
     service.client.cookies.clear()

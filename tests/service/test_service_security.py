@@ -55,15 +55,22 @@ def test_every_create_read_update_is_audited(service: Harness) -> None:
     assert service.client is not None
     c = service.client
     before = len(_audit_rows(service))
-    report_id = c.post("/fhir", json=bundle_for(samples_by_ods(service)[DEMO_ODS]),
-                       headers=service.auth("pipeline")).json()["report_id"]
+    report_id = c.post(
+        "/fhir", json=bundle_for(samples_by_ods(service)[DEMO_ODS]), headers=service.auth("pipeline")
+    ).json()["report_id"]
     c.get(f"/fhir/DiagnosticReport/{report_id}", headers=service.auth("checker"))
-    c.post(f"/api/reports/{report_id}/sign-off", json={"step": "check"},
-           headers=service.auth("checker", **{"If-Match": 'W/"1"'}))
+    c.post(
+        f"/api/reports/{report_id}/sign-off",
+        json={"step": "check"},
+        headers=service.auth("checker", **{"If-Match": 'W/"1"'}),
+    )
     c.get("/openapi.json")  # not a record access: not audited
     rows = _audit_rows(service)[before:]
     assert [(r.action, r.actor, r.status_code) for r in rows] == [
-        ("C", "pipeline", 201), ("R", "checker", 200), ("C", "checker", 200)]
+        ("C", "pipeline", 201),
+        ("R", "checker", 200),
+        ("C", "checker", 200),
+    ]
     assert rows[1].path == f"/fhir/DiagnosticReport/{report_id}"
 
 
