@@ -134,7 +134,7 @@ def _complex_protein(aa_change: str) -> str:
         first = next((i for i, (r, a) in enumerate(zip(ref, alt, strict=False)) if r != a), None)
         if first is not None and "*" in alt and len(ref) > 1 and alt.index("*") > first and ref[first] != "*":
             stop = alt.index("*") - first + 1
-            return f"p.({_AA3[ref[first]]}{int(pos) + first}{_AA3[alt[first]]}fsTer{stop})"
+            return f"p.({_AA3.get(ref[first], ref[first])}{int(pos) + first}{_AA3.get(alt[first], alt[first])}fsTer{stop})"
     return f"p.({aa_change if len(aa_change) <= 40 else aa_change[:37] + '...'})"
 
 
@@ -148,10 +148,10 @@ def bcsq_protein(aa_change: str) -> str | None:
     if not match:
         return _complex_protein(aa_change)
     pos, ref, alt = match.groups()
-    ref3 = _AA3[ref]
+    ref3 = _AA3.get(ref, ref)
     if alt is None or alt == ref:
         return f"p.({ref3}{pos}=)"
-    return f"p.({ref3}{pos}{_AA3[alt]})"
+    return f"p.({ref3}{pos}{_AA3.get(alt, alt)})"
 
 
 def parse_bcsq(value: str) -> list[Consequence]:

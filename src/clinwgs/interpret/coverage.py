@@ -17,6 +17,7 @@ from clinwgs.errors import InputIntegrityError
 from clinwgs.models.findings import GeneCoverage
 
 Interval = tuple[int, int]  # start0, end0 (half-open)
+NO_MODEL = "no gene model in the reference bundle"
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def gene_coverage(thresholds: Path, regions: Path, genes: list[str], threshold: 
     for gene in genes:
         if not length.get(gene):
             out.append(GeneCoverage(gene=gene, fraction_at_threshold=0.0, mean_depth=0.0, threshold_x=threshold,
-                                    fully_assessed=False, exons_below=["no gene model in the reference bundle"]))
+                                    fully_assessed=False, exons_below=[NO_MODEL]))
             continue
         fraction = good[gene] / length[gene]
         out.append(GeneCoverage(gene=gene, fraction_at_threshold=round(fraction, 4),

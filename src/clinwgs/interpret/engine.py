@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from clinwgs import __version__
 from clinwgs.errors import ConfigError, InputIntegrityError
@@ -69,10 +71,14 @@ class _Candidate:
     classification: Classification
 
 
-def _gene_index(panels: list[Panel], sf: Panel | None) -> dict[str, tuple[PanelGene, Panel]]:
+def _gene_index(panels: list[Panel], sf: Panel | None, lof_genes: set[str]) -> dict[str, tuple[PanelGene, Panel]]:
+    """Gene -> (gene entry, panel); the test's panels win over the ACMG SF list. Genes the settings list as
+    having loss of function as an established mechanism get it where their panel does not say."""
     index: dict[str, tuple[PanelGene, Panel]] = {}
     for panel in [*panels, *([sf] if sf else [])]:
         for symbol, gene in panel.genes.items():
+            if gene.lof_mechanism is None and symbol in lof_genes:
+                gene = replace(gene, lof_mechanism=True)
             index.setdefault(symbol, (gene, panel))
     return index
 
@@ -96,25 +102,37 @@ def _open_vcf(path: Path, request: SampleRequest):  # type: ignore[no-untyped-de
     return vcf, samples.index(wanted)
 
 
-def _candidates(vcf, index_: int, header: HeaderInfo, genes: dict[str, tuple[PanelGene, Panel]],  # type: ignore[no-untyped-def]
-                settings: InterpretSettings, clinvar_release: str, path: Path, sample: str) -> tuple[list[_Candidate], int, int]:
+def _records(vcf: Any, path: Path, sample: str) -> Iterator[Any]:
+    """cyvcf2 records; a read error (truncated or corrupt file) becomes an InputIntegrityError."""
+    count = 0
+    iterator = iter(vcf)
+    while True:
+        try:
+            record = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:  # cyvcf2 raises bare Exception on corrupt input
+            raise InputIntegrityError(f"VCF unreadable after {count} records: {exc}", path=path, sample=sample) from exc
+        count += 1
+        yield record
+
+
+def _candidates(records: Iterator[Any], index_: int, header: HeaderInfo, genes: dict[str, tuple[PanelGene, Panel]],
+                settings: InterpretSettings, clinvar_release: str) -> tuple[list[_Candidate], int, int]:
     out: list[_Candidate] = []
     examined = in_panel = 0
-    try:
-        for record in vcf:
-            examined += 1
-            hit = False
-            for allele in sample_alleles(record, index_, header):
-                for symbol, csq in most_severe_per_gene(allele.consequences, settings.transcripts).items():
-                    if symbol not in genes:
-                        continue
-                    hit = True
-                    gene, panel = genes[symbol]
-                    criteria = acmg.evaluate(csq, gene, allele.population, allele.clinvar, clinvar_release, settings.acmg)
-                    out.append(_Candidate(allele, csq, gene, panel, criteria, classify(criteria)))
-            in_panel += hit
-    except Exception as exc:  # cyvcf2 raises bare Exceptions on truncated/corrupt input
-        raise InputIntegrityError(f"VCF unreadable after {examined} records: {exc}", path=path, sample=sample) from exc
+    for record in records:
+        examined += 1
+        hit = False
+        for allele in sample_alleles(record, index_, header):
+            for symbol, csq in most_severe_per_gene(allele.consequences, settings.transcripts).items():
+                if symbol not in genes:
+                    continue
+                hit = True
+                gene, panel = genes[symbol]
+                criteria = acmg.evaluate(csq, gene, allele.population, allele.clinvar, clinvar_release, settings.acmg)
+                out.append(_Candidate(allele, csq, gene, panel, criteria, classify(criteria)))
+        in_panel += hit
     return out, examined, in_panel
 
 
@@ -130,7 +148,8 @@ def _finding(c: _Candidate, build: str, tier: Tier, fits: bool, clinvar_release:
     if a.clinvar:
         cv = ClinVarEvidence(significance=a.clinvar.significance, review_status=a.clinvar.review_status,
                              stars=a.clinvar.stars, conditions=list(a.clinvar.conditions),
-                             accession=a.clinvar.accession, release=f"ClinVar {clinvar_release}")
+                             accession=a.clinvar.accession, release=f"ClinVar {clinvar_release}",
+                             submitted=list(a.clinvar.submitted))
     return Finding(
         variant=Variant(chrom=a.chrom, pos1=a.pos1, ref=a.ref, alt=a.alt, genome_build=build,  # type: ignore[arg-type]
                         zygosity=_zygosity(a), depth=a.depth, allele_fraction=a.allele_fraction,
@@ -181,12 +200,12 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
         raise ConfigError([f"sample_id {request.sample_id!r} is not a pseudonymous ID ({SAMPLE_ID.pattern})"])
     panels = [settings.load_panel(name) for name in settings.panel_names(request.test_code)]
     sf = settings.load_acmg_sf() if request.consent_additional_findings else None
-    genes = _gene_index(panels, sf)
+    genes = _gene_index(panels, sf, settings.lof_mechanism_genes)
     vcf, column = _open_vcf(inputs.vcf, request)
     header = inspect_header(vcf, settings.population_af)
     clinvar_release = inputs.databases.get("ClinVar", "release not recorded")
-    cands, examined, in_panel = _candidates(vcf, column, header, genes, settings, clinvar_release, inputs.vcf,
-                                            request.sample_id)
+    records = _records(vcf, inputs.vcf, request.sample_id)
+    cands, examined, in_panel = _candidates(records, column, header, genes, settings, clinvar_release)
     vcf.close()
     reported, review = _triage(cands, request, clinvar_release)
     notes, blockers = _limitations(header, inputs)
@@ -228,6 +247,18 @@ def _limitations(header: HeaderInfo, inputs: Inputs) -> tuple[list[str], list[st
     if not (inputs.thresholds and inputs.regions):
         notes.append("coverage was not supplied: no gene can be called fully assessed")
     return notes, blockers
+
+
+def database_args(bundle: Any) -> list[str]:
+    """``--database NAME=RELEASE`` arguments from a reference bundle (clinwgs.reference.Bundle)."""
+    files = bundle.files
+    pairs = [("Reference", f"{bundle.name} ({bundle.build})")]
+    if files.gff3 is not None:
+        pairs.append(("Gene models", files.gff3.release or files.gff3.source or files.gff3.path.name))
+    if files.clinvar is not None:
+        pairs.append(("ClinVar", files.clinvar.release or "release not recorded"))
+    pairs += [(pop.name, pop.release or "release not recorded") for pop in files.pop_af]
+    return [arg for name, release in pairs for arg in ("--database", f"{name}={release}")]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -40,7 +40,7 @@ class Panel:
 
     @property
     def label(self) -> str:
-        return f"{self.name} v{self.version}"
+        return self.name if self.name.endswith(f"v{self.version}") else f"{self.name} v{self.version}"
 
 
 def _lof_from_panelapp(mode_of_pathogenicity: str | None) -> bool | None:

@@ -44,6 +44,7 @@ class InterpretSettings:
     acmg: AcmgSettings = field(default_factory=AcmgSettings)
     population_af: list[tuple[str, str]] = field(default_factory=list)  # (INFO key, label)
     transcripts: dict[str, str] = field(default_factory=dict)  # gene -> reporting transcript (MANE Select)
+    lof_mechanism_genes: set[str] = field(default_factory=set)  # loss of function established (PVS1)
 
     def panel_names(self, test_code: str) -> list[str]:
         if test_code not in self.test_codes:
@@ -87,4 +88,5 @@ def load_settings(path: Path) -> InterpretSettings:
         acmg=AcmgSettings(**acmg),
         population_af=[(p["info"], p["label"]) for p in data.get("population_af", [])],
         transcripts={str(k): str(v) for k, v in (data.get("transcripts") or {}).items()},
+        lof_mechanism_genes={str(g) for g in (data.get("lof_mechanism_genes") or [])},
     )

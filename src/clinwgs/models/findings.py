@@ -58,6 +58,7 @@ class ClinVarEvidence(Strict):
     conditions: list[str] = []
     accession: str | None = None  # variation/allele ID or rsID, whatever the release carries
     release: str  # e.g. "ClinVar 2015-02-04"
+    submitted: list[str] = []  # each submitted classification as written (2015: one per RCV); 1.1.0
 
 
 class Variant(Strict):

@@ -1,0 +1,27 @@
+# Clinician report: findings.json + QC -> HTML, PDF (WeasyPrint) and JSON under results/<sample>/report/.
+# Templates, CSS and methods/limitations text: reports/ (or `report: {templates: ...}` in config.yaml).
+
+
+rule render_report:
+    input:
+        findings="results/{sample}/interpret/findings.json",
+        stats="results/{sample}/qc/{sample}.stats.txt",
+        dist="results/{sample}/qc/{sample}.panel.mosdepth.region.dist.txt",
+    output:
+        html="results/{sample}/report/{sample}.report.html",
+        pdf="results/{sample}/report/{sample}.report.pdf",
+        json="results/{sample}/report/{sample}.report.json",
+    params:
+        templates=config.get("report", {}).get("templates", "reports"),
+    log:
+        "logs/render_report/{sample}.log",
+    benchmark:
+        "benchmarks/out/render_report/{sample}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=15,
+    conda:
+        "../workflow/envs/clinwgs.yaml"
+    script:
+        "../workflow/scripts/render_report.py"

@@ -1,0 +1,1 @@
+"""Clinician report: findings.json (+ QC files) -> HTML, PDF (WeasyPrint) and JSON."""

@@ -1,0 +1,119 @@
+"""``clinwgs report``: findings.json (+ optional QC files) -> <sample>.report.html, .report.pdf (WeasyPrint)
+and .report.json. Templates, CSS and the methods/limitations text live in ``reports/``. Each output is written
+to a temporary name and renamed when complete."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from clinwgs import __version__
+from clinwgs.errors import InputIntegrityError
+from clinwgs.interpret.output import atomic_write
+from clinwgs.models.findings import FINDINGS_SCHEMA_VERSION, Findings
+from clinwgs.report.context import build_context, finding_row, summary_sentence
+from clinwgs.report.qc import mosdepth_dist, samtools_stats
+from clinwgs.report.svg import bar_chart, line_chart
+
+REPORT_JSON_VERSION = "1.0.0"
+
+
+def load_findings(path: Path) -> Findings:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputIntegrityError(f"cannot read findings.json: {exc}", path=path) from exc
+    major = str(data.get("schema_version", "0")).split(".")[0]
+    if major != FINDINGS_SCHEMA_VERSION.split(".")[0]:
+        raise InputIntegrityError(f"findings schema {data.get('schema_version')} is not supported "
+                                  f"(this report reads {FINDINGS_SCHEMA_VERSION})", path=path)
+    try:
+        return Findings.model_validate(data)
+    except ValueError as exc:
+        raise InputIntegrityError(f"findings.json does not match the schema: {exc}", path=path) from exc
+
+
+def _plots(findings: Findings, dist: Path | None) -> dict[str, str]:
+    plots: dict[str, str] = {}
+    if findings.coverage:
+        plots["gene_coverage"] = bar_chart([c.gene for c in findings.coverage],
+                                           [c.fraction_at_threshold for c in findings.coverage], 1.0,
+                                           f"Panel genes: fraction of coding bases >= {findings.coverage[0].threshold_x}x")
+    if dist is not None:
+        points = mosdepth_dist(dist, "total")
+        if points:
+            threshold = findings.coverage[0].threshold_x if findings.coverage else None
+            plots["depth_distribution"] = line_chart(points, "Depth distribution", "depth (x)",
+                                                     "fraction of bases at or above", threshold)
+    return plots
+
+
+def render_html(findings: Findings, templates: Path, qc: dict[str, float], plots: dict[str, str]) -> str:
+    methods_file = templates / "methods.yaml"
+    try:
+        methods: dict[str, Any] = yaml.safe_load(methods_file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputIntegrityError(f"cannot read methods text: {exc}", path=methods_file) from exc
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates / "templates")),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
+    css = (templates / "report.css").read_text(encoding="utf-8")
+    context = build_context(findings, qc, plots, methods)
+    return env.get_template("report.html.j2").render(**context, css=css, clinwgs_version=__version__)
+
+
+def report_json(findings: Findings, qc: dict[str, float]) -> dict[str, Any]:
+    """The machine-readable report: what the HTML says, without layout."""
+    return {
+        "report_version": REPORT_JSON_VERSION,
+        "findings_schema_version": findings.schema_version,
+        "sample_id": findings.sample_id,
+        "test_code": findings.test_code,
+        "summary": summary_sentence(findings),
+        "release_blocked": findings.release_blocked,
+        "release_blockers": findings.release_blockers,
+        "panels": [p.model_dump() for p in findings.panels],
+        "findings": [finding_row(f) for f in findings.findings],
+        "for_review": [finding_row(f) for f in findings.for_review],
+        "coverage_gaps": [c.model_dump() for c in findings.coverage if not c.fully_assessed],
+        "sex_check": findings.sex_check.model_dump(),
+        "qc": qc,
+        "databases": findings.databases,
+        "tool_versions": findings.tool_versions,
+        "sign_off": {"checked_by": None, "authorised_by": None},
+    }
+
+
+def render_pdf(html: str, base: Path) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(base)).write_pdf()  # type: ignore[no-any-return]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clinwgs report", description=__doc__)
+    p.add_argument("--findings", type=Path, required=True)
+    p.add_argument("--templates", type=Path, default=Path("reports"), help="the reports/ folder")
+    p.add_argument("--samtools-stats", type=Path)
+    p.add_argument("--mosdepth-dist", type=Path, help="mosdepth *.mosdepth.global.dist.txt")
+    p.add_argument("--out-html", type=Path, required=True)
+    p.add_argument("--out-pdf", type=Path)
+    p.add_argument("--out-json", type=Path, required=True)
+    return p
+
+
+def cli_main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    findings = load_findings(args.findings)
+    qc = samtools_stats(args.samtools_stats) if args.samtools_stats else {}
+    html = render_html(findings, args.templates, qc, _plots(findings, args.mosdepth_dist))
+    if args.out_pdf:
+        atomic_write(args.out_pdf, render_pdf(html, args.templates))
+    atomic_write(args.out_json, json.dumps(report_json(findings, qc), indent=2) + "\n")
+    atomic_write(args.out_html, html)
+    print(f"{findings.sample_id}: {summary_sentence(findings)}")
+    return 0
