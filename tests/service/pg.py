@@ -33,7 +33,7 @@ def _as_server_user(cmd: list[str]) -> list[str]:
 
 @contextmanager
 def postgres_server() -> Iterator[str]:
-    """Yield a SQLAlchemy URL (``postgresql+psycopg://postgres@127.0.0.1:PORT/postgres``); stop and delete after."""
+    """Yield a SQLAlchemy URL (``postgresql+psycopg://postgres@127.0.0.1:PORT/...``); stop, delete after."""
     root = Path(tempfile.mkdtemp(prefix="clinwgs-pg-"))
     data, sock = root / "data", root / "sock"
     sock.mkdir()

@@ -8,6 +8,7 @@ from helpers import bundle_for
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from clinwgs.cli import main as cli_main
 from clinwgs.service.audit import verify_chain, verify_service_cli
 from clinwgs.service.seed import DEMO_ODS
 
@@ -61,6 +62,10 @@ def test_verify_detects_an_altered_event(service: Harness, capsys: pytest.Captur
     with service.db.read() as session:
         problems = verify_chain(session)
     assert problems == ["audit event 2: content does not match its hash (altered)"]
+    url = service.db.engine.url.render_as_string(hide_password=False)
+    assert verify_chain(url) == problems
+    assert cli_main(["audit", "verify-service", "--database-url", url]) == 1
+    capsys.readouterr()
     assert verify_service_cli(service.db.engine.url.render_as_string(hide_password=False)) == 1
     assert "1 problem(s)" in capsys.readouterr().out
 

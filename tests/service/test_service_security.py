@@ -1,4 +1,4 @@
-"""401 without a token, 403 for the wrong role, other organisations' reports invisible; all denials audited."""
+"""401 without a token, 403 for a wrong role, other organisations' reports invisible; denials audited."""
 
 from __future__ import annotations
 

@@ -77,8 +77,11 @@ def append_event(session: Session, entry: AuditEntry) -> AuditEventRow:
         return row
 
 
-def verify_chain(session: Session) -> list[str]:
-    """Problems found in the audit chain (empty list = intact)."""
+def verify_chain(session: Session | str) -> list[str]:
+    """Problems found in the audit chain (empty list = intact). Takes a session or a database URL
+    (``clinwgs audit verify-service --database-url URL`` in clinwgs.provenance passes the URL)."""
+    if isinstance(session, str):
+        return _verify_url(session)
     problems: list[str] = []
     prev_hash, expected_seq = GENESIS_HASH, 1
     for row in session.execute(select(AuditEventRow).order_by(AuditEventRow.seq)).scalars():
@@ -109,6 +112,17 @@ def to_fhir_audit_event(row: AuditEventRow) -> dict[str, Any]:
             {"what": {"display": "chain"}, "detail": [{"type": "hash", "valueString": row.hash}]},
         ],
     }
+
+
+def _verify_url(database_url: str) -> list[str]:
+    from clinwgs.service.db import Database, make_engine
+
+    db = Database(make_engine(database_url))
+    try:
+        with db.read() as session:
+            return verify_chain(session)
+    finally:
+        db.engine.dispose()
 
 
 def verify_service_cli(database_url: str) -> int:
