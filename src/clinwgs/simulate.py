@@ -156,8 +156,18 @@ def read_variants(vcf: Path, region: Region, sample: str | None, rng: np.random.
     with handle:
         samples = list(handle.header.samples)
         name = _pick_sample(samples, sample, vcf)
-        records = handle.fetch(region.chrom, region.start0, region.end0) if handle.index else handle
-        return list(_variants(records, region, name, rng, vcf))
+        contigs = sorted(str(c) for c in handle.header.contigs)
+        # e.g. chr17 against 17: never simulate a control that silently lacks its variants
+        if contigs and region.chrom not in contigs:
+            raise ReferenceMismatchError(
+                f"contig {region.chrom} is not in the VCF header (has {', '.join(contigs[:5])} ...)",
+                path=vcf,
+            )
+        try:
+            records = handle.fetch(region.chrom, region.start0, region.end0) if handle.index else handle
+            return sorted(_variants(records, region, name, rng, vcf), key=lambda v: v.pos1)
+        except (OSError, ValueError) as exc:
+            raise InputIntegrityError(f"cannot read variants VCF: {exc}", path=vcf) from exc
 
 
 def _pick_sample(samples: list[str], sample: str | None, vcf: Path) -> str:

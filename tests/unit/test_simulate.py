@@ -196,3 +196,10 @@ def test_cli_writes_reads_and_rejects_bad_arguments(
     assert cli.main(bad_id) == 2
     assert cli.main([*args[:3], "--region", "chr1:1-100", *args[5:]]) == 2  # contig not in the FASTA
     assert "chr1 is not in the reference" in capsys.readouterr().err
+
+
+def test_vcf_on_other_contig_names_is_refused_not_silently_ignored(tmp_path: Path) -> None:
+    pc001 = Path(__file__).resolve().parents[2] / "reference" / "demo_reads" / "PC001.variants.vcf"  # chr17
+    with pytest.raises(ReferenceMismatchError, match="contig brca1_slice is not in the VCF header"):
+        simulate(SLICE_FA, SLICE, pc001, "PC001", tmp_path / "x", SimParams(depth=1))
+    assert list(tmp_path.glob("x*")) == []
