@@ -61,6 +61,9 @@ def load_findings(path: Path, sample_id: str) -> Findings:
         raise InputIntegrityError(
             f"findings are for sample {findings.sample_id}", path=path, sample=sample_id
         )
+    if findings.release_blocked:
+        blockers = "; ".join(findings.release_blockers) or "no reason given"
+        raise PublishError(f"release blocked, not published: {blockers}", path=path, sample=sample_id)
     return findings
 
 

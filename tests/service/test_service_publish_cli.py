@@ -1,0 +1,160 @@
+"""``clinwgs publish``: service down -> clear message, results untouched; later -> exactly one report."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import Harness, samples_by_ods
+from helpers import PDF
+from sqlalchemy import func, select
+
+from clinwgs.cli import main as cli_main
+from clinwgs.service.main import BackgroundService, start_background
+from clinwgs.service.models import Report
+from clinwgs.service.seed import DEMO_ODS
+from clinwgs.service.synthetic import example_findings
+
+TOKEN_ENV = "CLINWGS_TEST_PUBLISH_TOKEN"
+
+
+def make_results(root: Path, sample: str, *, blocked: bool = False) -> Path:
+    findings = example_findings(sample, 3)
+    if blocked:
+        findings = findings.model_copy(update={"release_blocked": True, "release_blockers": ["sex mismatch"]})
+    (root / sample / "interpret").mkdir(parents=True)
+    (root / sample / "report").mkdir(parents=True)
+    (root / sample / "interpret" / "findings.json").write_text(findings.model_dump_json(indent=2))
+    (root / sample / "report" / f"{sample}.report.pdf").write_bytes(PDF)
+    (root / sample / "vcf").mkdir()
+    (root / sample / "vcf" / f"{sample}.annotated.vcf.gz").write_bytes(b"not really a vcf")
+    return root
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def dead_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def _argv(results: Path, sample: str, url: str, *extra: str) -> list[str]:
+    return [
+        "publish",
+        "--sample",
+        sample,
+        "--results",
+        str(results),
+        "--url",
+        url,
+        "--token-env",
+        TOKEN_ENV,
+        "--retries",
+        "2",
+        "--backoff",
+        "0.01",
+        *extra,
+    ]
+
+
+def test_service_down_exits_with_a_clear_message_and_touches_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(TOKEN_ENV, "some-token")
+    results = make_results(tmp_path / "results", "SDOWN0001")
+    before = tree(results)
+    assert cli_main(_argv(results, "SDOWN0001", dead_url())) == 3
+    err = capsys.readouterr().err
+    assert "unreachable after 3 attempt(s)" in err and "results are untouched" in err
+    assert tree(results) == before
+
+
+def test_rule_mode_writes_a_not_published_receipt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    monkeypatch.setenv(TOKEN_ENV, "some-token")
+    results = make_results(tmp_path / "results", "SDOWN0002")
+    before = tree(results)
+    assert cli_main(_argv(results, "SDOWN0002", dead_url(), "--receipt-on-failure")) == 0
+    after = tree(results)
+    receipt_path = "SDOWN0002/publish/receipt.json"
+    assert set(after) - set(before) == {receipt_path} and all(after[k] == v for k, v in before.items())
+    receipt = json.loads((results / receipt_path).read_text())
+    assert receipt["published"] is False and "unreachable" in receipt["error"]
+
+
+def test_missing_token_and_blocked_release_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    results = make_results(tmp_path / "results", "SBLOCK001", blocked=True)
+    assert cli_main(_argv(results, "SBLOCK001", dead_url())) == 3
+    assert TOKEN_ENV in capsys.readouterr().err
+    monkeypatch.setenv(TOKEN_ENV, "some-token")
+    assert cli_main(_argv(results, "SBLOCK001", dead_url())) == 3
+    err = capsys.readouterr().err
+    assert "release blocked" in err and "sex mismatch" in err and "SBLOCK001" in err
+
+
+def test_later_publish_creates_exactly_one_report(
+    live_service: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    assert live_service.live is not None
+    monkeypatch.setenv(TOKEN_ENV, live_service.tokens["pipeline"])
+    sample = samples_by_ods(live_service)[DEMO_ODS]
+    results = make_results(tmp_path / "results", sample)
+    assert cli_main(_argv(results, sample, dead_url(), "--receipt-on-failure")) == 0
+    assert cli_main(_argv(results, sample, live_service.live.url)) == 0
+    first = json.loads((results / sample / "publish" / "receipt.json").read_text())
+    assert cli_main(_argv(results, sample, live_service.live.url)) == 0
+    second = json.loads((results / sample / "publish" / "receipt.json").read_text())
+    assert (first["published"], first["created"], second["created"]) == (True, True, False)
+    assert first["report_id"] == second["report_id"]
+    with live_service.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Report)) == 1
+
+
+def test_retries_with_backoff_until_the_service_comes_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The service starts 0.6 s after the first attempt; backoff (0.2, 0.4, 0.8 s ...) carries the publish."""
+    import json
+
+    from clinwgs.service.app import create_app
+    from clinwgs.service.seed import seed_demo
+    from clinwgs.service.settings import Settings
+
+    url = dead_url()
+    results = make_results(tmp_path / "results", "SLATE0001")
+    settings = Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'late.sqlite3'}")
+    app = create_app(settings)
+    monkeypatch.setenv(TOKEN_ENV, seed_demo(app.state.db, settings.token_pepper, ["SLATE0001"])["pipeline"])
+    app.state.db.engine.dispose()
+    started: list[BackgroundService] = []
+
+    def start_late() -> None:
+        time.sleep(0.6)
+        started.append(start_background(port=int(url.rsplit(":", 1)[1]), settings=settings))
+
+    thread = threading.Thread(target=start_late)
+    thread.start()
+    argv = _argv(results, "SLATE0001", url)
+    argv[argv.index("--retries") + 1], argv[argv.index("--backoff") + 1] = "8", "0.2"
+    rc = cli_main(argv)
+    thread.join()
+    started[0].stop()
+    receipt = json.loads((results / "SLATE0001" / "publish" / "receipt.json").read_text())
+    assert rc == 0 and receipt["created"] is True and receipt["attempts"] > 1
