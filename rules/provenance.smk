@@ -5,11 +5,11 @@
 
 
 def manifest_inputs(wildcards):
-    """Every final per-sample result except the manifest itself and publish/ (written after it)."""
+    """Every final per-sample result (each stage adds its own to final_outputs, the report included) except
+    the manifest itself and publish/ (written after it)."""
     s = wildcards.sample
-    report = [f"results/{s}/report/{s}.report.{ext}" for ext in ("html", "pdf", "json")]
     finals = [t for t in final_outputs() if t.startswith(f"results/{s}/")]
-    wanted = per_sample_outputs(s) + [f"results/{s}/interpret/findings.json"] + report + finals
+    wanted = per_sample_outputs(s) + finals
     skip = (f"results/{s}/manifest.json", f"results/{s}/publish/")
     return sorted({t for t in wanted if not t.startswith(skip)})
 
