@@ -389,6 +389,18 @@ def simulate(
     return SimulationResult(r1, r2, truth, pairs, len(haps.applied), len(haps.skipped))
 
 
+PC001_REGION = "chr17:43044294-43125483"  # the real (non-N) BRCA1 bases of reference/GRCh38_BRCA1
+
+
+def simulate_positive_control(
+    repo: Path, out_prefix: Path, params: SimParams | None = None
+) -> SimulationResult:
+    """Demo positive control PC001: 30x (seed 1) over BRCA1, het c.68_69delAG (see reference/README.md)."""
+    fasta = repo / "reference" / "GRCh38_BRCA1" / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
+    variants = repo / "reference" / "demo_reads" / "PC001.variants.vcf"
+    return simulate(fasta, parse_region(PC001_REGION), variants, "PC001", out_prefix, params or SimParams())
+
+
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="clinwgs simulate", description=__doc__.split("\n", 1)[0])
     ap.add_argument("--reference", required=True, type=Path, help="indexed FASTA (.fai; .gzi when bgzipped)")

@@ -203,3 +203,13 @@ def test_vcf_on_other_contig_names_is_refused_not_silently_ignored(tmp_path: Pat
     with pytest.raises(ReferenceMismatchError, match="contig brca1_slice is not in the VCF header"):
         simulate(SLICE_FA, SLICE, pc001, "PC001", tmp_path / "x", SimParams(depth=1))
     assert list(tmp_path.glob("x*")) == []
+
+
+def test_positive_control_pc001_carries_the_frameshift(tmp_path: Path) -> None:
+    from clinwgs.simulate import simulate_positive_control
+
+    res = simulate_positive_control(Path(__file__).resolve().parents[2], tmp_path / "PC001")
+    assert res.pairs == 8119 and res.applied == 1 and res.skipped == 0
+    truth = [line.split("\t") for line in res.truth_vcf.read_text().splitlines() if not line.startswith("#")]
+    assert [(t[0], t[1], t[3], t[4]) for t in truth] == [("chr17", "43124027", "ACT", "A")]
+    assert truth[0][9] in {"0|1", "1|0"}
