@@ -19,9 +19,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="
 
 def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
     assert CHROMIUM is not None
-    base = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={profile}"]
+    base = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+    ]
     return subprocess.run(base + args, capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -29,14 +38,47 @@ def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str
 def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser")
     findings = out / "findings.json"
-    assert main(["interpret", "--vcf", str(DATA / "PC001.annotated.vcf.gz"), "--sample-id", "PC001",
-                 "--test-code", "R208", "--settings", str(REPO / "config" / "panels.yaml"),
-                 "--thresholds", str(DATA / "HG00099.panel.thresholds.bed.gz"),
-                 "--regions", str(DATA / "HG00099.panel.regions.bed.gz"),
-                 "--out-json", str(findings), "--out-tsv", str(out / "findings.tsv")]) == 0
+    assert (
+        main(
+            [
+                "interpret",
+                "--vcf",
+                str(DATA / "PC001.annotated.vcf.gz"),
+                "--sample-id",
+                "PC001",
+                "--test-code",
+                "R208",
+                "--settings",
+                str(REPO / "config" / "panels.yaml"),
+                "--thresholds",
+                str(DATA / "HG00099.panel.thresholds.bed.gz"),
+                "--regions",
+                str(DATA / "HG00099.panel.regions.bed.gz"),
+                "--out-json",
+                str(findings),
+                "--out-tsv",
+                str(out / "findings.tsv"),
+            ]
+        )
+        == 0
+    )
     html = out / "PC001.report.html"
-    assert main(["report", "--findings", str(findings), "--templates", str(REPO / "reports"),
-                 "--out-html", str(html), "--out-json", str(out / "PC001.report.json")]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--findings",
+                str(findings),
+                "--templates",
+                str(REPO / "reports"),
+                "--out-html",
+                str(html),
+                "--out-json",
+                str(out / "PC001.report.json"),
+            ]
+        )
+        == 0
+    )
     return html
 
 
@@ -51,7 +93,9 @@ def test_chromium_dom_shows_the_finding(report_html: Path, tmp_path: Path) -> No
 
 def test_chromium_screenshot_is_not_blank(report_html: Path, tmp_path: Path) -> None:
     shot = tmp_path / "report.png"
-    done = _chromium([f"--screenshot={shot}", "--window-size=1200,1600", report_html.as_uri()], tmp_path / "p")
+    done = _chromium(
+        [f"--screenshot={shot}", "--window-size=1200,1600", report_html.as_uri()], tmp_path / "p"
+    )
     assert done.returncode == 0 and shot.is_file(), done.stderr[-2000:]
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG") and len(data) > 20_000  # a blank page compresses to a few kB

@@ -14,7 +14,8 @@ DATA = REPO / "tests" / "data" / "interpret"
 
 HEADER = """##fileformat=VCFv4.2
 ##contig=<ID=chr17,length=83257441>
-##INFO=<ID=BCSQ,Number=.,Type=String,Description="Haplotype-aware consequence annotation from BCFtools/csq. Format: Consequence|gene|transcript|biotype|strand|amino_acid_change|dna_change">
+##INFO=<ID=BCSQ,Number=.,Type=String,Description="bcftools csq. Format: Consequence|gene|transcript|biotype|\
+strand|amino_acid_change|dna_change">
 ##INFO=<ID=CLNSIG,Number=.,Type=String,Description="ClinVar significance">
 ##INFO=<ID=CLNREVSTAT,Number=.,Type=String,Description="ClinVar review status">
 ##INFO=<ID=CLNDN,Number=.,Type=String,Description="ClinVar disease name">
@@ -33,8 +34,9 @@ MISSENSE = "missense|BRCA1|ENST00000357654|protein_coding|-|1613S>1613G|43071077
 SYNONYMOUS = "synonymous|BRCA1|ENST00000357654|protein_coding|-|771L|43093220A>G"
 
 
-def record(info: str, gt: str = "0/1", pos: int = 43124027, ref: str = "ACT", alt: str = "A",
-           filt: str = "PASS") -> str:
+def record(
+    info: str, gt: str = "0/1", pos: int = 43124027, ref: str = "ACT", alt: str = "A", filt: str = "PASS"
+) -> str:
     return f"chr17\t{pos}\t.\t{ref}\t{alt}\t50\t{filt}\t{info}\tGT:DP:AD\t{gt}:30:15,15\n"
 
 
@@ -44,7 +46,13 @@ def write_vcf(tmp_path: Path, *records: str, name: str = "s.vcf") -> Path:
     return path
 
 
-def run(vcf: Path, test_code: str = "R208", consent: bool = False, sex: str = "unknown",
-        sample: str = "S1-test", **inputs: Path) -> Findings:
+def run(
+    vcf: Path,
+    test_code: str = "R208",
+    consent: bool = False,
+    sex: str = "unknown",
+    sample: str = "S1-test",
+    **inputs: Path,
+) -> Findings:
     request = SampleRequest(sample, test_code, sex, consent, "GRCh38", None)
     return interpret(Inputs(vcf, databases={"ClinVar": "test"}, **inputs), request, load_settings(SETTINGS))

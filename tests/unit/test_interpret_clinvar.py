@@ -14,10 +14,18 @@ from clinwgs.interpret.clinvar import CONFLICTING, from_info
         (["Pathogenic|_other"], ["criteria_provided,_single_submitter"], "Pathogenic", 1),
         (["Likely_pathogenic"], ["reviewed_by_expert_panel"], "Likely pathogenic", 3),
         (["Benign/Likely_benign"], ["practice_guideline"], "Benign/Likely benign", 4),
-        (["Conflicting_classifications_of_pathogenicity"], ["criteria_provided,_conflicting_classifications"],
-         CONFLICTING, 1),
-        (["Conflicting_interpretations_of_pathogenicity"], ["criteria_provided,_conflicting_interpretations"],
-         CONFLICTING, 1),
+        (
+            ["Conflicting_classifications_of_pathogenicity"],
+            ["criteria_provided,_conflicting_classifications"],
+            CONFLICTING,
+            1,
+        ),
+        (
+            ["Conflicting_interpretations_of_pathogenicity"],
+            ["criteria_provided,_conflicting_interpretations"],
+            CONFLICTING,
+            1,
+        ),
         (["Uncertain_significance"], ["no_assertion_criteria_provided"], "Uncertain significance", 0),
         # 2015 numeric generation: one code per RCV ('|'), per allele (',')
         (["5"], ["mult"], "Pathogenic", 2),
@@ -49,8 +57,12 @@ def test_conflict_with_a_pathogenic_submission_is_flagged() -> None:
 
 
 def test_conditions_keep_commas_inside_names_and_drop_not_provided() -> None:
-    cv = from_info(["Pathogenic"], ["criteria_provided,_single_submitter"],
-                   ["Breast-ovarian_cancer,_familial_1|not_provided|Pancreatic_cancer_4"], None)
+    cv = from_info(
+        ["Pathogenic"],
+        ["criteria_provided,_single_submitter"],
+        ["Breast-ovarian_cancer,_familial_1|not_provided|Pancreatic_cancer_4"],
+        None,
+    )
     assert cv is not None
     assert cv.conditions == ("Breast-ovarian cancer, familial 1", "Pancreatic cancer 4")
 

@@ -30,7 +30,9 @@ def test_pvs1_and_pm2_supporting_make_likely_pathogenic_tier1(tmp_path: Path) ->
 
 
 def test_clinvar_pathogenic_adds_pp5_and_makes_pathogenic(tmp_path: Path) -> None:
-    f = only(run(write_vcf(tmp_path, record(f"BCSQ={STOP};{P_CLINVAR}", pos=43063903, ref="G", alt="A"))).findings)
+    f = only(
+        run(write_vcf(tmp_path, record(f"BCSQ={STOP};{P_CLINVAR}", pos=43063903, ref="G", alt="A"))).findings
+    )
     assert [c.code for c in f.criteria if c.status == "met"] == ["PVS1", "PM2_Supporting", "PP5"]
     assert f.classification is Classification.PATHOGENIC and f.tier is Tier.TIER1
     assert f.clinvar is not None and f.clinvar.stars == 2
@@ -38,7 +40,9 @@ def test_clinvar_pathogenic_adds_pp5_and_makes_pathogenic(tmp_path: Path) -> Non
 
 
 def test_pm2_not_met_above_cutoff_leaves_pvs1_plus_pp5(tmp_path: Path) -> None:
-    f = only(run(write_vcf(tmp_path, record(f"BCSQ={FRAMESHIFT};{P_CLINVAR};POP_AF_EXAC=0.0002389"))).findings)
+    f = only(
+        run(write_vcf(tmp_path, record(f"BCSQ={FRAMESHIFT};{P_CLINVAR};POP_AF_EXAC=0.0002389"))).findings
+    )
     assert status(f, "PM2_Supporting") == "not_met"
     assert f.classification is Classification.LIKELY_PATHOGENIC  # PVS1 + one supporting (SVI rule)
 
@@ -60,7 +64,9 @@ def test_ba1_with_clinvar_pathogenic_goes_to_review_list(tmp_path: Path) -> None
 
 
 def test_bs1_alone_is_vus_and_not_rare_so_not_tier2(tmp_path: Path) -> None:
-    out = run(write_vcf(tmp_path, record(f"BCSQ={MISSENSE};POP_AF_EXAC=0.02", pos=43071077, ref="T", alt="C")))
+    out = run(
+        write_vcf(tmp_path, record(f"BCSQ={MISSENSE};POP_AF_EXAC=0.02", pos=43071077, ref="T", alt="C"))
+    )
     assert out.findings == []
 
 
@@ -109,8 +115,13 @@ def test_compound_bcsq_entries_are_skipped(tmp_path: Path) -> None:
 
 
 def test_homozygous_reference_and_nocall_records_yield_nothing(tmp_path: Path) -> None:
-    out = run(write_vcf(tmp_path, record(f"BCSQ={FRAMESHIFT}", gt="0/0"), record(f"BCSQ={STOP}", gt="./.",
-                                                                                pos=43063903, ref="G")))
+    out = run(
+        write_vcf(
+            tmp_path,
+            record(f"BCSQ={FRAMESHIFT}", gt="0/0"),
+            record(f"BCSQ={STOP}", gt="./.", pos=43063903, ref="G"),
+        )
+    )
     assert out.variants_examined == 2 and out.findings == []
 
 
@@ -120,12 +131,24 @@ def _c(code: str, strength: str, direction: str) -> CriterionResult:
     )
 
 
-VS, S, M, P = (lambda n: _c(n, "very_strong", "pathogenic"), lambda n: _c(n, "strong", "pathogenic"),
-               lambda n: _c(n, "moderate", "pathogenic"), lambda n: _c(n, "supporting", "pathogenic"))
-BA, BS, BP = (lambda n: _c(n, "stand_alone", "benign"), lambda n: _c(n, "strong", "benign"),
-              lambda n: _c(n, "supporting", "benign"))
-PATH, LP, VUS, LB, BEN = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC, Classification.VUS,
-                          Classification.LIKELY_BENIGN, Classification.BENIGN)
+VS, S, M, P = (
+    lambda n: _c(n, "very_strong", "pathogenic"),
+    lambda n: _c(n, "strong", "pathogenic"),
+    lambda n: _c(n, "moderate", "pathogenic"),
+    lambda n: _c(n, "supporting", "pathogenic"),
+)
+BA, BS, BP = (
+    lambda n: _c(n, "stand_alone", "benign"),
+    lambda n: _c(n, "strong", "benign"),
+    lambda n: _c(n, "supporting", "benign"),
+)
+PATH, LP, VUS, LB, BEN = (
+    Classification.PATHOGENIC,
+    Classification.LIKELY_PATHOGENIC,
+    Classification.VUS,
+    Classification.LIKELY_BENIGN,
+    Classification.BENIGN,
+)
 
 
 @pytest.mark.parametrize(

@@ -42,8 +42,12 @@ def test_1000_genomes_samples_have_no_tier1(sample: str, records: int) -> None:
 
 
 def test_negative_report_lists_coverage_gaps_honestly() -> None:
-    out = run(DATA / "HG00099.annotated.vcf.gz", sample="HG00099",
-              thresholds=DATA / "HG00099.panel.thresholds.bed.gz", regions=DATA / "HG00099.panel.regions.bed.gz")
+    out = run(
+        DATA / "HG00099.annotated.vcf.gz",
+        sample="HG00099",
+        thresholds=DATA / "HG00099.panel.thresholds.bed.gz",
+        regions=DATA / "HG00099.panel.regions.bed.gz",
+    )
     cov = {c.gene: c for c in out.coverage}
     assert list(cov) == ["BRCA1", "BRCA2", "PALB2", "ATM", "CHEK2", "RAD51C", "RAD51D"]
     assert not any(c.fully_assessed for c in cov.values())
@@ -58,34 +62,42 @@ def _scout(sample: str, consent: bool) -> Findings:
     from clinwgs.interpret.settings import load_settings
 
     settings = load_settings(SETTINGS)
-    settings = type(settings)(**{**settings.__dict__, "population_af": [("EXACAF", "ExAC"), ("1000GAF", "1000G")]})
+    settings = type(settings)(
+        **{**settings.__dict__, "population_af": [("EXACAF", "ExAC"), ("1000GAF", "1000G")]}
+    )
     request = SampleRequest(sample, "SCOUT_DEMO", "unknown", consent, "GRCh37", sample)
     return interpret(Inputs(SCOUT, databases={"ClinVar": "as annotated by Scout"}), request, settings)
 
 
 def _surfaced(out: Findings) -> set[tuple[str, int, str]]:
-    return {(f.variant.chrom, f.variant.pos1, f.annotation.gene)
-            for f in [*out.findings, *out.for_review]
-            if f.clinvar and {"Pathogenic", "Likely pathogenic"} & set(f.clinvar.submitted)}
+    return {
+        (f.variant.chrom, f.variant.pos1, f.annotation.gene)
+        for f in [*out.findings, *out.for_review]
+        if f.clinvar and {"Pathogenic", "Likely pathogenic"} & set(f.clinvar.submitted)
+    }
 
 
 @pytest.mark.parametrize(
     ("sample", "expected"),
     [
-        # proband: SEMA4A (CLNSIG 5|2) and LDLR (5,255,2); COL18A1 21:46931109 (5) is 0/0 in the proband and not
-        # in the panel; MT-CYB MT:15326 (4) is not in any panel
+        # proband: SEMA4A (CLNSIG 5|2) and LDLR (5,255,2); COL18A1 21:46931109 (5) is 0/0 in the proband and
+        # not in the panel; MT-CYB MT:15326 (4) is not in any panel
         ("ADM1059A2", {("1", 156146640, "SEMA4A"), ("19", 11210912, "LDLR")}),
         ("ADM1059A1", {("1", 156146640, "SEMA4A"), ("19", 11210912, "LDLR")}),
         ("ADM1059A3", {("19", 11210912, "LDLR")}),
     ],
 )
-def test_scout_trio_surfaces_exactly_its_clinvar_plp_records_in_panel_genes(sample: str, expected: set) -> None:  # type: ignore[type-arg]
+def test_scout_trio_surfaces_exactly_its_clinvar_plp_records_in_panel_genes(
+    sample: str, expected: set
+) -> None:  # type: ignore[type-arg]
     out = _scout(sample, consent=True)
     assert out.variants_examined == 680
     assert _surfaced(out) == expected
     assert not [f for f in out.findings if f.tier is Tier.TIER1]  # both are common (BS1/BA1) in ExAC
     ldlr = next(f for f in out.for_review if f.annotation.gene == "LDLR")
-    assert ldlr.annotation.consequence == "synonymous_variant" and ldlr.classification is Classification.BENIGN
+    assert (
+        ldlr.annotation.consequence == "synonymous_variant" and ldlr.classification is Classification.BENIGN
+    )
     assert ldlr.clinvar is not None and ldlr.clinvar.significance.startswith("Conflicting")
 
 
@@ -103,9 +115,25 @@ def test_consent_gates_additional_findings(tmp_path: Path) -> None:
 
 def test_cli_writes_json_and_tsv(tmp_path: Path) -> None:
     out_json, out_tsv = tmp_path / "i" / "findings.json", tmp_path / "i" / "findings.tsv"
-    rc = main(["interpret", "--vcf", str(DATA / "PC001.annotated.vcf.gz"), "--sample-id", "PC001",
-               "--test-code", "R208", "--settings", str(SETTINGS), "--database", "ClinVar=2015-02-04",
-               "--out-json", str(out_json), "--out-tsv", str(out_tsv)])
+    rc = main(
+        [
+            "interpret",
+            "--vcf",
+            str(DATA / "PC001.annotated.vcf.gz"),
+            "--sample-id",
+            "PC001",
+            "--test-code",
+            "R208",
+            "--settings",
+            str(SETTINGS),
+            "--database",
+            "ClinVar=2015-02-04",
+            "--out-json",
+            str(out_json),
+            "--out-tsv",
+            str(out_tsv),
+        ]
+    )
     assert rc == 0
     findings = Findings.model_validate(json.loads(out_json.read_text()))
     assert findings.databases == {"ClinVar": "2015-02-04"} and findings.schema_version == "1.1.0"
@@ -125,8 +153,23 @@ def test_truncated_vcf_is_refused_and_writes_nothing(tmp_path: Path) -> None:
     bad = tmp_path / "trunc.vcf.gz"
     bad.write_bytes(data[: len(data) // 2])
     out_json = tmp_path / "findings.json"
-    rc = main(["interpret", "--vcf", str(bad), "--sample-id", "HG00096", "--test-code", "R208", "--settings",
-               str(SETTINGS), "--out-json", str(out_json), "--out-tsv", str(tmp_path / "f.tsv")])
+    rc = main(
+        [
+            "interpret",
+            "--vcf",
+            str(bad),
+            "--sample-id",
+            "HG00096",
+            "--test-code",
+            "R208",
+            "--settings",
+            str(SETTINGS),
+            "--out-json",
+            str(out_json),
+            "--out-tsv",
+            str(tmp_path / "f.tsv"),
+        ]
+    )
     assert rc != 0 and not out_json.exists() and list(tmp_path.iterdir()) == [bad]
 
 

@@ -15,7 +15,11 @@ PANELS = Path(__file__).resolve().parents[2] / "reference" / "panels"
 
 def test_panelapp_green_genes_with_version_and_inheritance() -> None:
     panel = load_panelapp(PANELS / "panelapp_panels.jsonl", "Familial melanoma")
-    assert (panel.name, panel.version, panel.source) == ("Familial melanoma", "2.5", "Genomics England PanelApp")
+    assert (panel.name, panel.version, panel.source) == (
+        "Familial melanoma",
+        "2.5",
+        "Genomics England PanelApp",
+    )
     assert sorted(panel.genes) == ["BAP1", "CDK4", "CDKN2A", "POT1"]  # green only
     assert "BRCA2" not in panel.genes  # listed, but not green (confidence < 3)
     assert panel.genes["BAP1"].inheritance.startswith("MONOALLELIC")

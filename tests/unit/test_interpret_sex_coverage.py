@@ -38,8 +38,9 @@ def summary(tmp_path: Path, x: float | None, y: float | None, auto: float = 30.0
         ("female", 22.0, 3.0, "unknown", False),  # ambiguous (e.g. XXY or mosaic): not called, not a mismatch
     ],
 )
-def test_sex_inference_and_mismatch(tmp_path: Path, reported: str, x: float, y: float, inferred: str,
-                                    mismatch: bool) -> None:
+def test_sex_inference_and_mismatch(
+    tmp_path: Path, reported: str, x: float, y: float, inferred: str, mismatch: bool
+) -> None:
     check = sex_check(reported, read_mosdepth_summary(summary(tmp_path, x, y)))
     assert (check.inferred, check.mismatch) == (inferred, mismatch)
     assert check.x_autosome_ratio == pytest.approx(x / 30.0)
@@ -51,8 +52,11 @@ def test_no_sex_chromosomes_gives_unknown_with_reason(tmp_path: Path) -> None:
 
 
 def test_sex_mismatch_blocks_release(tmp_path: Path) -> None:
-    out = run(write_vcf(tmp_path, record(f"BCSQ={FRAMESHIFT}")), sex="female",
-              mosdepth_summary=summary(tmp_path, 15.0, 12.0))
+    out = run(
+        write_vcf(tmp_path, record(f"BCSQ={FRAMESHIFT}")),
+        sex="female",
+        mosdepth_summary=summary(tmp_path, 15.0, 12.0),
+    )
     assert out.sex_check.mismatch and out.release_blocked
     assert "SEX MISMATCH" in out.release_blockers[0]
 
@@ -71,14 +75,30 @@ def _bed_gz(path: Path, rows: list[str]) -> Path:
 
 
 def test_gene_fully_assessed_only_when_every_base_reaches_threshold(tmp_path: Path) -> None:
-    thr = _bed_gz(tmp_path / "t.bed.gz", ["#chrom\tstart\tend\tregion\t20X\n",
-                                          "chr1\t0\t100\tG1|chr1:1-100\t100\n", "chr1\t200\t300\tG1|chr1:201-300\t99\n",
-                                          "chr1\t400\t500\tG2|chr1:401-500\t100\n"])
-    reg = _bed_gz(tmp_path / "r.bed.gz", ["chr1\t0\t100\tG1|chr1:1-100\t40\n", "chr1\t200\t300\tG1|chr1:201-300\t20\n",
-                                          "chr1\t400\t500\tG2|chr1:401-500\t35.5\n"])
+    thr = _bed_gz(
+        tmp_path / "t.bed.gz",
+        [
+            "#chrom\tstart\tend\tregion\t20X\n",
+            "chr1\t0\t100\tG1|chr1:1-100\t100\n",
+            "chr1\t200\t300\tG1|chr1:201-300\t99\n",
+            "chr1\t400\t500\tG2|chr1:401-500\t100\n",
+        ],
+    )
+    reg = _bed_gz(
+        tmp_path / "r.bed.gz",
+        [
+            "chr1\t0\t100\tG1|chr1:1-100\t40\n",
+            "chr1\t200\t300\tG1|chr1:201-300\t20\n",
+            "chr1\t400\t500\tG2|chr1:401-500\t35.5\n",
+        ],
+    )
     g1, g2, g3 = gene_coverage(thr, reg, ["G1", "G2", "G3"], 20)
     assert (g1.fraction_at_threshold, g1.mean_depth, g1.fully_assessed, g1.exons_below) == (
-        0.995, 30.0, False, ["chr1:201-300"])
+        0.995,
+        30.0,
+        False,
+        ["chr1:201-300"],
+    )
     assert g2.fully_assessed and g2.fraction_at_threshold == 1.0
     assert not g3.fully_assessed and g3.fraction_at_threshold == 0.0
 

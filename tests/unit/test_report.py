@@ -23,8 +23,13 @@ def pc001() -> Findings:
 
 @pytest.fixture(scope="module")
 def hg00099() -> Findings:
-    return run(DATA / "HG00099.annotated.vcf.gz", sample="HG00099", sex="female",
-               thresholds=DATA / "HG00099.panel.thresholds.bed.gz", regions=DATA / "HG00099.panel.regions.bed.gz")
+    return run(
+        DATA / "HG00099.annotated.vcf.gz",
+        sample="HG00099",
+        sex="female",
+        thresholds=DATA / "HG00099.panel.thresholds.bed.gz",
+        regions=DATA / "HG00099.panel.regions.bed.gz",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -32,24 +37,70 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """PC001 through both CLIs once (PDF rendering is slow): findings.json -> HTML, PDF, JSON."""
     out = tmp_path_factory.mktemp("report")
     findings = out / "findings.json"
-    assert main(["interpret", "--vcf", str(DATA / "PC001.annotated.vcf.gz"), "--sample-id", "PC001",
-                 "--test-code", "R208", "--settings", str(REPO / "config" / "panels.yaml"),
-                 "--database", "ClinVar=2015-02-04", "--out-json", str(findings), "--out-tsv",
-                 str(out / "findings.tsv")]) == 0
+    assert (
+        main(
+            [
+                "interpret",
+                "--vcf",
+                str(DATA / "PC001.annotated.vcf.gz"),
+                "--sample-id",
+                "PC001",
+                "--test-code",
+                "R208",
+                "--settings",
+                str(REPO / "config" / "panels.yaml"),
+                "--database",
+                "ClinVar=2015-02-04",
+                "--out-json",
+                str(findings),
+                "--out-tsv",
+                str(out / "findings.tsv"),
+            ]
+        )
+        == 0
+    )
     paths = {k: out / f"PC001.report.{k}" for k in ("html", "pdf", "json")}
-    assert main(["report", "--findings", str(findings), "--templates", str(TEMPLATES),
-                 "--out-html", str(paths["html"]), "--out-pdf", str(paths["pdf"]),
-                 "--out-json", str(paths["json"])]) == 0
+    assert (
+        main(
+            [
+                "report",
+                "--findings",
+                str(findings),
+                "--templates",
+                str(TEMPLATES),
+                "--out-html",
+                str(paths["html"]),
+                "--out-pdf",
+                str(paths["pdf"]),
+                "--out-json",
+                str(paths["json"]),
+            ]
+        )
+        == 0
+    )
     return paths
 
 
 def test_positive_report_has_every_section(pc001: Findings) -> None:
     html = render_html(pc001, TEMPLATES, {"mapped_pct": 99.1}, {})
-    for text in ("Result summary", "Findings", "Interpretation and recommended actions", "Panel and genes analysed",
-                 "Coverage gaps", "Quality control", "Methods", "Limitations", "Authorisation", "Checked by",
-                 "Authorised by"):
+    for text in (
+        "Result summary",
+        "Findings",
+        "Interpretation and recommended actions",
+        "Panel and genes analysed",
+        "Coverage gaps",
+        "Quality control",
+        "Methods",
+        "Limitations",
+        "Authorisation",
+        "Checked by",
+        "Authorised by",
+    ):
         assert text in html, text
-    assert "1 reportable variant(s) identified: likely pathogenic heterozygous BRCA1 p.(Glu23ValfsTer17)." in html
+    assert (
+        "1 reportable variant(s) identified: likely pathogenic heterozygous BRCA1 p.(Glu23ValfsTer17)."
+        in html
+    )
     assert "ENST00000357654" in html and "PVS1, PP5" in html and "★★☆☆" in html
     assert "R208 Inherited breast and ovarian cancer (LAB-DEFINED DEMO PANEL)</b>, version 0.1-demo" in html
     assert "ClinVar test" in html and "bcftools csq" in html
@@ -57,8 +108,10 @@ def test_positive_report_has_every_section(pc001: Findings) -> None:
 
 def test_negative_report_lists_gaps(hg00099: Findings) -> None:
     html = render_html(hg00099, TEMPLATES, {}, {})
-    assert ("No pathogenic or likely pathogenic variant was identified in the 7 gene(s) analysed for R208; "
-            "7 of 7 genes were not fully assessed at 20x") in html
+    assert (
+        "No pathogenic or likely pathogenic variant was identified in the 7 gene(s) analysed for R208; "
+        "7 of 7 genes were not fully assessed at 20x"
+    ) in html
     assert "25 coding interval(s) below threshold" in html
     assert "not analysed: the reference bundle has no gene model" in html
     assert 'id="no-findings"' in html
@@ -83,7 +136,10 @@ def test_cli_outputs(rendered: dict[str, Path]) -> None:
     assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000
     data = json.loads(rendered["json"].read_text())
     assert data["sample_id"] == "PC001" and data["findings"][0]["gene"] == "BRCA1"
-    assert data["findings"][0]["tier"] == "Tier 1" and data["sign_off"] == {"checked_by": None, "authorised_by": None}
+    assert data["findings"][0]["tier"] == "Tier 1" and data["sign_off"] == {
+        "checked_by": None,
+        "authorised_by": None,
+    }
     assert rendered["html"].read_text().count("<svg") == 0  # no coverage/QC given: no plots
 
 
@@ -93,9 +149,13 @@ def test_pdf_text_shows_the_finding(rendered: dict[str, Path]) -> None:
 
     if shutil.which("pdftotext") is None:
         pytest.skip("poppler-utils (pdftotext) not installed")
-    text = subprocess.run(["pdftotext", str(rendered["pdf"]), "-"], capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(rendered["pdf"]), "-"], capture_output=True, text=True, check=True
+    ).stdout
     words = " ".join(text.split())
-    assert "BRCA1" in words and "Likely" in words and "p.(Glu23ValfsTer17)" in words and "Authorisation" in words
+    assert (
+        "BRCA1" in words and "Likely" in words and "p.(Glu23ValfsTer17)" in words and "Authorisation" in words
+    )
 
 
 def test_unknown_findings_major_version_is_refused(tmp_path: Path, pc001: Findings) -> None:

@@ -3,8 +3,8 @@
 Evaluated: PVS1 (null variant in a gene where loss of function is an established mechanism), PM2_Supporting
 (absent or ultra-rare in the population data; ClinGen SVI 2020 strength), BA1, BS1, and ClinVar as cited
 evidence (PP5/BP6 from Richards et al. 2015, only at or above a review-star threshold; ClinGen SVI advises
-labs to drop PP5/BP6, so the config can switch them off). Everything else is listed as "not_evaluated" with the
-reason, never silently skipped.
+labs to drop PP5/BP6, so the config can switch them off). Everything else is listed as "not_evaluated" with
+the reason, never silently skipped.
 """
 
 from __future__ import annotations
@@ -117,26 +117,42 @@ def population(pop: PopulationEvidence, gene: str, settings: AcmgSettings) -> li
     bs1_cut = settings.bs1_af_by_gene.get(gene, settings.bs1_af)
     rare = max_af is None or max_af <= settings.pm2_max_af
     return [
-        _result("PM2_Supporting", rare, "supporting", "pathogenic", f"{seen} (cut-off {settings.pm2_max_af:g})"),
         _result(
-            "BA1", max_af is not None and max_af > settings.ba1_af, "stand_alone", "benign",
+            "PM2_Supporting", rare, "supporting", "pathogenic", f"{seen} (cut-off {settings.pm2_max_af:g})"
+        ),
+        _result(
+            "BA1",
+            max_af is not None and max_af > settings.ba1_af,
+            "stand_alone",
+            "benign",
             f"max AF {max_af if max_af is not None else 'absent'} vs {settings.ba1_af:g} ({seen})",
         ),
         _result(
-            "BS1", max_af is not None and max_af > bs1_cut, "strong", "benign",
+            "BS1",
+            max_af is not None and max_af > bs1_cut,
+            "strong",
+            "benign",
             f"max AF {max_af if max_af is not None else 'absent'} vs {bs1_cut:g} for {gene} ({seen})",
         ),
     ]
 
 
-def clinvar_criteria(cv: ClinVarAssertion | None, release: str, settings: AcmgSettings) -> list[CriterionResult]:
+def clinvar_criteria(
+    cv: ClinVarAssertion | None, release: str, settings: AcmgSettings
+) -> list[CriterionResult]:
     """PP5/BP6 from ClinVar, cited with significance, review status, stars and release."""
     if not settings.clinvar_pp5_bp6:
         why = "switched off in config (ClinGen SVI recommends not using PP5/BP6)"
-        return [_result("PP5", None, "supporting", "pathogenic", why), _result("BP6", None, "supporting", "benign", why)]
+        return [
+            _result("PP5", None, "supporting", "pathogenic", why),
+            _result("BP6", None, "supporting", "benign", why),
+        ]
     if cv is None:
         why = f"no ClinVar record at this allele ({release})"
-        return [_result("PP5", False, "supporting", "pathogenic", why), _result("BP6", False, "supporting", "benign", why)]
+        return [
+            _result("PP5", False, "supporting", "pathogenic", why),
+            _result("BP6", False, "supporting", "benign", why),
+        ]
     cite = f"ClinVar {release}: {cv.significance}, {cv.review_status} ({cv.stars} star(s))"
     if cv.accession:
         cite += f", {cv.accession}"

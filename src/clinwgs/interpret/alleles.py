@@ -23,7 +23,9 @@ class HeaderInfo:
     annotators: dict[str, str]  # e.g. {"bcftools csq": "1.16+htslib-1.16"}
 
 
-_VERSION_LINE = re.compile(r"^##(bcftools[_/](?:csq|annotate|norm|call|view|mpileup))Version=(\S+)", re.MULTILINE)
+_VERSION_LINE = re.compile(
+    r"^##(bcftools[_/](?:csq|annotate|norm|call|view|mpileup))Version=(\S+)", re.MULTILINE
+)
 _VEP_LINE = re.compile(r"^##VEP=\"?(v?[\w.]+)", re.MULTILINE)
 
 
@@ -32,7 +34,9 @@ def inspect_header(vcf: Any, population_keys: list[tuple[str, str]]) -> HeaderIn
     infos = {h["ID"]: h for h in vcf.header_iter() if h["HeaderType"] == "INFO"}
     key = "BCSQ" if "BCSQ" in infos else "CSQ" if "CSQ" in infos else None
     columns = vep_fields(infos["CSQ"]["Description"]) if key == "CSQ" else []
-    annotators = {m.group(1).replace("_", " ").replace("/", " "): m.group(2) for m in _VERSION_LINE.finditer(raw)}
+    annotators = {
+        m.group(1).replace("_", " ").replace("/", " "): m.group(2) for m in _VERSION_LINE.finditer(raw)
+    }
     vep = _VEP_LINE.search(raw)
     if vep:
         annotators["Ensembl VEP"] = vep.group(1)
@@ -133,15 +137,25 @@ def sample_alleles(record: Any, sample: int, header: HeaderInfo) -> Iterator[All
         cv = None
         if header.has_clinvar:
             cv = clinvar.from_info(
-                _info_list(record, "CLNSIG"), _info_list(record, "CLNREVSTAT"), _info_list(record, "CLNDN"),
+                _info_list(record, "CLNSIG"),
+                _info_list(record, "CLNREVSTAT"),
+                _info_list(record, "CLNDN"),
                 str(record.INFO.get("CLNVID") or record.ID or "") or None,
             )
         yield Allele(
-            chrom=record.CHROM, pos1=record.POS, ref=record.REF, alt=alt, copies=copies,
-            ploidy=len(genotype) - 1, depth=_format_int(record, "DP", sample),
+            chrom=record.CHROM,
+            pos1=record.POS,
+            ref=record.REF,
+            alt=alt,
+            copies=copies,
+            ploidy=len(genotype) - 1,
+            depth=_format_int(record, "DP", sample),
             allele_fraction=_allele_fraction(record, sample, alt_index),
-            genotype_quality=_format_int(record, "GQ", sample), filters=filters,
+            genotype_quality=_format_int(record, "GQ", sample),
+            filters=filters,
             consequences=_consequences(record, header, alt),
-            population=PopulationEvidence({label: _af(record, key, alt_index) for key, label in header.population}),
+            population=PopulationEvidence(
+                {label: _af(record, key, alt_index) for key, label in header.population}
+            ),
             clinvar=cv,
         )

@@ -115,7 +115,29 @@ def _bcsq_terms(field: str) -> tuple[str, ...]:
 _AA3 = dict(
     zip(
         "ACDEFGHIKLMNPQRSTVWY*",
-        ["Ala", "Cys", "Asp", "Glu", "Phe", "Gly", "His", "Ile", "Lys", "Leu", "Met", "Asn", "Pro", "Gln", "Arg", "Ser", "Thr", "Val", "Trp", "Tyr", "Ter"],
+        [
+            "Ala",
+            "Cys",
+            "Asp",
+            "Glu",
+            "Phe",
+            "Gly",
+            "His",
+            "Ile",
+            "Lys",
+            "Leu",
+            "Met",
+            "Asn",
+            "Pro",
+            "Gln",
+            "Arg",
+            "Ser",
+            "Thr",
+            "Val",
+            "Trp",
+            "Tyr",
+            "Ter",
+        ],
         strict=True,
     )
 )
@@ -134,7 +156,8 @@ def _complex_protein(aa_change: str) -> str:
         first = next((i for i, (r, a) in enumerate(zip(ref, alt, strict=False)) if r != a), None)
         if first is not None and "*" in alt and len(ref) > 1 and alt.index("*") > first and ref[first] != "*":
             stop = alt.index("*") - first + 1
-            return f"p.({_AA3.get(ref[first], ref[first])}{int(pos) + first}{_AA3.get(alt[first], alt[first])}fsTer{stop})"
+            ref3, alt3 = _AA3.get(ref[first], ref[first]), _AA3.get(alt[first], alt[first])
+            return f"p.({ref3}{int(pos) + first}{alt3}fsTer{stop})"
     return f"p.({aa_change if len(aa_change) <= 40 else aa_change[:37] + '...'})"
 
 
@@ -236,11 +259,17 @@ def most_severe_per_gene(
     chosen = {
         c.gene: c
         for c in consequences
-        if preferred and c.transcript and c.transcript.split(".")[0] == preferred.get(c.gene, "").split(".")[0]
+        if preferred
+        and c.transcript
+        and c.transcript.split(".")[0] == preferred.get(c.gene, "").split(".")[0]
     }
     for csq in consequences:
         key = (csq.rank, not csq.canonical, csq.biotype != "protein_coding")
         current = best.get(csq.gene)
-        if current is None or key < (current.rank, not current.canonical, current.biotype != "protein_coding"):
+        if current is None or key < (
+            current.rank,
+            not current.canonical,
+            current.biotype != "protein_coding",
+        ):
             best[csq.gene] = csq
     return best | chosen

@@ -1,6 +1,6 @@
 """Coverage of each panel gene: the merged coding exons of its protein-coding transcripts (bundle GFF3) are
-written as a BED, mosdepth runs over it with ``--thresholds``, and the fraction of coding bases at or above the
-threshold is read back per gene and per exon interval.
+written as a BED, mosdepth runs over it with ``--thresholds``, and the fraction of coding bases at or above
+the threshold is read back per gene and per exon interval.
 
 A gene is "fully assessed" only when every coding base is at or above the threshold. A panel gene with no
 model in the bundle's GFF3 is reported with fraction 0 and the note that it was not analysed at all.
@@ -59,7 +59,10 @@ def gene_models(gff3: Path, genes: set[str]) -> dict[str, GeneModel]:
                 kind, attrs = cols[2], _attrs(cols[8])
                 if kind == "gene":
                     gene_name[attrs.get("ID", "")] = attrs.get("Name") or attrs.get("gene_name", "")
-                elif kind in {"transcript", "mRNA"} and attrs.get("biotype", "protein_coding") == "protein_coding":
+                elif (
+                    kind in {"transcript", "mRNA"}
+                    and attrs.get("biotype", "protein_coding") == "protein_coding"
+                ):
                     tx_gene[attrs.get("ID", "")] = attrs.get("Parent", "")
                 elif kind == "CDS":
                     tx = attrs.get("Parent", "")
@@ -88,14 +91,18 @@ def write_panel_bed(models: dict[str, GeneModel], out: Path) -> None:
         for label, span in m.exons
     ]
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text("".join(sorted(lines, key=lambda x: (x.split("\t")[0], int(x.split("\t")[1])))), encoding="utf-8")
+    tmp.write_text(
+        "".join(sorted(lines, key=lambda x: (x.split("\t")[0], int(x.split("\t")[1])))), encoding="utf-8"
+    )
     tmp.replace(out)
 
 
 def _rows(path: Path) -> list[list[str]]:
     try:
         with gzip.open(path, "rt", encoding="utf-8") as handle:
-            return [line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")]
+            return [
+                line.rstrip("\n").split("\t") for line in handle if line.strip() and not line.startswith("#")
+            ]
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise InputIntegrityError(f"cannot read mosdepth output: {exc}", path=path) from exc
 
@@ -122,11 +129,26 @@ def gene_coverage(thresholds: Path, regions: Path, genes: list[str], threshold: 
     out: list[GeneCoverage] = []
     for gene in genes:
         if not length.get(gene):
-            out.append(GeneCoverage(gene=gene, fraction_at_threshold=0.0, mean_depth=0.0, threshold_x=threshold,
-                                    fully_assessed=False, exons_below=[NO_MODEL]))
+            out.append(
+                GeneCoverage(
+                    gene=gene,
+                    fraction_at_threshold=0.0,
+                    mean_depth=0.0,
+                    threshold_x=threshold,
+                    fully_assessed=False,
+                    exons_below=[NO_MODEL],
+                )
+            )
             continue
         fraction = good[gene] / length[gene]
-        out.append(GeneCoverage(gene=gene, fraction_at_threshold=round(fraction, 4),
-                                mean_depth=round(depth_sum[gene] / length[gene], 2), threshold_x=threshold,
-                                fully_assessed=good[gene] == length[gene], exons_below=below[gene]))
+        out.append(
+            GeneCoverage(
+                gene=gene,
+                fraction_at_threshold=round(fraction, 4),
+                mean_depth=round(depth_sum[gene] / length[gene], 2),
+                threshold_x=threshold,
+                fully_assessed=good[gene] == length[gene],
+                exons_below=below[gene],
+            )
+        )
     return out

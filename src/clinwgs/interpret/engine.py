@@ -30,6 +30,7 @@ from clinwgs.models.findings import (
     Annotation,
     Classification,
     ClinVarEvidence,
+    CriterionResult,
     Finding,
     Findings,
     PanelUsed,
@@ -67,11 +68,13 @@ class _Candidate:
     csq: Consequence
     gene: PanelGene
     panel: Panel
-    criteria: list[acmg.CriterionResult]
+    criteria: list[CriterionResult]
     classification: Classification
 
 
-def _gene_index(panels: list[Panel], sf: Panel | None, lof_genes: set[str]) -> dict[str, tuple[PanelGene, Panel]]:
+def _gene_index(
+    panels: list[Panel], sf: Panel | None, lof_genes: set[str]
+) -> dict[str, tuple[PanelGene, Panel]]:
     """Gene -> (gene entry, panel); the test's panels win over the ACMG SF list. Genes the settings list as
     having loss of function as an established mechanism get it where their panel does not say."""
     index: dict[str, tuple[PanelGene, Panel]] = {}
@@ -97,7 +100,8 @@ def _open_vcf(path: Path, request: SampleRequest):  # type: ignore[no-untyped-de
     if wanted not in samples:
         raise InputIntegrityError(
             f"sample column {wanted!r} not in VCF (columns: {', '.join(samples) or 'none'})",
-            path=path, sample=request.sample_id,
+            path=path,
+            sample=request.sample_id,
         )
     return vcf, samples.index(wanted)
 
@@ -112,13 +116,21 @@ def _records(vcf: Any, path: Path, sample: str) -> Iterator[Any]:
         except StopIteration:
             return
         except Exception as exc:  # cyvcf2 raises bare Exception on corrupt input
-            raise InputIntegrityError(f"VCF unreadable after {count} records: {exc}", path=path, sample=sample) from exc
+            raise InputIntegrityError(
+                f"VCF unreadable after {count} records: {exc}", path=path, sample=sample
+            ) from exc
         count += 1
         yield record
 
 
-def _candidates(records: Iterator[Any], index_: int, header: HeaderInfo, genes: dict[str, tuple[PanelGene, Panel]],
-                settings: InterpretSettings, clinvar_release: str) -> tuple[list[_Candidate], int, int]:
+def _candidates(
+    records: Iterator[Any],
+    index_: int,
+    header: HeaderInfo,
+    genes: dict[str, tuple[PanelGene, Panel]],
+    settings: InterpretSettings,
+    clinvar_release: str,
+) -> tuple[list[_Candidate], int, int]:
     out: list[_Candidate] = []
     examined = in_panel = 0
     for record in records:
@@ -130,7 +142,9 @@ def _candidates(records: Iterator[Any], index_: int, header: HeaderInfo, genes: 
                     continue
                 hit = True
                 gene, panel = genes[symbol]
-                criteria = acmg.evaluate(csq, gene, allele.population, allele.clinvar, clinvar_release, settings.acmg)
+                criteria = acmg.evaluate(
+                    csq, gene, allele.population, allele.clinvar, clinvar_release, settings.acmg
+                )
                 out.append(_Candidate(allele, csq, gene, panel, criteria, classify(criteria)))
         in_panel += hit
     return out, examined, in_panel
@@ -142,25 +156,54 @@ def _zygosity(allele: Allele) -> Zygosity:
     return Zygosity.HOM if allele.copies >= 2 else Zygosity.HET
 
 
-def _finding(c: _Candidate, build: str, tier: Tier, fits: bool, clinvar_release: str, reason: str | None) -> Finding:
+def _finding(
+    c: _Candidate, build: str, tier: Tier, fits: bool, clinvar_release: str, reason: str | None
+) -> Finding:
     a, pop = c.allele, c.allele.population
     cv = None
     if a.clinvar:
-        cv = ClinVarEvidence(significance=a.clinvar.significance, review_status=a.clinvar.review_status,
-                             stars=a.clinvar.stars, conditions=list(a.clinvar.conditions),
-                             accession=a.clinvar.accession, release=f"ClinVar {clinvar_release}",
-                             submitted=list(a.clinvar.submitted))
+        cv = ClinVarEvidence(
+            significance=a.clinvar.significance,
+            review_status=a.clinvar.review_status,
+            stars=a.clinvar.stars,
+            conditions=list(a.clinvar.conditions),
+            accession=a.clinvar.accession,
+            release=f"ClinVar {clinvar_release}",
+            submitted=list(a.clinvar.submitted),
+        )
     return Finding(
-        variant=Variant(chrom=a.chrom, pos1=a.pos1, ref=a.ref, alt=a.alt, genome_build=build,  # type: ignore[arg-type]
-                        zygosity=_zygosity(a), depth=a.depth, allele_fraction=a.allele_fraction,
-                        genotype_quality=a.genotype_quality, filters=a.filters),
-        annotation=Annotation(gene=c.csq.gene, hgnc_id=c.gene.hgnc_id, transcript=c.csq.transcript,
-                              consequence=c.csq.consequence, hgvs_c=c.csq.hgvs_c, hgvs_p=c.csq.hgvs_p,
-                              hgvs_g=c.csq.hgvs_g, max_population_af=pop.max_af,
-                              population_af_source=pop.max_source),
-        classification=c.classification, criteria=c.criteria, clinvar=cv, tier=tier,
-        inheritance=c.gene.inheritance, panel=c.panel.label, additional_finding=c.panel.additional_findings,
-        genotype_fits_inheritance=fits, review_reason=reason,
+        variant=Variant(
+            chrom=a.chrom,
+            pos1=a.pos1,
+            ref=a.ref,
+            alt=a.alt,
+            genome_build=build,  # type: ignore[arg-type]
+            zygosity=_zygosity(a),
+            depth=a.depth,
+            allele_fraction=a.allele_fraction,
+            genotype_quality=a.genotype_quality,
+            filters=a.filters,
+        ),
+        annotation=Annotation(
+            gene=c.csq.gene,
+            hgnc_id=c.gene.hgnc_id,
+            transcript=c.csq.transcript,
+            consequence=c.csq.consequence,
+            hgvs_c=c.csq.hgvs_c,
+            hgvs_p=c.csq.hgvs_p,
+            hgvs_g=c.csq.hgvs_g,
+            max_population_af=pop.max_af,
+            population_af_source=pop.max_source,
+        ),
+        classification=c.classification,
+        criteria=c.criteria,
+        clinvar=cv,
+        tier=tier,
+        inheritance=c.gene.inheritance,
+        panel=c.panel.label,
+        additional_finding=c.panel.additional_findings,
+        genotype_fits_inheritance=fits,
+        review_reason=reason,
     )
 
 
@@ -168,23 +211,31 @@ def _rare(c: _Candidate) -> bool:
     return not any(r.code in {"BA1", "BS1"} and r.status == "met" for r in c.criteria)
 
 
-def _triage(cands: list[_Candidate], request: SampleRequest, clinvar_release: str) -> tuple[list[Finding], list[Finding]]:
+def _triage(
+    cands: list[_Candidate], request: SampleRequest, clinvar_release: str
+) -> tuple[list[Finding], list[Finding]]:
     qualifying = Counter(c.csq.gene for c in cands if c.classification in P_LP)
     reported: list[Finding] = []
     review: list[Finding] = []
     for c in cands:
-        fits, why = genotype_fits(mode_of(c.gene.inheritance), c.allele.copies, c.allele.ploidy,
-                                  qualifying[c.csq.gene], request.sex)
+        fits, why = genotype_fits(
+            mode_of(c.gene.inheritance), c.allele.copies, c.allele.ploidy, qualifying[c.csq.gene], request.sex
+        )
         tier = assign_tier(c.classification, fits, c.csq.is_protein_altering, _rare(c), not c.allele.filters)
         if c.panel.additional_findings and tier is Tier.TIER2:
             tier = Tier.NONE  # secondary findings: only P/LP are reported
         reason = None
         if tier is Tier.NONE and c.classification in P_LP:
-            reason = f"{c.classification.value} but " + (f"failed filters {c.allele.filters}" if c.allele.filters else why)
+            reason = f"{c.classification.value} but " + (
+                f"failed filters {c.allele.filters}" if c.allele.filters else why
+            )
         elif tier is Tier.NONE and c.allele.clinvar and c.allele.clinvar.mentions_pathogenic:
             met = [r.code for r in c.criteria if r.status == "met"] or ["none"]
-            reason = (f"ClinVar {c.allele.clinvar.significance} ({c.allele.clinvar.stars} star(s)) but automated class "
-                      f"{c.classification.value} (met: {', '.join(met)})")
+            reason = (
+                f"ClinVar {c.allele.clinvar.significance} ({c.allele.clinvar.stars} star(s)) "
+                "but automated class "
+                f"{c.classification.value} (met: {', '.join(met)})"
+            )
         finding = _finding(c, request.genome_build, tier, fits, clinvar_release, reason)
         if tier is not Tier.NONE:
             reported.append(finding)
@@ -212,8 +263,9 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
     panel_genes = [g for p in panels for g in p.genes]
     coverage = []
     if inputs.thresholds and inputs.regions:
-        coverage = gene_coverage(inputs.thresholds, inputs.regions, list(dict.fromkeys(panel_genes)),
-                                 settings.coverage_threshold_x)
+        coverage = gene_coverage(
+            inputs.thresholds, inputs.regions, list(dict.fromkeys(panel_genes)), settings.coverage_threshold_x
+        )
     depths = read_mosdepth_summary(inputs.mosdepth_summary) if inputs.mosdepth_summary else None
     sex = sex_check(request.sex, depths)
     if sex.mismatch:
@@ -221,14 +273,26 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
     import cyvcf2
 
     return Findings(
-        sample_id=request.sample_id, test_code=request.test_code, genome_build=request.genome_build,  # type: ignore[arg-type]
-        generated_at=datetime.now(UTC), pipeline_version=__version__,
-        panels=[PanelUsed(name=p.name, version=p.version, source=p.source, genes=list(p.genes))
-                for p in [*panels, *([sf] if sf else [])]],
-        findings=reported, variants_examined=examined, variants_in_panel=in_panel, coverage=coverage,
-        sex_check=sex, additional_findings_consented=request.consent_additional_findings,
-        release_blocked=bool(blockers), release_blockers=blockers, databases=dict(inputs.databases),
-        for_review=review, tool_versions={**header.annotators, "cyvcf2": cyvcf2.__version__, "clinwgs": __version__},
+        sample_id=request.sample_id,
+        test_code=request.test_code,
+        genome_build=request.genome_build,  # type: ignore[arg-type]
+        generated_at=datetime.now(UTC),
+        pipeline_version=__version__,
+        panels=[
+            PanelUsed(name=p.name, version=p.version, source=p.source, genes=list(p.genes))
+            for p in [*panels, *([sf] if sf else [])]
+        ],
+        findings=reported,
+        variants_examined=examined,
+        variants_in_panel=in_panel,
+        coverage=coverage,
+        sex_check=sex,
+        additional_findings_consented=request.consent_additional_findings,
+        release_blocked=bool(blockers),
+        release_blockers=blockers,
+        databases=dict(inputs.databases),
+        for_review=review,
+        tool_versions={**header.annotators, "cyvcf2": cyvcf2.__version__, "clinwgs": __version__},
         notes=notes,
     )
 
@@ -275,8 +339,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--regions", type=Path, help="mosdepth <prefix>.regions.bed.gz over the panel BED")
     p.add_argument("--mosdepth-summary", type=Path, help="mosdepth <prefix>.mosdepth.summary.txt (sex check)")
     p.add_argument("--database", action="append", default=[], metavar="NAME=RELEASE")
-    p.add_argument("--population-af", action="append", default=[], metavar="INFO_KEY=LABEL",
-                   help="population AF keys to use instead of the settings' list (e.g. EXACAF=ExAC)")
+    p.add_argument(
+        "--population-af",
+        action="append",
+        default=[],
+        metavar="INFO_KEY=LABEL",
+        help="population AF keys to use instead of the settings' list (e.g. EXACAF=ExAC)",
+    )
     p.add_argument("--out-json", type=Path, required=True)
     p.add_argument("--out-tsv", type=Path, required=True)
     return p
@@ -287,10 +356,21 @@ def cli_main(argv: list[str]) -> int:
     bad = [d for d in [*args.database, *args.population_af] if "=" not in d]
     if bad:
         raise ConfigError([f"--database {d!r}: expected NAME=RELEASE" for d in bad])
-    request = SampleRequest(args.sample_id, args.test_code, args.sex, args.consent_additional_findings == "yes",
-                            args.build, args.vcf_sample)
-    inputs = Inputs(args.vcf, args.thresholds, args.regions, args.mosdepth_summary,
-                    dict(d.split("=", 1) for d in args.database))
+    request = SampleRequest(
+        args.sample_id,
+        args.test_code,
+        args.sex,
+        args.consent_additional_findings == "yes",
+        args.build,
+        args.vcf_sample,
+    )
+    inputs = Inputs(
+        args.vcf,
+        args.thresholds,
+        args.regions,
+        args.mosdepth_summary,
+        dict(d.split("=", 1) for d in args.database),
+    )
     settings = load_settings(args.settings)
     if args.population_af:
         pairs = [tuple(p.split("=", 1)) for p in args.population_af]
@@ -298,6 +378,9 @@ def cli_main(argv: list[str]) -> int:
     findings = interpret(inputs, request, settings)
     write_findings(findings, args.out_json, args.out_tsv)
     tier1 = sum(f.tier is Tier.TIER1 for f in findings.findings)
-    print(f"{findings.sample_id}: {findings.variants_examined} records, {findings.variants_in_panel} in panel genes, "
-          f"{tier1} Tier 1, {len(findings.findings) - tier1} other reported, {len(findings.for_review)} for review")
+    print(
+        f"{findings.sample_id}: {findings.variants_examined} records, "
+        f"{findings.variants_in_panel} in panel genes, {tier1} Tier 1, "
+        f"{len(findings.findings) - tier1} other reported, {len(findings.for_review)} for review"
+    )
     return 0

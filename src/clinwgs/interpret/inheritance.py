@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Mode(str, Enum):
+class Mode(StrEnum):
     DOMINANT = "dominant"
     RECESSIVE = "recessive"
     X_RECESSIVE = "x_recessive"
@@ -31,7 +31,9 @@ def mode_of(text: str) -> Mode:
     return Mode.UNKNOWN
 
 
-def genotype_fits(mode: Mode, copies: int, ploidy: int, qualifying_in_gene: int, sex: str) -> tuple[bool, str]:
+def genotype_fits(
+    mode: Mode, copies: int, ploidy: int, qualifying_in_gene: int, sex: str
+) -> tuple[bool, str]:
     """(fits, explanation). ``qualifying_in_gene`` counts P/LP alleles found in the same gene (a possible
     compound heterozygote: phase is not checked and is left to the scientist)."""
     if mode in (Mode.DOMINANT, Mode.X_DOMINANT, Mode.MITOCHONDRIAL, Mode.UNKNOWN):

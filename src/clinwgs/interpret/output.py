@@ -10,9 +10,26 @@ from pathlib import Path
 from clinwgs.models.findings import Finding, Findings
 
 TSV_COLUMNS = [
-    "tier", "gene", "transcript", "consequence", "hgvs_c", "hgvs_p", "hgvs_g", "chrom", "pos1", "ref", "alt",
-    "zygosity", "classification", "criteria_met", "clinvar", "clinvar_stars", "inheritance", "panel",
-    "additional_finding", "review_reason",
+    "tier",
+    "gene",
+    "transcript",
+    "consequence",
+    "hgvs_c",
+    "hgvs_p",
+    "hgvs_g",
+    "chrom",
+    "pos1",
+    "ref",
+    "alt",
+    "zygosity",
+    "classification",
+    "criteria_met",
+    "clinvar",
+    "clinvar_stars",
+    "inheritance",
+    "panel",
+    "additional_finding",
+    "review_reason",
 ]
 
 
@@ -32,11 +49,26 @@ def atomic_write(path: Path, text: str | bytes) -> None:
 def _row(f: Finding) -> list[str]:
     a, v = f.annotation, f.variant
     return [
-        f.tier.value, a.gene, a.transcript or "", a.consequence, a.hgvs_c or "", a.hgvs_p or "", a.hgvs_g or "",
-        v.chrom, str(v.pos1), v.ref, v.alt, v.zygosity.value, f.classification.value,
+        f.tier.value,
+        a.gene,
+        a.transcript or "",
+        a.consequence,
+        a.hgvs_c or "",
+        a.hgvs_p or "",
+        a.hgvs_g or "",
+        v.chrom,
+        str(v.pos1),
+        v.ref,
+        v.alt,
+        v.zygosity.value,
+        f.classification.value,
         ",".join(c.code for c in f.criteria if c.status == "met"),
-        f.clinvar.significance if f.clinvar else "", str(f.clinvar.stars) if f.clinvar else "",
-        f.inheritance or "", f.panel, "yes" if f.additional_finding else "no", f.review_reason or "",
+        f.clinvar.significance if f.clinvar else "",
+        str(f.clinvar.stars) if f.clinvar else "",
+        f.inheritance or "",
+        f.panel,
+        "yes" if f.additional_finding else "no",
+        f.review_reason or "",
     ]
 
 

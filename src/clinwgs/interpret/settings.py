@@ -24,7 +24,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
 def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=deep)
         if key in seen:
             raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
@@ -49,7 +49,9 @@ class InterpretSettings:
     def panel_names(self, test_code: str) -> list[str]:
         if test_code not in self.test_codes:
             known = ", ".join(sorted(self.test_codes))
-            raise ConfigError([f"test code {test_code!r} has no panel mapping (known: {known})"], path=self.source)
+            raise ConfigError(
+                [f"test code {test_code!r} has no panel mapping (known: {known})"], path=self.source
+            )
         return self.test_codes[test_code]
 
     def load_panel(self, name: str) -> Panel:
@@ -65,7 +67,9 @@ class InterpretSettings:
         raise ConfigError([f"panel {name!r}: unknown format {kind!r} (panelapp|lab|scout)"], path=self.source)
 
     def load_acmg_sf(self) -> Panel:
-        return load_acmg_sf((self.source.parent / self.acmg_sf["path"]).resolve(), str(self.acmg_sf["version"]))
+        return load_acmg_sf(
+            (self.source.parent / self.acmg_sf["path"]).resolve(), str(self.acmg_sf["version"])
+        )
 
 
 def load_settings(path: Path) -> InterpretSettings:
@@ -75,7 +79,9 @@ def load_settings(path: Path) -> InterpretSettings:
         raise ConfigError([f"cannot load interpretation settings: {exc}"], path=path) from exc
     problems = [f"missing section {key!r}" for key in ("panels", "test_codes", "acmg_sf") if key not in data]
     for code, names in (data.get("test_codes") or {}).items():
-        problems += [f"test code {code}: unknown panel {n!r}" for n in names if n not in data.get("panels", {})]
+        problems += [
+            f"test code {code}: unknown panel {n!r}" for n in names if n not in data.get("panels", {})
+        ]
     if problems:
         raise ConfigError(problems, path=path)
     acmg = data.get("acmg") or {}

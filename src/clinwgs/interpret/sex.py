@@ -51,10 +51,19 @@ def infer_sex(x_ratio: float | None, y_ratio: float | None) -> tuple[str, str]:
     if x_ratio is None or y_ratio is None:
         return "unknown", "the reference bundle or the alignment has no chrX/chrY (or no autosomal) depth"
     if x_ratio <= MALE_X_MAX and y_ratio >= MALE_Y_MIN:
-        return "male", f"X/autosome {x_ratio:.2f} <= {MALE_X_MAX} and Y/autosome {y_ratio:.2f} >= {MALE_Y_MIN}"
+        return (
+            "male",
+            f"X/autosome {x_ratio:.2f} <= {MALE_X_MAX} and Y/autosome {y_ratio:.2f} >= {MALE_Y_MIN}",
+        )
     if x_ratio >= FEMALE_X_MIN and y_ratio <= FEMALE_Y_MAX:
-        return "female", f"X/autosome {x_ratio:.2f} >= {FEMALE_X_MIN} and Y/autosome {y_ratio:.2f} <= {FEMALE_Y_MAX}"
-    return "unknown", f"ambiguous depth ratios (X {x_ratio:.2f}, Y {y_ratio:.2f}): possible aneuploidy or mosaicism"
+        return (
+            "female",
+            f"X/autosome {x_ratio:.2f} >= {FEMALE_X_MIN} and Y/autosome {y_ratio:.2f} <= {FEMALE_Y_MAX}",
+        )
+    return (
+        "unknown",
+        f"ambiguous depth ratios (X {x_ratio:.2f}, Y {y_ratio:.2f}): possible aneuploidy or mosaicism",
+    )
 
 
 def sex_check(reported: str, depths: dict[str, tuple[int, float]] | None) -> SexCheck:
@@ -72,6 +81,12 @@ def sex_check(reported: str, depths: dict[str, tuple[int, float]] | None) -> Sex
     if mismatch:
         note = f"SEX MISMATCH: sample sheet says {reported}, depth says {inferred} ({reason})"
     return SexCheck.model_validate(
-        {"reported": reported, "inferred": inferred, "x_autosome_ratio": x_ratio,
-         "y_autosome_ratio": y_ratio, "mismatch": mismatch, "note": note}
+        {
+            "reported": reported,
+            "inferred": inferred,
+            "x_autosome_ratio": x_ratio,
+            "y_autosome_ratio": y_ratio,
+            "mismatch": mismatch,
+            "note": note,
+        }
     )

@@ -13,7 +13,12 @@ P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
 
 def _variant_text(f: Finding) -> str:
     a = f.annotation
-    change = a.hgvs_p or a.hgvs_c or a.hgvs_g or f"{f.variant.chrom}:{f.variant.pos1}{f.variant.ref}>{f.variant.alt}"
+    change = (
+        a.hgvs_p
+        or a.hgvs_c
+        or a.hgvs_g
+        or f"{f.variant.chrom}:{f.variant.pos1}{f.variant.ref}>{f.variant.alt}"
+    )
     return f"{a.gene} {change}"
 
 
@@ -23,14 +28,20 @@ def summary_sentence(findings: Findings) -> str:
     gaps = [c.gene for c in findings.coverage if not c.fully_assessed]
     tier1 = [f for f in findings.findings if f.tier is Tier.TIER1 and not f.additional_finding]
     if tier1:
-        listed = "; ".join(f"{f.classification.value.lower()} {f.variant.zygosity.value} {_variant_text(f)}"
-                           for f in tier1)
+        listed = "; ".join(
+            f"{f.classification.value.lower()} {f.variant.zygosity.value} {_variant_text(f)}" for f in tier1
+        )
         return f"{len(tier1)} reportable variant(s) identified: {listed}."
-    tail = (f"; {len(gaps)} of {len(analysed)} genes were not fully assessed at "
-            f"{findings.coverage[0].threshold_x}x, so this result does not exclude a variant there"
-            if gaps and findings.coverage else "")
-    return (f"No pathogenic or likely pathogenic variant was identified in the {len(analysed)} gene(s) "
-            f"analysed for {findings.test_code}{tail}.")
+    tail = (
+        f"; {len(gaps)} of {len(analysed)} genes were not fully assessed at "
+        f"{findings.coverage[0].threshold_x}x, so this result does not exclude a variant there"
+        if gaps and findings.coverage
+        else ""
+    )
+    return (
+        f"No pathogenic or likely pathogenic variant was identified in the {len(analysed)} gene(s) "
+        f"analysed for {findings.test_code}{tail}."
+    )
 
 
 def recommended_actions(findings: Findings) -> list[str]:
@@ -39,20 +50,28 @@ def recommended_actions(findings: Findings) -> list[str]:
         actions.append("Do not release: resolve the blocking issue(s) listed above and re-run the analysis.")
     if any(f.tier is Tier.TIER1 for f in findings.findings):
         actions += [
-            "Clinical scientist to review the automated classification and the cited evidence before release.",
-            "Refer to clinical genetics to discuss the result with the patient and offer predictive (cascade) "
+            "Clinical scientist to review the automated classification and the cited evidence "
+            "before release.",
+            "Refer to clinical genetics to discuss the result with the patient and offer predictive "
+            "(cascade) "
             "testing to at-risk relatives.",
             "Manage according to the national guidance for the gene and condition.",
         ]
     if any(f.tier is Tier.TIER2 for f in findings.findings):
-        actions.append("Variants of uncertain significance must not be used for clinical decision making; "
-                       "review if further evidence (segregation, phenotype) becomes available.")
+        actions.append(
+            "Variants of uncertain significance must not be used for clinical decision making; "
+            "review if further evidence (segregation, phenotype) becomes available."
+        )
     if not any(f.tier is Tier.TIER1 for f in findings.findings):
-        actions.append("A negative result does not exclude the condition: if clinical suspicion remains, "
-                       "consider further testing, especially of the genes or exons not fully assessed.")
+        actions.append(
+            "A negative result does not exclude the condition: if clinical suspicion remains, "
+            "consider further testing, especially of the genes or exons not fully assessed."
+        )
     if any(f.additional_finding for f in findings.findings):
-        actions.append("Additional (secondary) finding present: discuss under the patient's consent for "
-                       "additional findings.")
+        actions.append(
+            "Additional (secondary) finding present: discuss under the patient's consent for "
+            "additional findings."
+        )
     return actions
 
 
@@ -60,18 +79,26 @@ def finding_row(f: Finding) -> dict[str, Any]:
     a, v = f.annotation, f.variant
     met = [c for c in f.criteria if c.status == "met"]
     return {
-        "gene": a.gene, "transcript": a.transcript or "-",
-        "hgvs_c": a.hgvs_c or (a.hgvs_g or "-"), "hgvs_p": a.hgvs_p or "-",
+        "gene": a.gene,
+        "transcript": a.transcript or "-",
+        "hgvs_c": a.hgvs_c or (a.hgvs_g or "-"),
+        "hgvs_p": a.hgvs_p or "-",
         "consequence": a.consequence.replace("_", " "),
         "position": f"{v.chrom}:{v.pos1} {v.ref}>{v.alt} ({v.genome_build})",
-        "zygosity": v.zygosity.value, "classification": f.classification.value, "tier": f.tier.value,
+        "zygosity": v.zygosity.value,
+        "classification": f.classification.value,
+        "tier": f.tier.value,
         "criteria": ", ".join(c.code for c in met) or "none met",
         "criteria_detail": [f"{c.code}: {c.evidence}" for c in met],
         "clinvar": f.clinvar.significance if f.clinvar else "not in ClinVar",
         "stars": f.clinvar.stars if f.clinvar else None,
         "clinvar_review": f.clinvar.review_status if f.clinvar else "",
-        "inheritance": f.inheritance or "-", "panel": f.panel, "reason": f.review_reason or "",
-        "af": a.max_population_af, "depth": v.depth, "filters": ",".join(v.filters) or "PASS",
+        "inheritance": f.inheritance or "-",
+        "panel": f.panel,
+        "reason": f.review_reason or "",
+        "af": a.max_population_af,
+        "depth": v.depth,
+        "filters": ",".join(v.filters) or "PASS",
     }
 
 
@@ -79,17 +106,30 @@ def _gap_row(c: GeneCoverage) -> dict[str, Any]:
     unmodelled = c.exons_below == [NO_MODEL]
     listed = c.exons_below[:12]
     more = len(c.exons_below) - len(listed)
-    detail = ("not analysed: the reference bundle has no gene model (or sequence) for this gene" if unmodelled
-              else f"{len(c.exons_below)} coding interval(s) below threshold: " + ", ".join(listed)
-              + (f", ... ({more} more)" if more > 0 else ""))
-    return {"gene": c.gene, "pct": f"{c.fraction_at_threshold * 100:.1f}%", "mean": f"{c.mean_depth}x",
-            "threshold": c.threshold_x, "detail": detail}
+    detail = (
+        "not analysed: the reference bundle has no gene model (or sequence) for this gene"
+        if unmodelled
+        else f"{len(c.exons_below)} coding interval(s) below threshold: "
+        + ", ".join(listed)
+        + (f", ... ({more} more)" if more > 0 else "")
+    )
+    return {
+        "gene": c.gene,
+        "pct": f"{c.fraction_at_threshold * 100:.1f}%",
+        "mean": f"{c.mean_depth}x",
+        "threshold": c.threshold_x,
+        "detail": detail,
+    }
 
 
-def build_context(findings: Findings, qc: dict[str, float], plots: dict[str, str], methods: dict[str, Any]) -> dict[str, Any]:
+def build_context(
+    findings: Findings, qc: dict[str, float], plots: dict[str, str], methods: dict[str, Any]
+) -> dict[str, Any]:
     primary = [f for f in findings.findings if not f.additional_finding]
     additional = [f for f in findings.findings if f.additional_finding]
-    not_evaluated = sorted({c.code for f in findings.findings for c in f.criteria if c.status == "not_evaluated"})
+    not_evaluated = sorted(
+        {c.code for f in findings.findings for c in f.criteria if c.status == "not_evaluated"}
+    )
     return {
         "f": findings,
         "summary": summary_sentence(findings),
@@ -100,5 +140,8 @@ def build_context(findings: Findings, qc: dict[str, float], plots: dict[str, str
         "gaps": [_gap_row(c) for c in findings.coverage if not c.fully_assessed],
         "analysed_panels": [p for p in findings.panels if p.source != "ACMG SF"],
         "sf_panels": [p for p in findings.panels if p.source == "ACMG SF"],
-        "qc": qc, "plots": plots, "methods": methods, "not_evaluated": not_evaluated,
+        "qc": qc,
+        "plots": plots,
+        "methods": methods,
+        "not_evaluated": not_evaluated,
     }

@@ -30,8 +30,11 @@ def load_findings(path: Path) -> Findings:
         raise InputIntegrityError(f"cannot read findings.json: {exc}", path=path) from exc
     major = str(data.get("schema_version", "0")).split(".")[0]
     if major != FINDINGS_SCHEMA_VERSION.split(".")[0]:
-        raise InputIntegrityError(f"findings schema {data.get('schema_version')} is not supported "
-                                  f"(this report reads {FINDINGS_SCHEMA_VERSION})", path=path)
+        raise InputIntegrityError(
+            f"findings schema {data.get('schema_version')} is not supported "
+            f"(this report reads {FINDINGS_SCHEMA_VERSION})",
+            path=path,
+        )
     try:
         return Findings.model_validate(data)
     except ValueError as exc:
@@ -41,15 +44,19 @@ def load_findings(path: Path) -> Findings:
 def _plots(findings: Findings, dist: Path | None) -> dict[str, str]:
     plots: dict[str, str] = {}
     if findings.coverage:
-        plots["gene_coverage"] = bar_chart([c.gene for c in findings.coverage],
-                                           [c.fraction_at_threshold for c in findings.coverage], 1.0,
-                                           f"Panel genes: fraction of coding bases >= {findings.coverage[0].threshold_x}x")
+        plots["gene_coverage"] = bar_chart(
+            [c.gene for c in findings.coverage],
+            [c.fraction_at_threshold for c in findings.coverage],
+            1.0,
+            f"Panel genes: fraction of coding bases >= {findings.coverage[0].threshold_x}x",
+        )
     if dist is not None:
         points = mosdepth_dist(dist, "total")
         if points:
             threshold = findings.coverage[0].threshold_x if findings.coverage else None
-            plots["depth_distribution"] = line_chart(points, "Depth distribution", "depth (x)",
-                                                     "fraction of bases at or above", threshold)
+            plots["depth_distribution"] = line_chart(
+                points, "Depth distribution", "depth (x)", "fraction of bases at or above", threshold
+            )
     return plots
 
 
@@ -59,8 +66,11 @@ def render_html(findings: Findings, templates: Path, qc: dict[str, float], plots
         methods: dict[str, Any] = yaml.safe_load(methods_file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise InputIntegrityError(f"cannot read methods text: {exc}", path=methods_file) from exc
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(templates / "templates")),
-                             autoescape=jinja2.select_autoescape(["html", "j2"]), undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates / "templates")),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+    )
     css = (templates / "report.css").read_text(encoding="utf-8")
     context = build_context(findings, qc, plots, methods)
     return env.get_template("report.html.j2").render(**context, css=css, clinwgs_version=__version__)
