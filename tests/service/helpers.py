@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import contextlib
+import gzip
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from clinwgs.fhir import build_report_bundle
@@ -19,3 +22,58 @@ def bundle_for(sample_id: str, n_variants: int = 3, variant: int = 0) -> dict[st
             update={"generated_at": datetime(2026, 11, 1, tzinfo=UTC) + timedelta(minutes=variant)}
         )
     return build_report_bundle(findings, PDF, "ab" * 32)
+
+
+def identifier_strings(nhs_number: str, family_name: str, birth_date: date) -> list[str]:
+    """Every spelling of a patient's identifiers that a leak could take."""
+    n = nhs_number
+    return [
+        n,
+        f"{n[:3]} {n[3:6]} {n[6:]}",
+        f"{n[:3]}-{n[3:6]}-{n[6:]}",
+        family_name,
+        family_name.lower(),
+        birth_date.isoformat(),
+        birth_date.strftime("%d-%b-%Y"),
+        birth_date.strftime("%d/%m/%Y"),
+        birth_date.strftime("%Y%m%d"),
+    ]
+
+
+def _contents(path: Path) -> bytes:
+    if path.suffix in {".bam", ".cram", ".bai", ".crai", ".csi"} or path.stat().st_size > 50_000_000:
+        return b""
+    data = path.read_bytes()
+    if path.suffix in {".gz", ".bgz"}:
+        with contextlib.suppress(OSError, EOFError):  # plain .gz and BGZF both decompress; others skipped
+            data += gzip.decompress(data)
+    return data
+
+
+def find_identifier_leaks(root: Path, needles: list[str]) -> list[str]:
+    """Paths under ``root`` whose name or (decompressed) content contains any needle."""
+    hits = []
+    encoded = [(n, n.encode()) for n in needles]
+    for path in sorted(root.rglob("*")):
+        rel = str(path.relative_to(root))
+        hits += [f"{rel}: name contains {n!r}" for n, _ in encoded if n in rel]
+        if path.is_file() and not path.is_symlink():
+            data = _contents(path)
+            hits += [f"{rel}: content contains {n!r}" for n, b in encoded if b in data]
+    return hits
+
+
+def make_results(root: Path, sample: str, *, blocked: bool = False) -> Path:
+    """A results/<sample> tree as the interpret and report stages leave it (findings.json + PDF)."""
+    findings = example_findings(sample, 3)
+    if blocked:
+        findings = findings.model_copy(update={"release_blocked": True, "release_blockers": ["sex mismatch"]})
+    (root / sample / "interpret").mkdir(parents=True)
+    (root / sample / "report").mkdir(parents=True)
+    (root / sample / "interpret" / "findings.json").write_text(findings.model_dump_json(indent=2))
+    (root / sample / "report" / f"{sample}.report.pdf").write_bytes(PDF)
+    (root / sample / "vcf").mkdir()
+    (root / sample / "vcf" / f"{sample}.annotated.vcf.gz").write_bytes(
+        gzip.compress(b"##fileformat=VCFv4.2\n")
+    )
+    return root

@@ -10,29 +10,15 @@ from pathlib import Path
 
 import pytest
 from conftest import Harness, samples_by_ods
-from helpers import PDF
+from helpers import make_results
 from sqlalchemy import func, select
 
 from clinwgs.cli import main as cli_main
 from clinwgs.service.main import BackgroundService, start_background
 from clinwgs.service.models import Report
 from clinwgs.service.seed import DEMO_ODS
-from clinwgs.service.synthetic import example_findings
 
 TOKEN_ENV = "CLINWGS_TEST_PUBLISH_TOKEN"
-
-
-def make_results(root: Path, sample: str, *, blocked: bool = False) -> Path:
-    findings = example_findings(sample, 3)
-    if blocked:
-        findings = findings.model_copy(update={"release_blocked": True, "release_blockers": ["sex mismatch"]})
-    (root / sample / "interpret").mkdir(parents=True)
-    (root / sample / "report").mkdir(parents=True)
-    (root / sample / "interpret" / "findings.json").write_text(findings.model_dump_json(indent=2))
-    (root / sample / "report" / f"{sample}.report.pdf").write_bytes(PDF)
-    (root / sample / "vcf").mkdir()
-    (root / sample / "vcf" / f"{sample}.annotated.vcf.gz").write_bytes(b"not really a vcf")
-    return root
 
 
 def tree(root: Path) -> dict[str, str]:

@@ -151,7 +151,7 @@ def test_clinician_page_joins_demographics_and_signs_off_through_forms(service: 
     assert login.status_code == 303
     page = service.client.get(f"/ui/reports/{report_id}")  # cookie from the login
     assert page.status_code == 200
-    assert patient.family_name in page.text and "999 000 0018" in page.text and "01-Jan-1970" in page.text
+    assert patient.family_name in page.text and "999 000 0018" in page.text and "01-Feb-1932" in page.text
     assert "BRCA1" in page.text and "Pathogenic" in page.text
     checked = service.client.post(
         f"/ui/reports/{report_id}/sign-off", data={"step": "check", "version": "1"}, follow_redirects=False

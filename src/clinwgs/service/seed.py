@@ -27,7 +27,7 @@ def demo_patient(index: int, test_code: str = "R208") -> RegistrationIn:
         nhs_number=synthetic_nhs_number(index),
         family_name=f"TESTPATIENT-{index + 1:03d}",
         given_name="Fictitious",
-        birth_date=date(1970, 1, 1 + index % 28),
+        birth_date=date(1932, 2, 1 + index % 28),
         ods_code=DEMO_ODS,
         test_code=test_code,
     )

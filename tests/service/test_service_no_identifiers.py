@@ -1,0 +1,112 @@
+"""The publish rule completes with the service down; no NHS number, name or date of birth of a registered
+test patient appears in any workflow file, path or log (this run's, and results/ + logs/ of a real run)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import find_identifier_leaks, identifier_strings, make_results
+from sqlalchemy import func, select
+from test_service_publish_cli import dead_url
+
+from clinwgs.cli import main as cli_main
+from clinwgs.service.main import start_background
+from clinwgs.service.models import Patient, Report
+from clinwgs.service.seed import demo_patient
+from clinwgs.service.settings import Settings
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN_ENV = "CLINWGS_TEST_RULE_TOKEN"
+
+
+def _snakemake(workdir: Path, target: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).parent / "snakemake"
+    return subprocess.run(
+        [str(exe), "--cores", "1", "-d", str(workdir), "-s", str(workdir / "Snakefile"), target],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+    )
+
+
+def test_publish_rule_survives_a_down_service_and_nothing_leaks(tmp_path: Path) -> None:
+    settings = Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'svc' / 'records.sqlite3'}")
+    live = start_background(port=0, settings=settings, seed_sample_ids=["SRULE0001", "SRULE0002"])
+    try:
+        workdir = tmp_path / "wf"
+        make_results(workdir / "results", "SRULE0001")
+        (workdir / "config.yaml").write_text(
+            json.dumps(
+                {"publish": {"url": dead_url(), "token_env": TOKEN_ENV, "retries": 1, "backoff_s": 0.01}}
+            )
+        )
+        (workdir / "Snakefile").write_text(
+            f'configfile: "config.yaml"\ninclude: "{REPO}/rules/publish.smk"\n'
+        )
+        env = {**os.environ, TOKEN_ENV: live.tokens["pipeline"]}
+        run = _snakemake(workdir, "results/SRULE0001/publish/receipt.json", env)
+        assert run.returncode == 0, run.stderr[-2000:]
+        receipt = json.loads((workdir / "results/SRULE0001/publish/receipt.json").read_text())
+        assert receipt["published"] is False
+        assert "NOT published" in (workdir / "logs/publish_report/SRULE0001.log").read_text()
+        # later, with the service up: exactly one report
+        os.environ[TOKEN_ENV] = live.tokens["pipeline"]
+        try:
+            argv = [
+                "publish",
+                "--sample",
+                "SRULE0001",
+                "--results",
+                str(workdir / "results"),
+                "--url",
+                live.url,
+                "--token-env",
+                TOKEN_ENV,
+            ]
+            assert cli_main(argv) == 0 and cli_main(argv) == 0
+        finally:
+            del os.environ[TOKEN_ENV]
+        with live.db.read() as session:
+            assert session.scalar(select(func.count()).select_from(Report)) == 1
+            patients = session.execute(select(Patient)).scalars().all()
+        needles = [s for p in patients for s in identifier_strings(p.nhs_number, p.family_name, p.birth_date)]
+        assert len(patients) == 2 and needles
+        assert find_identifier_leaks(workdir, needles) == []
+    finally:
+        live.stop()
+
+
+def test_scanner_finds_a_planted_identifier(tmp_path: Path) -> None:
+    """The scan itself can fail: a planted NHS number (spaced, gzipped) and a name in a path are found."""
+    import gzip
+
+    patient = demo_patient(0)
+    needles = identifier_strings(patient.nhs_number, patient.family_name, patient.birth_date)
+    (tmp_path / "logs").mkdir()
+    spaced = f"{patient.nhs_number[:3]} {patient.nhs_number[3:6]} {patient.nhs_number[6:]}"
+    (tmp_path / "logs" / "x.log.gz").write_bytes(gzip.compress(f"patient {spaced}".encode()))
+    (tmp_path / f"{patient.family_name}.txt").write_text("ok")
+    hits = find_identifier_leaks(tmp_path, needles)
+    assert any("x.log.gz: content" in h for h in hits) and any("name contains" in h for h in hits)
+
+
+@pytest.mark.parametrize("folder", ["results", "logs"])
+def test_a_real_run_leaks_no_demo_identity(folder: str) -> None:
+    """Scan results/ and logs/ of the last real (demo/integration) run, whose patients are demo_patient(i)."""
+    root = REPO / folder
+    if not root.exists():
+        pytest.skip(f"no {folder}/ from a workflow run in this checkout")
+    needles = [
+        s
+        for i in range(50)
+        for s in identifier_strings(
+            demo_patient(i).nhs_number, demo_patient(i).family_name, demo_patient(i).birth_date
+        )
+    ]
+    assert find_identifier_leaks(root, needles) == []
