@@ -1,0 +1,136 @@
+# Reference preparation: verify the bundle against its manifest, then build derived indexes under
+# resources/<bundle>/<fasta sha256 prefix>/ (cached by checksum, never committed).
+
+
+def bundle_fasta(wildcards):
+    return str(BUNDLES[wildcards.bundle].files.fasta.path)
+
+
+def bundle_regions(wildcards):
+    regions = BUNDLES[wildcards.bundle].files.regions
+    return str(regions.path) if regions else ""
+
+
+rule verify_bundle:
+    input:
+        manifest=lambda w: str(RUN.bundles[w.bundle]),
+    output:
+        "resources/{bundle}/{key}/bundle.verified.json",
+    log:
+        "logs/verify_bundle/{bundle}.{key}.log",
+    benchmark:
+        "benchmarks/out/verify_bundle/{bundle}.{key}.tsv"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=10,
+    conda:
+        "../workflow/envs/clinwgs.yaml"
+    script:
+        "../workflow/scripts/verify_bundle.py"
+
+
+rule prepare_fasta:
+    input:
+        fasta=bundle_fasta,
+        verified="resources/{bundle}/{key}/bundle.verified.json",
+    output:
+        fasta="resources/{bundle}/{key}/genome.fa.gz",
+        fai="resources/{bundle}/{key}/genome.fa.gz.fai",
+        gzi="resources/{bundle}/{key}/genome.fa.gz.gzi",
+        dict="resources/{bundle}/{key}/genome.dict",
+    log:
+        "logs/prepare_fasta/{bundle}.{key}.log",
+    benchmark:
+        "benchmarks/out/prepare_fasta/{bundle}.{key}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=20,
+    conda:
+        "../workflow/envs/samtools.yaml"
+    shell:
+        "(bgzip -dc {input.fasta} | bgzip -c > {output.fasta}"
+        " && samtools faidx {output.fasta}"
+        " && samtools dict -a {wildcards.bundle} {output.fasta} -o {output.dict}) 2> {log}"
+
+
+rule index_bwa:
+    input:
+        fasta="resources/{bundle}/{key}/genome.fa.gz",
+    output:
+        multiext("resources/{bundle}/{key}/genome.fa.gz", ".amb", ".ann", ".bwt", ".pac", ".sa"),
+    log:
+        "logs/index_bwa/{bundle}.{key}.log",
+    benchmark:
+        "benchmarks/out/index_bwa/{bundle}.{key}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=60,
+    conda:
+        "../workflow/envs/bwa.yaml"
+    shell:
+        "bwa index {input.fasta} 2> {log}"
+
+
+rule index_minimap2:
+    input:
+        fasta="resources/{bundle}/{key}/genome.fa.gz",
+    output:
+        "resources/{bundle}/{key}/genome.sr.mmi",
+    log:
+        "logs/index_minimap2/{bundle}.{key}.log",
+    benchmark:
+        "benchmarks/out/index_minimap2/{bundle}.{key}.tsv"
+    threads: 1
+    resources:
+        mem_mb=2048,
+        runtime=20,
+    conda:
+        "../workflow/envs/minimap2.yaml"
+    shell:
+        "minimap2 -x sr -t {threads} -d {output} {input.fasta} 2> {log}"
+
+
+rule decompress_fasta:
+    input:
+        fasta="resources/{bundle}/{key}/genome.fa.gz",
+    output:
+        fasta="resources/{bundle}/{key}/genome.fa",
+        fai="resources/{bundle}/{key}/genome.fa.fai",
+    log:
+        "logs/decompress_fasta/{bundle}.{key}.log",
+    benchmark:
+        "benchmarks/out/decompress_fasta/{bundle}.{key}.tsv"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=10,
+    conda:
+        "../workflow/envs/samtools.yaml"
+    shell:
+        "(bgzip -dc {input.fasta} > {output.fasta} && samtools faidx {output.fasta}) 2> {log}"
+
+
+rule scatter_regions:
+    input:
+        fasta="resources/{bundle}/{key}/genome.fa.gz",
+        fai="resources/{bundle}/{key}/genome.fa.gz.fai",
+    output:
+        regions="resources/{bundle}/{key}/analysable.bed",
+        chunks=expand("resources/{{bundle}}/{{key}}/scatter/{chunk}.bed", chunk=CHUNKS),
+    params:
+        regions=bundle_regions,
+    log:
+        "logs/scatter_regions/{bundle}.{key}.log",
+    benchmark:
+        "benchmarks/out/scatter_regions/{bundle}.{key}.tsv"
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=10,
+    conda:
+        "../workflow/envs/clinwgs.yaml"
+    script:
+        "../workflow/scripts/scatter_regions.py"
