@@ -213,3 +213,36 @@ def test_positive_control_pc001_carries_the_frameshift(tmp_path: Path) -> None:
     truth = [line.split("\t") for line in res.truth_vcf.read_text().splitlines() if not line.startswith("#")]
     assert [(t[0], t[1], t[3], t[4]) for t in truth] == [("chr17", "43124027", "ACT", "A")]
     assert truth[0][9] in {"0|1", "1|0"}
+
+
+@pytest.mark.integration
+def test_controls_are_recovered_by_a_real_aligner_and_caller(tmp_path: Path) -> None:
+    """Seeded 30x reads of the validation controls: minimap2 + bcftools call each one, right GT, no extras."""
+    import shutil
+    import subprocess
+
+    if not all(shutil.which(t) for t in ("minimap2", "samtools", "bcftools")):
+        pytest.fail("minimap2, samtools and bcftools are required (Makefile APT_PACKAGES)")
+    repo = Path(__file__).resolve().parents[2]
+    fasta = repo / "reference" / "GRCh38_BRCA1" / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
+    controls = repo / "reference" / "controls" / "brca1_controls.vcf"
+    res = simulate(
+        fasta, parse_region("chr17:43044294-43125483"), controls, "VALCTRL01", tmp_path / "c", SimParams()
+    )
+    bam = tmp_path / "c.bam"
+    sh = (
+        f"minimap2 -t1 -ax sr {fasta} {res.r1} {res.r2} 2>/dev/null | samtools sort -o {bam} - 2>/dev/null"
+        f" && samtools index {bam}"
+        f" && bcftools mpileup -f {fasta} -r chr17:43044294-43125483 {bam} 2>/dev/null"
+        f" | bcftools call -mv 2>/dev/null | bcftools norm -f {fasta} -m -any 2>/dev/null"
+        " | bcftools query -f '%POS %REF %ALT [%GT]\\n'"
+    )
+    called = set(
+        subprocess.run(sh, shell=True, check=True, capture_output=True, text=True).stdout.splitlines()
+    )
+    expected = set()
+    for line in controls.read_text().splitlines():
+        if not line.startswith("#"):
+            f = line.split("\t")
+            expected.add(f"{f[1]} {f[3]} {f[4]} {'1/1' if f[9] == '1|1' else '0/1'}")
+    assert called == expected
