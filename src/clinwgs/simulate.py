@@ -10,7 +10,8 @@ Model (deliberately simple and documented, so a control's expected result is una
   fragments); substitution errors at ``error_rate`` per base (uniform over the three other bases); every
   base quality is the calibrated Phred value of that rate (Q30 for 0.1 %);
 - names ``<sample>:<n>:h<hap>:<pos1><strand>`` with ``/1`` and ``/2``; gzip with mtime 0 and no file name,
-  so the same inputs and seed give byte-identical files. numpy's PCG64 generator is used throughout.
+  so the same inputs and seed give byte-identical files (with the same zlib; the FASTQ text is identical
+  everywhere). numpy's PCG64 generator is used throughout.
 
 Coordinates: ``--region`` is 1-based inclusive (``chr17:43044294-43125483``); ``start0`` is 0-based.
 """
