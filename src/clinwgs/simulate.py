@@ -9,7 +9,8 @@ Model (deliberately simple and documented, so a control's expected result is una
 - reads: R1 from the fragment's 5' end, R2 the reverse complement of its 3' end (swapped for minus-strand
   fragments); substitution errors at ``error_rate`` per base (uniform over the three other bases); every
   base quality is the calibrated Phred value of that rate (Q30 for 0.1 %);
-- names ``<sample>:<n>:h<hap>:<pos1><strand>`` with ``/1`` and ``/2``; gzip with mtime 0 and no file name,
+- names ``<sample>:<n>:h<hap>:<pos1><strand>`` with ``/1`` and ``/2`` (pos1: fragment start on the haplotype
+  plus the region start, i.e. the reference position before the first indel); gzip with mtime 0, no name,
   so the same inputs and seed give byte-identical files (with the same zlib; the FASTQ text is identical
   everywhere). numpy's PCG64 generator is used throughout.
 
