@@ -2,6 +2,9 @@
 # included) and before publishing, so the FHIR Provenance can carry the manifest's sha256. It records the
 # sha256 of every input and output, reference/database versions, tool versions as actually run, the config
 # hash, the pipeline version and commit, and each step's start/end/host. `clinwgs audit verify` checks it.
+# A report cannot print the hash of a manifest that contains the report itself, so the report cites the
+# analysis manifest (results/<sample>/analysis_manifest.json: the same record for everything up to
+# findings.json); the final manifest records the report and the analysis manifest with all the rest.
 
 
 def manifest_inputs(wildcards):
@@ -24,6 +27,34 @@ def manifest_params(wildcards):
     }
 
 
+def analysis_outputs(wildcards):
+    """What the report stands on: alignment, QC, VCFs and the findings."""
+    s = wildcards.sample
+    return per_sample_outputs(s) + [f"results/{s}/interpret/findings.json"]
+
+
+rule write_analysis_manifest:
+    input:
+        analysis_outputs,
+    output:
+        manifest="results/{sample}/analysis_manifest.json",
+    params:
+        p=manifest_params,
+        scope="analysis",
+    log:
+        "logs/write_analysis_manifest/{sample}.log",
+    benchmark:
+        "benchmarks/out/write_analysis_manifest/{sample}.tsv"
+    threads: 1
+    resources:
+        mem_mb=512,
+        runtime=30,
+    conda:
+        "../workflow/envs/clinwgs.yaml"
+    script:
+        "../workflow/scripts/write_manifest.py"
+
+
 rule write_manifest:
     input:
         manifest_inputs,
@@ -31,6 +62,7 @@ rule write_manifest:
         manifest="results/{sample}/manifest.json",
     params:
         p=manifest_params,
+        scope="final",
     log:
         "logs/write_manifest/{sample}.log",
     benchmark:

@@ -159,7 +159,25 @@ class ManifestRequest:
     bundle_manifest: Path | None = None
     benchmarks_dir: Path | None = None
     tools: list[str] | None = None
+    scope: str = "final"  # "final": everything; "analysis": what the report cites (see rules/provenance.smk)
+    outputs: list[Path] | None = None  # explicit output files; default: every result file of the sample
     extra: JsonDict = field(default_factory=dict)
+
+
+def _output_section(req: ManifestRequest) -> list[JsonDict]:
+    if req.outputs is None:
+        return output_records(req.sample_dir)
+    sample_dir = req.sample_dir.resolve()
+    return [file_record(p, p.resolve().relative_to(sample_dir).as_posix()) for p in sorted(set(req.outputs))]
+
+
+def _steps_section(req: ManifestRequest, bundle: str | None) -> list[JsonDict]:
+    if req.benchmarks_dir is None:
+        return []
+    steps = read_steps(req.benchmarks_dir, req.sample)
+    if bundle:
+        steps = [{**s, "scope": "reference bundle"} for s in read_steps(req.benchmarks_dir, bundle)] + steps
+    return steps
 
 
 def build_manifest(req: ManifestRequest) -> JsonDict:
@@ -179,6 +197,7 @@ def build_manifest(req: ManifestRequest) -> JsonDict:
         input_records.append(file_record(real, shown))
     return {
         "manifest_version": MANIFEST_VERSION,
+        "scope": req.scope,
         "sample_id": req.sample,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "created_on_host": socket.gethostname(),
@@ -193,8 +212,8 @@ def build_manifest(req: ManifestRequest) -> JsonDict:
         "tools": query_tools(req.tools),
         "python_packages": python_packages(),
         "inputs": input_records,
-        "outputs": output_records(req.sample_dir),
-        "steps": read_steps(req.benchmarks_dir, req.sample) if req.benchmarks_dir else [],
+        "outputs": _output_section(req),
+        "steps": _steps_section(req, reference.get("bundle")),
         **req.extra,
     }
 
@@ -242,90 +261,8 @@ def find_manifests(results: Path) -> list[Path]:
     return found
 
 
-def _cmd_verify(args: Any) -> int:
-    from clinwgs.verify import verify_manifest
-
-    failed = 0
-    for manifest in find_manifests(Path(args.results)):
-        result = verify_manifest(
-            manifest, expected_sha256=args.expect_sha256, check_unlisted=not args.ignore_unlisted
-        )
-        for line in result.problems:
-            print(f"{manifest}: {line}")
-        state = "OK" if result.ok else f"FAILED ({len(result.problems)} problem(s))"
-        print(
-            f"{manifest}: {state}: {result.checked} files checked; manifest sha256 {result.manifest_sha256}"
-        )
-        failed += not result.ok
-    return 1 if failed else 0
-
-
-def _cmd_verify_service(args: Any) -> int:
-    from clinwgs.service.audit import verify_chain  # owned by the record service; imported lazily
-
-    outcome = verify_chain(args.database_url)
-    problems: list[str]
-    if isinstance(outcome, bool):
-        problems = [] if outcome else ["audit chain verification failed"]
-    elif isinstance(outcome, list | tuple):
-        problems = [str(p) for p in outcome]
-    else:
-        ok = bool(getattr(outcome, "ok", False))
-        problems = [] if ok else [str(p) for p in getattr(outcome, "problems", ["audit chain broken"])]
-    for line in problems:
-        print(f"audit chain: {line}")
-    print("audit chain: OK" if not problems else f"audit chain: FAILED ({len(problems)} problem(s))")
-    return 1 if problems else 0
-
-
-def _cmd_manifest(args: Any) -> int:
-    config = yaml.safe_load(Path(args.configfile).read_text()) if args.configfile else {}
-    req = ManifestRequest(
-        sample=args.sample,
-        sample_dir=Path(args.results) / args.sample,
-        workdir=Path.cwd(),
-        config=config or {},
-        config_files=[Path(p) for p in args.config_file],
-        input_paths=sample_inputs(Path(args.units), args.sample) if args.units else list(args.input),
-        bundle_manifest=Path(args.bundle_manifest) if args.bundle_manifest else None,
-        benchmarks_dir=Path(args.benchmarks) if args.benchmarks else None,
-    )
-    print(write_manifest(req, Path(args.out) if args.out else None))
-    return 0
-
-
-def _parser() -> Any:
-    import argparse
-
-    from clinwgs.checks_cli import add_check_commands
-
-    parser = argparse.ArgumentParser(prog="clinwgs audit", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    verify = sub.add_parser("verify", help="re-hash a results directory against its manifest(s)")
-    verify.add_argument("results", help="results/<sample>, its manifest.json, or the results root")
-    verify.add_argument("--expect-sha256", help="manifest hash cited by the report / FHIR Provenance")
-    verify.add_argument(
-        "--ignore-unlisted", action="store_true", help="do not flag files not in the manifest"
-    )
-    verify.set_defaults(func=_cmd_verify)
-    service = sub.add_parser("verify-service", help="verify the record service's hash-chained audit log")
-    service.add_argument("--database-url", required=True)
-    service.set_defaults(func=_cmd_verify_service)
-    manifest = sub.add_parser("manifest", help="write results/<sample>/manifest.json")
-    manifest.add_argument("--sample", required=True)
-    manifest.add_argument("--results", default="results")
-    manifest.add_argument("--units", help="units.tsv (inputs of the sample are read from it)")
-    manifest.add_argument("--input", action="append", default=[], help="input file (when no --units)")
-    manifest.add_argument("--configfile", help="config.yaml whose content is hashed")
-    manifest.add_argument("--config-file", action="append", default=[], help="config file to hash")
-    manifest.add_argument("--bundle-manifest")
-    manifest.add_argument("--benchmarks", default="benchmarks/out")
-    manifest.add_argument("--out")
-    manifest.set_defaults(func=_cmd_manifest)
-    add_check_commands(sub)
-    return parser
-
-
 def cli_main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
-    return int(args.func(args))
+    """``clinwgs audit ...`` (argument parsing lives in clinwgs.audit_cli)."""
+    from clinwgs.audit_cli import main
+
+    return main(argv)

@@ -54,7 +54,7 @@ def verify_manifest(
         _check("input", rec["path"], real, rec["sha256"], result)
     for rec in data.get("config", {}).get("files", []):
         _check("config", rec["path"], resolve_input(rec["path"], workdir), rec["sha256"], result)
-    if check_unlisted:
+    if check_unlisted and data.get("scope", "final") == "final":
         listed = {rec["path"] for rec in data["outputs"]}
         for path in sorted(p for p in sample_dir.rglob("*") if p.is_file()):
             rel = path.relative_to(sample_dir).as_posix()

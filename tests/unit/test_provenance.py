@@ -205,3 +205,29 @@ def test_steps_prefer_the_record_written_by_the_job(tmp_path: Path) -> None:
     (rule / "S010.tsv").write_text("s\n1\n")
     steps = read_steps(tmp_path, "S01")
     assert len(steps) == 1 and steps[0]["host"] == "node7" and steps[0]["start"].startswith("2026-01-01T10")
+
+
+def test_analysis_manifest_records_only_what_the_report_stands_on(run_dir: Path) -> None:
+    sample_dir = run_dir / "results" / SAMPLE
+    req = ManifestRequest(
+        sample=SAMPLE,
+        sample_dir=sample_dir,
+        workdir=run_dir,
+        config={},
+        config_files=[],
+        input_paths=["inputs/reads.fq"],
+        tools=[],
+        scope="analysis",
+        outputs=[sample_dir / "vcf" / "PROV001.annotated.vcf", sample_dir / "interpret" / "findings.json"],
+    )
+    out = sample_dir / "analysis_manifest.json"
+    digest = write_manifest(req, out)
+    data = json.loads(out.read_text())
+    assert data["scope"] == "analysis"
+    assert [r["path"] for r in data["outputs"]] == ["interpret/findings.json", "vcf/PROV001.annotated.vcf"]
+    assert verify_manifest(out, expected_sha256=digest).ok  # later files (the report) are not "unlisted"
+    (sample_dir / "interpret" / "findings.json").write_text("{}")
+    assert verify_manifest(out).problems[0].startswith("CHANGED output interpret/findings.json")
+    _write(run_dir)  # the final manifest records the analysis manifest like any other result
+    final = json.loads((sample_dir / "manifest.json").read_text())
+    assert "analysis_manifest.json" in {r["path"] for r in final["outputs"]}

@@ -1,4 +1,4 @@
-"""Adapter: write results/<sample>/manifest.json (clinwgs.provenance) and log its sha256."""
+"""Adapter: write results/<sample>/{manifest,analysis_manifest}.json (clinwgs.provenance), log its sha256."""
 
 from pathlib import Path
 
@@ -16,6 +16,8 @@ request = ManifestRequest(
     input_paths=list(p["inputs"]),
     bundle_manifest=Path(p["bundle_manifest"]),
     benchmarks_dir=Path("benchmarks/out"),
+    scope=sm.params.scope,
+    outputs=[Path(f) for f in sm.input] if sm.params.scope == "analysis" else None,
 )
 digest = write_manifest(request, Path(sm.output.manifest))
 Path(sm.log[0]).write_text(f"{sm.output.manifest} sha256 {digest}\n")
