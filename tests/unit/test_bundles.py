@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -190,3 +191,21 @@ def test_controls_cover_each_kind_and_are_spaced() -> None:
     for r in rows:
         expected = "Benign" if r["EXPECTED_CLASS"] == "benign" else "Pathogenic"
         assert r["CLINVAR_SIG"].split("|")[0] == expected
+
+
+@pytest.mark.parametrize("manifest", MANIFESTS, ids=lambda p: p.parent.name)
+def test_every_bundle_vcf_agrees_with_the_bundle_fasta(manifest: Path) -> None:
+    """bcftools norm --check-ref e exits non-zero on the first REF that differs from the FASTA."""
+    files = yaml.safe_load(manifest.read_text())["files"]
+    fasta = manifest.parent / files["fasta"]["path"]
+    vcfs = [manifest.parent / e["path"] for e in entries(files) if str(e["path"]).endswith(".vcf.gz")]
+    assert vcfs
+    for vcf in vcfs:
+        run = subprocess.run(
+            ["bcftools", "norm", "-c", "e", "-f", str(fasta), "-Ou", "-o", "/dev/null", str(vcf)],
+            capture_output=True,
+            text=True,
+        )
+        assert run.returncode == 0, f"{vcf}: {run.stderr}"
+        skipped = re.search(r"total/split/realigned/skipped:\s+\d+/\d+/\d+/(\d+)", run.stderr)
+        assert skipped and skipped.group(1) == "0", run.stderr
