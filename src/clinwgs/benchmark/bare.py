@@ -17,16 +17,25 @@ from clinwgs.errors import ClinwgsError
 FLANK_BP = 1000
 
 
-def span_regions(bed: Path) -> list[str]:
-    """One 'chrom:start1-end1' per contig covering the BED's intervals plus FLANK_BP either side."""
+def span_regions(bed: Path, truth: Path | None = None) -> list[str]:
+    """One 'chrom:start1-end1' per contig covering the BED's intervals (and the truth VCF's records, so that
+    recall against all truth records is comparable) plus FLANK_BP either side."""
     spans: dict[str, tuple[int, int]] = {}
+
+    def add(chrom: str, start0: int, end0: int) -> None:
+        old = spans.get(chrom, (start0, end0))
+        spans[chrom] = (min(old[0], start0), max(old[1], end0))
+
     for line in bed.read_text().splitlines():
         fields = line.split("\t")
-        if len(fields) < 3 or line.startswith(("#", "track", "browser")):
-            continue
-        start0, end0 = int(fields[1]), int(fields[2])
-        old = spans.get(fields[0], (start0, end0))
-        spans[fields[0]] = (min(old[0], start0), max(old[1], end0))
+        if len(fields) >= 3 and not line.startswith(("#", "track", "browser")):
+            add(fields[0], int(fields[1]), int(fields[2]))
+    if truth is not None:
+        out = subprocess.run(["bcftools", "query", "-f", "%CHROM\t%POS0\t%END\n", str(truth)],
+                             capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            chrom, start0, end1 = line.split("\t")
+            add(chrom, int(start0), int(end1))
     return [f"{c}:{max(1, s - FLANK_BP + 1)}-{e + FLANK_BP}" for c, (s, e) in spans.items()]
 
 
@@ -52,13 +61,14 @@ def bare_commands(caller: str, alignment: Path, fasta: Path, region: str, out: P
             f" | bcftools call -m -v -a GQ -Oz -o {vcf}")
 
 
-def bare_calls(caller: str, alignment: Path, fasta: Path, bed: Path, folder: Path) -> dict[str, Any]:
-    """Call ``alignment`` bare over the BED's span; return {'vcf': path, 'commands': [...]}."""
+def bare_calls(caller: str, alignment: Path, fasta: Path, bed: Path, folder: Path,
+               truth: Path | None = None) -> dict[str, Any]:
+    """Call ``alignment`` bare over the BED's (and truth's) span; return {'vcf': path, 'commands': [...]}."""
     folder.mkdir(parents=True, exist_ok=True)
     Regions.from_bed(bed)  # refuse a malformed BED before calling
     ref = plain_fasta(fasta, folder) if caller == "freebayes" else fasta
     parts, commands = [], []
-    for i, region in enumerate(span_regions(bed)):
+    for i, region in enumerate(span_regions(bed, truth)):
         part = folder / f"bare.{i}.vcf.gz"
         command = bare_commands(caller, alignment, ref, region, part)
         proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True,

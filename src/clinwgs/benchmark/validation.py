@@ -51,8 +51,9 @@ def clinwgs(args: list[str], log: Path, *, cwd: Path | None = None) -> None:
     with log.open("a") as handle:
         handle.write(f"$ clinwgs {' '.join(args)}\n")
         handle.flush()
+        env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
         proc = subprocess.run([sys.executable, "-m", "clinwgs.cli", *args], stdout=handle,
-                              stderr=subprocess.STDOUT, cwd=cwd, check=False)
+                              stderr=subprocess.STDOUT, cwd=cwd, env=env, check=False)
     if proc.returncode != 0:
         raise ClinwgsError(f"`clinwgs {args[0]}` failed (exit {proc.returncode}); see the log", path=log)
 
@@ -158,7 +159,8 @@ def run_pack(cfg: ValidationConfig, repo: Path, run_dir: Path) -> dict[str, Any]
     pack: dict[str, Any] = {"giab": giab, "controls": ctrl, "control_outcomes": outcomes}
     if cfg.workflow.bare_caller_check:
         bare_vcf = bare_calls(cfg.workflow.caller, sample_alignment(work, cfg.giab.sample_id),
-                              giab_files["fasta"], giab_files["truth_bed"], run_dir / "bare")
+                              giab_files["fasta"], giab_files["truth_bed"], run_dir / "bare",
+                              truth=giab_files["truth_vcf"])
         bare = compare(giab_files["truth_vcf"], bare_vcf["vcf"], giab_files["fasta"], giab_files["truth_bed"],
                        label=f"bare {cfg.workflow.caller}")
         pack["bare_caller"] = {"commands": bare_vcf["commands"], "result": bare}
