@@ -80,9 +80,11 @@ NOT_EVALUATED: dict[str, tuple[str, str, str]] = {
 
 
 def _result(code: str, met: bool | None, strength: str, direction: str, evidence: str) -> CriterionResult:
+    """One criterion result. Built without re-validation: every argument comes from this module's literals
+    (validated once by the test suite, test_interpret_criteria), and this runs ~6 times per panel variant."""
     status = "not_evaluated" if met is None else "met" if met else "not_met"
-    return CriterionResult.model_validate(
-        {"code": code, "status": status, "strength": strength, "direction": direction, "evidence": evidence}
+    return CriterionResult.model_construct(
+        code=code, status=status, strength=strength, direction=direction, evidence=evidence
     )
 
 
@@ -164,11 +166,23 @@ def clinvar_criteria(
     ]
 
 
+_NOT_EVALUATED: tuple[CriterionResult, ...] = tuple(
+    CriterionResult.model_validate(
+        {
+            "code": code,
+            "status": "not_evaluated",
+            "strength": strength,
+            "direction": direction,
+            "evidence": f"not evaluated: {reason}",
+        }
+    )
+    for code, (direction, strength, reason) in NOT_EVALUATED.items()
+)
+
+
 def not_evaluated() -> list[CriterionResult]:
-    return [
-        _result(code, None, strength, direction, f"not evaluated: {reason}")
-        for code, (direction, strength, reason) in NOT_EVALUATED.items()
-    ]
+    """The criteria never evaluated automatically (the same frozen objects for every variant)."""
+    return list(_NOT_EVALUATED)
 
 
 def evaluate(

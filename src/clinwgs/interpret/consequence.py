@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Sequence Ontology terms, most severe first (subset that matters for clinical interpretation)
 SEVERITY: tuple[str, ...] = (
@@ -44,6 +45,12 @@ SEVERITY: tuple[str, ...] = (
     "intergenic_variant",
 )
 _RANK = {term: i for i, term in enumerate(SEVERITY)}
+
+
+@lru_cache(maxsize=4096)
+def _rank(terms: tuple[str, ...]) -> int:
+    return min((_RANK.get(t, len(SEVERITY)) for t in terms), default=len(SEVERITY))
+
 
 # bcftools csq short names -> Sequence Ontology terms
 BCSQ_TO_SO: dict[str, str] = {
@@ -86,14 +93,19 @@ class Consequence:
     transcript: str | None
     biotype: str | None
     hgvs_c: str | None
-    hgvs_p: str | None
+    protein: str | None  # HGVS p. as the annotator wrote it (VEP), or None
     hgvs_g: str | None = None  # csq's genomic change (csq writes no c. notation)
+    aa_change: str | None = None  # csq's amino-acid change, converted to HGVS p. only when asked for
     allele: str | None = None  # VEP's Allele column; None for BCSQ (matched by dna_change instead)
     canonical: bool = False
 
     @property
+    def hgvs_p(self) -> str | None:
+        return self.protein if self.protein is not None else bcsq_protein(self.aa_change or "")
+
+    @property
     def rank(self) -> int:
-        return min((_RANK.get(t, len(SEVERITY)) for t in self.terms), default=len(SEVERITY))
+        return _rank(self.terms)
 
     @property
     def consequence(self) -> str:
@@ -108,6 +120,7 @@ class Consequence:
         return bool(PROTEIN_ALTERING.intersection(self.terms))
 
 
+@lru_cache(maxsize=1024)
 def _bcsq_terms(field: str) -> tuple[str, ...]:
     return tuple(BCSQ_TO_SO.get(t.lstrip("*"), t.lstrip("*")) for t in field.split("&") if t)
 
@@ -194,8 +207,9 @@ def parse_bcsq(value: str) -> list[Consequence]:
                 transcript=parts[2] or None,
                 biotype=parts[3] or None,
                 hgvs_c=None,
-                hgvs_p=bcsq_protein(parts[5]),
+                protein=None,
                 hgvs_g=f"g.{parts[6]}" if parts[6] else None,
+                aa_change=parts[5] or None,
             )
         )
     return out
@@ -242,7 +256,7 @@ def parse_vep(value: str, fields: list[str]) -> list[Consequence]:
                 transcript=col("Feature") or None,
                 biotype=col("BIOTYPE") or None,
                 hgvs_c=_strip_transcript_prefix(col("HGVSc")),
-                hgvs_p=_strip_transcript_prefix(col("HGVSp")),
+                protein=_strip_transcript_prefix(col("HGVSp")),
                 allele=col("Allele") or None,
                 canonical=col("CANONICAL") == "YES",
             )

@@ -133,8 +133,19 @@ def _candidates(
 ) -> tuple[list[_Candidate], int, int]:
     out: list[_Candidate] = []
     examined = in_panel = 0
+    # a record whose consequence text names no panel gene cannot match: skip it before any parsing
+    # (in a genome almost every record is such a record)
+    pattern = re.compile(r"\|(?:" + "|".join(map(re.escape, sorted(genes))) + r")\|") if genes else None
+    key = header.consequence_key
     for record in records:
         examined += 1
+        raw = record.INFO.get(key) if key else None
+        if (
+            pattern is None
+            or raw is None
+            or not pattern.search(raw if isinstance(raw, str) else ",".join(raw))
+        ):
+            continue
         hit = False
         for allele in sample_alleles(record, index_, header):
             for symbol, csq in most_severe_per_gene(allele.consequences, settings.transcripts).items():

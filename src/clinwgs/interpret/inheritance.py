@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Mode(StrEnum):
@@ -15,6 +16,7 @@ class Mode(StrEnum):
     UNKNOWN = "unknown"
 
 
+@lru_cache(maxsize=256)
 def mode_of(text: str) -> Mode:
     upper = text.upper()
     tokens = {t.strip() for t in upper.replace(",", " ").replace("/", " ").replace("_", " ").split()}
