@@ -117,6 +117,11 @@ def decode(codes: Codes) -> Codes:
     return _ASCII[codes]
 
 
+def contig_length(fasta: Path, chrom: str) -> int:
+    with pysam.FastaFile(str(fasta)) as handle:
+        return int(handle.get_reference_length(chrom))
+
+
 def load_region(fasta: Path, region: Region) -> Codes:
     if not fasta.is_file():
         raise InputIntegrityError("reference FASTA not found", path=fasta)
@@ -147,8 +152,13 @@ def _alt_haplotypes(
     return (int(rng.integers(0, 2)),)
 
 
-def read_variants(vcf: Path, region: Region, sample: str | None, rng: np.random.Generator) -> list[Variant]:
-    """Variants with a non-reference genotype for `sample` inside `region`, sorted by position."""
+def read_variants(
+    vcf: Path, region: Region, sample: str | None, rng: np.random.Generator, contig_length: int | None = None
+) -> list[Variant]:
+    """Variants with a non-reference genotype for `sample` inside `region`, sorted by position.
+
+    Refuses a VCF whose header lacks the region's contig or gives it fewer bases than the FASTA has
+    (`contig_length`): a VCF of another build would otherwise yield a control without its variants."""
     if not vcf.is_file():
         raise InputIntegrityError("variants VCF not found", path=vcf)
     try:
@@ -163,6 +173,14 @@ def read_variants(vcf: Path, region: Region, sample: str | None, rng: np.random.
         if contigs and region.chrom not in contigs:
             raise ReferenceMismatchError(
                 f"contig {region.chrom} is not in the VCF header (has {', '.join(contigs[:5])} ...)",
+                path=vcf,
+            )
+        header_length = handle.header.contigs[region.chrom].length if contigs else None
+        # shorter in the VCF than in the FASTA: another build (a FASTA that is a prefix slice is fine)
+        if contig_length and header_length and header_length < contig_length:
+            raise ReferenceMismatchError(
+                f"contig {region.chrom} is {header_length} bp in the VCF header but {contig_length} bp "
+                "in the reference FASTA: the VCF is on another build",
                 path=vcf,
             )
         try:
@@ -382,7 +400,8 @@ def simulate(
     """Simulate `params.depth`x paired reads of `sample` over `region`; see the module docstring."""
     rng = np.random.default_rng(params.seed)
     ref = load_region(reference, region)
-    var_list = read_variants(variants, region, vcf_sample or sample, rng) if variants else []
+    length = contig_length(reference, region.chrom)
+    var_list = read_variants(variants, region, vcf_sample or sample, rng, length) if variants else []
     haps = build_haplotypes(ref, region, var_list, variants)
     out_prefix.parent.mkdir(parents=True, exist_ok=True)
     r1, r2, pairs = write_reads(haps, region, sample, out_prefix, params, rng)

@@ -247,3 +247,16 @@ def test_controls_are_recovered_by_a_real_aligner_and_caller(tmp_path: Path) -> 
             f = line.split("\t")
             expected.add(f"{f[1]} {f[3]} {f[4]} {'1/1' if f[9] == '1|1' else '0/1'}")
     assert called == expected
+
+
+def test_vcf_of_another_build_is_refused(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    grch38 = repo / "reference" / "GRCh38_BRCA1" / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
+    hg19_vcf = (
+        repo / "reference" / "GRCh37_chr20" / "test_nist.b37_chr20_100kbp_at_10mb.vcf.gz"
+    )  # chr17 81.2 Mb
+    with pytest.raises(ReferenceMismatchError, match="on another build"):
+        simulate(
+            grch38, parse_region("chr17:43044294-43125483"), hg19_vcf, "PC001", tmp_path / "y", SimParams()
+        )
+    assert list(tmp_path.glob("y*")) == []
