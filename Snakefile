@@ -14,6 +14,8 @@ include: "rules/qc.smk"
 include: "rules/align.smk"
 include: "rules/call.smk"
 include: "rules/annotate.smk"
+include: "rules/interpret.smk"
+include: "rules/report.smk"
 
 
 rule all:

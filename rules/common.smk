@@ -100,4 +100,5 @@ def final_outputs(wildcards=None):
     """Targets of `rule all`. Later stages append theirs here (one line each)."""
     targets = [p for s in RUN.samples for p in per_sample_outputs(s)]
     targets.append("results/multiqc/multiqc_report.html")
+    targets += [f"results/{s}/report/{s}.report.{ext}" for s in RUN.samples for ext in ("html", "pdf", "json")]
     return targets
