@@ -24,6 +24,7 @@ import gzip
 import math
 import os
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -479,4 +480,10 @@ def cli_main(argv: list[str]) -> int:
         f"(seed {params.seed}); {result.applied} variants applied, {result.skipped} skipped -> "
         f"{result.r1}, {result.r2}, {result.truth_vcf}"
     )
+    if args.variants and result.applied == 0:
+        print(
+            f"clinwgs simulate: warning: no variant of {args.variants} was put into the reads "
+            f"(none with a non-reference genotype inside {args.region})",
+            file=sys.stderr,
+        )
     return 0
