@@ -3,33 +3,6 @@
 # CRAM is written against the bundle FASTA with remote reference lookup off (REF_PATH/REF_CACHE local).
 
 
-def unit_fastqs(wildcards):
-    unit = get_unit(wildcards.sample, wildcards.unit)
-    if unit.bam is not None:
-        base = f"results/{wildcards.sample}/realign/{wildcards.unit}"
-        return {"r1": f"{base}.R1.fastq.gz", "r2": f"{base}.R2.fastq.gz"}
-    return {"r1": str(unit.fq1), "r2": str(unit.fq2)}
-
-
-def aligner_index(wildcards):
-    base = ref_fasta(wildcards)
-    if RUN.aligner == "minimap2":
-        return [f"{res_dir(wildcards.sample)}/genome.sr.mmi"]
-    return multiext(base, ".amb", ".ann", ".bwt", ".pac", ".sa")
-
-
-def aligner_command(wildcards, input, threads):
-    unit = get_unit(wildcards.sample, wildcards.unit)
-    rg = f"@RG\\tID:{wildcards.sample}.{unit.unit_id}\\tSM:{wildcards.sample}\\tLB:{wildcards.sample}\\tPL:{unit.platform}"
-    if RUN.aligner == "minimap2":
-        return f"minimap2 -ax sr -t {threads} -R '{rg}' {input.index[0]} {input.r1} {input.r2}"
-    return f"bwa mem -K 100000000 -t {threads} -R '{rg}' {input.fasta} {input.r1} {input.r2}"
-
-
-# awk program: set SM of every @RG header line to the sample ID (variable s); other lines unchanged.
-SET_RG_SAMPLE_AWK = r"""BEGIN {FS = OFS = "\t"} /^@RG/ {for (i = 2; i <= NF; i++) if ($i ~ /^SM:/) $i = "SM:" s} {print}"""
-
-
 rule check_inputs:
     input:
         files=lambda w: [str(p) for u in RUN.units[w.sample] for _, p, _ in u.files()],
@@ -39,7 +12,7 @@ rule check_inputs:
     params:
         units=lambda w: RUN.units[w.sample],
         fasta=lambda w: str(bundle_of(w.sample).files.fasta.path),
-        fai=lambda w: str(bundle_of(w.sample).files.fasta.path) + ".fai",
+        fai=lambda w: f"{bundle_of(w.sample).files.fasta.path}.fai",
         require_match=RUN.on_reference_mismatch == "error",
     log:
         "logs/check_inputs/{sample}.log",

@@ -2,26 +2,6 @@
 # bcftools mpileup | call -m (default) or FreeBayes (config caller: freebayes).
 
 
-def chunk_bed(wildcards):
-    return f"{res_dir(wildcards.sample)}/scatter/{wildcards.chunk}.bed"
-
-
-def caller_inputs(wildcards):
-    inputs = sample_alignment(wildcards) | {"bed": chunk_bed(wildcards)}
-    if RUN.caller == "freebayes":
-        return inputs | {"fasta": f"{res_dir(wildcards.sample)}/genome.fa"}
-    return inputs | ref_files(wildcards)
-
-
-def caller_command(wildcards, input, output):
-    if RUN.caller == "freebayes":
-        return f"freebayes -f {input.fasta} -t {input.bed} {input.aln} | bgzip -c > {output}"
-    return (
-        f"bcftools mpileup -f {input.fasta} -R {input.bed} -a FORMAT/AD,FORMAT/DP -Ou {input.aln}"
-        f" | bcftools call -m -v -a GQ -Oz -o {output}"
-    )
-
-
 rule call_variants:
     input:
         unpack(caller_inputs),

@@ -57,7 +57,7 @@ def unit_is_reused(sample, unit):
     if u.bam is None:
         return False
     fasta = bundle_of(sample).files.fasta.path
-    fai = fasta.with_name(fasta.name + ".fai")
+    fai = Path(f"{fasta}.fai")
     if RUN.on_reference_mismatch == "error":
         require_matching_reference(u.bam, fai, fasta, sample)
     return alignment_matches_reference(u.bam, fai, fasta, sample)
@@ -102,3 +102,70 @@ def final_outputs(wildcards=None):
     targets.append("results/multiqc/multiqc_report.html")
     targets += [f"results/{s}/report/{s}.report.{ext}" for s in RUN.samples for ext in ("html", "pdf", "json")]
     return targets
+
+
+def bundle_fasta(wildcards):
+    return str(BUNDLES[wildcards.bundle].files.fasta.path)
+
+
+def bundle_regions(wildcards):
+    regions = BUNDLES[wildcards.bundle].files.regions
+    return str(regions.path) if regions else ""
+
+
+def analysable_bed(wildcards):
+    return f"{res_dir(wildcards.sample)}/analysable.bed"
+
+
+def fastp_reports(wildcards=None):
+    return [f"results/{s}/qc/{s}.{u.unit_id}.fastp.json" for s in RUN.samples for u in RUN.units[s]
+            if not unit_is_reused(s, u.unit_id)]
+
+
+def unit_fastqs(wildcards):
+    unit = get_unit(wildcards.sample, wildcards.unit)
+    if unit.bam is not None:
+        base = f"results/{wildcards.sample}/realign/{wildcards.unit}"
+        return {"r1": f"{base}.R1.fastq.gz", "r2": f"{base}.R2.fastq.gz"}
+    return {"r1": str(unit.fq1), "r2": str(unit.fq2)}
+
+
+def aligner_index(wildcards):
+    base = ref_fasta(wildcards)
+    if RUN.aligner == "minimap2":
+        return [f"{res_dir(wildcards.sample)}/genome.sr.mmi"]
+    return multiext(base, ".amb", ".ann", ".bwt", ".pac", ".sa")
+
+
+def aligner_command(wildcards, input, threads):
+    unit = get_unit(wildcards.sample, wildcards.unit)
+    rg = f"@RG\\tID:{wildcards.sample}.{unit.unit_id}\\tSM:{wildcards.sample}\\tLB:{wildcards.sample}\\tPL:{unit.platform}"
+    if RUN.aligner == "minimap2":
+        return f"minimap2 -ax sr -t {threads} -R '{rg}' {input.index[0]} {input.r1} {input.r2}"
+    return f"bwa mem -K 100000000 -t {threads} -R '{rg}' {input.fasta} {input.r1} {input.r2}"
+
+
+# awk program: set SM of every @RG header line to the sample ID (variable s); other lines unchanged.
+
+
+SET_RG_SAMPLE_AWK = r"""BEGIN {FS = OFS = "\t"} /^@RG/ {for (i = 2; i <= NF; i++) if ($i ~ /^SM:/) $i = "SM:" s} {print}"""
+
+
+def chunk_bed(wildcards):
+    return f"{res_dir(wildcards.sample)}/scatter/{wildcards.chunk}.bed"
+
+
+def caller_inputs(wildcards):
+    inputs = sample_alignment(wildcards) | {"bed": chunk_bed(wildcards)}
+    if RUN.caller == "freebayes":
+        return inputs | {"fasta": f"{res_dir(wildcards.sample)}/genome.fa"}
+    return inputs | ref_files(wildcards)
+
+
+def caller_command(wildcards, input, output):
+    if RUN.caller == "freebayes":
+        return f"freebayes -f {input.fasta} -t {input.bed} {input.aln} | bgzip -c > {output}"
+    return (
+        f"bcftools mpileup -f {input.fasta} -R {input.bed} -a FORMAT/AD,FORMAT/DP -Ou {input.aln}"
+        f" | bcftools call -m -v -a GQ -Oz -o {output}"
+    )

@@ -2,15 +2,6 @@
 # and one MultiQC report over all samples. Read QC (fastp) runs per unit in rules/align.smk (trim_reads).
 
 
-def analysable_bed(wildcards):
-    return f"{res_dir(wildcards.sample)}/analysable.bed"
-
-
-def fastp_reports(wildcards=None):
-    return [f"results/{s}/qc/{s}.{u.unit_id}.fastp.json" for s in RUN.samples for u in RUN.units[s]
-            if not unit_is_reused(s, u.unit_id)]
-
-
 rule stats_alignment:
     input:
         unpack(sample_alignment),

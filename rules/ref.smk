@@ -2,15 +2,6 @@
 # resources/<bundle>/<fasta sha256 prefix>/ (cached by checksum, never committed).
 
 
-def bundle_fasta(wildcards):
-    return str(BUNDLES[wildcards.bundle].files.fasta.path)
-
-
-def bundle_regions(wildcards):
-    regions = BUNDLES[wildcards.bundle].files.regions
-    return str(regions.path) if regions else ""
-
-
 rule verify_bundle:
     input:
         manifest=lambda w: str(RUN.bundles[w.bundle]),
@@ -50,7 +41,7 @@ rule prepare_fasta:
     conda:
         "../workflow/envs/samtools.yaml"
     shell:
-        "(bgzip -dc {input.fasta} | bgzip -c > {output.fasta}"
+        "(gzip -cdf {input.fasta} | bgzip -c > {output.fasta}"
         " && samtools faidx {output.fasta}"
         " && samtools dict -a {wildcards.bundle} {output.fasta} -o {output.dict}) 2> {log}"
 
@@ -110,7 +101,7 @@ rule decompress_fasta:
     conda:
         "../workflow/envs/samtools.yaml"
     shell:
-        "(bgzip -dc {input.fasta} > {output.fasta} && samtools faidx {output.fasta}) 2> {log}"
+        "(gzip -cdf {input.fasta} > {output.fasta} && samtools faidx {output.fasta}) 2> {log}"
 
 
 rule scatter_regions:
