@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from pg import pg_available, postgres_server
 
 from clinwgs.service.app import create_app
 from clinwgs.service.auth import create_token
 from clinwgs.service.db import Database
 from clinwgs.service.main import BackgroundService, start_background
+from clinwgs.service.pgtemp import pg_available, postgres_server
 from clinwgs.service.registration import RegistrationIn, register
 from clinwgs.service.seed import DEMO_ODS, demo_patient
 from clinwgs.service.settings import Settings

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
@@ -30,6 +31,16 @@ class PublishOut(BaseModel):
     status: str
     created: bool
     content_hash: str
+
+
+class FhirJSON(JSONResponse):
+    """FHIR JSON written straight from the stored dict (skips FastAPI's slow re-encoding of big resources)."""
+
+    media_type = FHIR_JSON
+
+
+def _fhir(body: dict[str, Any], version: int | None = None) -> FhirJSON:
+    return FhirJSON(body, headers={"ETag": f'W/"{version}"'} if version is not None else None)
 
 
 def _etag(response: Response, version: int) -> None:
@@ -80,46 +91,42 @@ def put_report(
     )
 
 
-@router.get("/fhir/DiagnosticReport/{report_id}", tags=["fhir"])
-def get_report(report_id: str, db: DbDep, principal: Reader, response: Response) -> dict[str, Any]:
+@router.get("/fhir/DiagnosticReport/{report_id}", tags=["fhir"], response_class=FhirJSON)
+def get_report(report_id: str, db: DbDep, principal: Reader) -> FhirJSON:
     row, body = read_report(db, report_id, principal)
-    _etag(response, row.version)
-    return body
+    return _fhir(body, row.version)
 
 
-@router.get("/fhir/DiagnosticReport/{report_id}/_history/{version}", tags=["fhir"])
-def get_report_version(
-    report_id: str, version: Annotated[int, "version"], db: DbDep, principal: Reader, response: Response
-) -> dict[str, Any]:
+@router.get("/fhir/DiagnosticReport/{report_id}/_history/{version}", tags=["fhir"], response_class=FhirJSON)
+def get_report_version(report_id: str, version: int, db: DbDep, principal: Reader) -> FhirJSON:
     row, body = read_report(db, report_id, principal, version)
-    _etag(response, row.version)
-    return body
+    return _fhir(body, row.version)
 
 
-@router.get("/fhir/DiagnosticReport", tags=["fhir"])
+@router.get("/fhir/DiagnosticReport", tags=["fhir"], response_class=FhirJSON)
 def find_reports(
     db: DbDep,
     principal: Reader,
     identifier: str | None = None,
     status: str | None = None,
     count: Annotated[int, Query(alias="_count", ge=1, le=500)] = 100,
-) -> dict[str, Any]:
-    return search_reports(db, principal, identifier, status, count)
+) -> FhirJSON:
+    return _fhir(search_reports(db, principal, identifier, status, count))
 
 
-@router.get("/fhir/Provenance", tags=["fhir"])
-def find_provenance(target: str, db: DbDep, principal: Reader) -> dict[str, Any]:
-    return search_provenance(db, target, principal)
+@router.get("/fhir/Provenance", tags=["fhir"], response_class=FhirJSON)
+def find_provenance(target: str, db: DbDep, principal: Reader) -> FhirJSON:
+    return _fhir(search_provenance(db, target, principal))
 
 
-@router.get("/fhir/Patient/{patient_id}", tags=["fhir"])
-def get_patient(patient_id: str, db: DbDep, principal: Clinician) -> dict[str, Any]:
-    return read_patient(db, patient_id, principal)
+@router.get("/fhir/Patient/{patient_id}", tags=["fhir"], response_class=FhirJSON)
+def get_patient(patient_id: str, db: DbDep, principal: Clinician) -> FhirJSON:
+    return _fhir(read_patient(db, patient_id, principal))
 
 
-@router.get("/fhir/{rtype}/{rid}", tags=["fhir"])
-def get_resource(rtype: str, rid: str, db: DbDep, principal: Reader) -> dict[str, Any]:
-    return read_resource(db, rtype, rid, principal)
+@router.get("/fhir/{rtype}/{rid}", tags=["fhir"], response_class=FhirJSON)
+def get_resource(rtype: str, rid: str, db: DbDep, principal: Reader) -> FhirJSON:
+    return _fhir(read_resource(db, rtype, rid, principal))
 
 
 @router.post("/api/reports/{report_id}/sign-off", response_model=PublishOut, tags=["sign-off"])

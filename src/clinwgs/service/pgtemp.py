@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL 15 server from Debian's binaries (initdb + pg_ctl) in a temporary directory.
+"""A throwaway PostgreSQL 15 server (Debian binaries: initdb + pg_ctl) for tests and benchmarks.
 
 As root the server runs as the ``postgres`` system user (PostgreSQL refuses to run as root).
 """
