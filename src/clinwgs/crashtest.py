@@ -205,23 +205,36 @@ def loop(wf: Workflow, scratch: Path, n: int, seed: int) -> tuple[float, list[Tr
     return run_s, trials
 
 
+# What a working directory needs from the repository: copied (not linked), so that edits to the repository
+# during a long benchmark cannot change the workflow half-way through.
+WORKFLOW_PARTS = ("Snakefile", "rules", "workflow", "reports", "config/panels.yaml", "reference/panels")
+
+
 def prepare_workdir(repo: Path, template: Path, fasta: Path, dest: Path) -> Workflow:
-    """A self-contained working directory: the template's config and bundle, the repository's Snakefile
-    (with rules/provenance.smk included when it is not yet), rules/ and workflow/ linked in."""
-    shutil.copytree(template, dest)
+    """A self-contained working directory: a snapshot of the repository's workflow (with
+    rules/provenance.smk included when the Snakefile does not include it yet), then the template's config
+    and bundle on top, the bundle FASTA bgzipped from ``fasta``."""
+    for part in WORKFLOW_PARTS:
+        src, dst = repo / part, dest / part
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dst)
+    shutil.copytree(template, dest, dirs_exist_ok=True)
     bundle = dest / "bundle"
     with (bundle / "slice.fa.gz").open("wb") as out:
         subprocess.run(["bgzip", "-c", str(fasta)], stdout=out, check=True)
     sha = hashlib.sha256((bundle / "slice.fa.gz").read_bytes()).hexdigest()
-    for path in [*dest.rglob("*.yaml"), *dest.rglob("*.tsv")]:
-        path.write_text(path.read_text().replace("{repo}", str(repo)).replace("{sha256:slice.fa.gz}", sha))
-    snakefile = (repo / "Snakefile").read_text()
-    if "rules/provenance.smk" not in snakefile:
-        snakefile = snakefile.replace(
+    for path in [*template.rglob("*.yaml"), *template.rglob("*.tsv")]:
+        mine = dest / path.relative_to(template)
+        mine.write_text(mine.read_text().replace("{repo}", str(repo)).replace("{sha256:slice.fa.gz}", sha))
+    snakefile = dest / "Snakefile"
+    text = snakefile.read_text()
+    if "rules/provenance.smk" not in text:
+        text = text.replace(
             'include: "rules/common.smk"\n', 'include: "rules/common.smk"\ninclude: "rules/provenance.smk"\n'
         )
-    (dest / "Snakefile").write_text(snakefile)
-    for name in ("rules", "workflow"):
-        (dest / name).symlink_to(repo / name)
+        snakefile.write_text(text)
     samples = [line.split("\t")[0] for line in (dest / "config" / "samples.tsv").read_text().splitlines()[1:]]
     return Workflow(pristine=dest, targets=["all", *(f"results/{s}/manifest.json" for s in samples)])

@@ -1,0 +1,29 @@
+"""Input and parameter helpers of rules/provenance.smk (kept here so the rule file holds only rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+
+def final_manifest_inputs(sample: str, core: Iterable[str], finals: Iterable[str]) -> list[str]:
+    """Every final result of the sample (each stage adds its own to final_outputs, the report included)
+    except the manifest itself and publish/ (written after it, so it can cite the manifest's hash)."""
+    skip = (f"results/{sample}/manifest.json", f"results/{sample}/publish/")
+    mine = [t for t in [*core, *finals] if t.startswith(f"results/{sample}/")]
+    return sorted({t for t in mine if not t.startswith(skip)})
+
+
+def analysis_manifest_inputs(sample: str, core: Iterable[str]) -> list[str]:
+    """What the report stands on: alignment, QC, VCFs and the findings."""
+    return sorted({*core, f"results/{sample}/interpret/findings.json"})
+
+
+def manifest_params(run: Any, sample: str, configfiles: Iterable[str | Path]) -> dict[str, Any]:
+    """Inputs of the sample (units.tsv), the config files and the bundle manifest, from the RunConfig."""
+    return {
+        "inputs": [str(p) for unit in run.units[sample] for _, p, _ in unit.files()],
+        "config_files": [str(p) for p in configfiles] + [str(run.samples_path), str(run.units_path)],
+        "bundle_manifest": str(run.bundles[run.samples[sample].reference]),
+    }
