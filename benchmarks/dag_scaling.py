@@ -8,7 +8,8 @@ the GRCh37_chr20 bundle, half BAM units on GRCh38_BRCA1, all pointing at the rep
 times `snakemake -n` of the real workflow (repository Snakefile and config/config.yaml) on
   single: all N samples in one invocation (one DAG), and
   batch:  one invocation of --batch-size samples (what `clinwgs run` does per batch: constant DAG).
-It prints one TSV row per measurement: mode, samples, jobs, seconds. Run it from the repository root.
+It prints one TSV row per measurement: mode, samples, jobs, wall and CPU seconds (user+sys of the snakemake
+process: on a shared machine CPU time is the steadier figure). Run it from the repository root.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import csv
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -69,16 +71,22 @@ def write_sheets(n: int, out: Path, templates: dict[str, dict[str, str]]) -> tup
     return samples, units
 
 
-def time_dry_run(samples: Path, units: Path) -> tuple[int, float]:
-    cmd = [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "--config", f"samples={samples}",
-           f"units={units}"]  # fmt: skip
-    start = time.perf_counter()
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def time_dry_run(samples: Path, units: Path) -> tuple[int, float, float]:
+    """(jobs, wall seconds, CPU seconds) of one `snakemake -n` (per-job lines not printed)."""
+    cmd = [sys.executable, "-m", "snakemake", "-n", "--quiet", "rules", "--cores", "1", "--config",
+           f"samples={samples}", f"units={units}"]  # fmt: skip
+    start, cpu = time.perf_counter(), _child_cpu()
     run = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, _child_cpu() - cpu
     if run.returncode != 0:
         sys.exit(f"dry-run failed for {samples}:\n{run.stderr[-3000:]}")
     total = re.search(r"^total\s+(\d+)", run.stdout + run.stderr, flags=re.MULTILINE)
-    return (int(total.group(1)) if total else -1), seconds
+    return (int(total.group(1)) if total else -1), seconds, cpu_seconds
 
 
 def main(argv: list[str]) -> int:
@@ -89,14 +97,14 @@ def main(argv: list[str]) -> int:
     p.add_argument("--out", type=Path, default=None, help="also write the TSV here")
     args = p.parse_args(argv)
     templates = template_units(args.units)
-    rows = [("mode", "samples", "jobs", "seconds")]
+    rows = [("mode", "samples", "jobs", "wall_s", "cpu_s")]
     with tempfile.TemporaryDirectory(prefix="dag_scaling.") as tmp:
         for n in args.sizes:
-            jobs, seconds = time_dry_run(*write_sheets(n, Path(tmp), templates))
-            rows.append(("single", str(n), str(jobs), f"{seconds:.2f}"))
+            jobs, seconds, cpu = time_dry_run(*write_sheets(n, Path(tmp), templates))
+            rows.append(("single", str(n), str(jobs), f"{seconds:.2f}", f"{cpu:.2f}"))
             print("\t".join(rows[-1]), flush=True)
-        jobs, seconds = time_dry_run(*write_sheets(args.batch_size, Path(tmp), templates))
-        rows.append(("batch", str(args.batch_size), str(jobs), f"{seconds:.2f}"))
+        jobs, seconds, cpu = time_dry_run(*write_sheets(args.batch_size, Path(tmp), templates))
+        rows.append(("batch", str(args.batch_size), str(jobs), f"{seconds:.2f}", f"{cpu:.2f}"))
         print("\t".join(rows[-1]), flush=True)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
