@@ -231,3 +231,44 @@ def test_analysis_manifest_records_only_what_the_report_stands_on(run_dir: Path)
     _write(run_dir)  # the final manifest records the analysis manifest like any other result
     final = json.loads((sample_dir / "manifest.json").read_text())
     assert "analysis_manifest.json" in {r["path"] for r in final["outputs"]}
+
+
+def test_manifest_rule_inputs_exclude_itself_publish_and_other_samples() -> None:
+    from clinwgs.provenance_targets import analysis_manifest_inputs, final_manifest_inputs
+
+    core = ["results/S1/vcf/S1.annotated.vcf.gz"]
+    finals = [
+        *core,
+        "results/S1/report/S1.report.pdf",
+        "results/S1/publish/receipt.json",
+        "results/S1/manifest.json",
+        "results/S10/report/S10.report.pdf",
+        "results/multiqc/multiqc_report.html",
+    ]
+    assert final_manifest_inputs("S1", core, finals) == ["results/S1/report/S1.report.pdf", *core]
+    assert analysis_manifest_inputs("S1", core) == ["results/S1/interpret/findings.json", *core]
+
+
+def test_audit_manifest_command_writes_a_verifiable_manifest(
+    run_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(run_dir)
+    assert (
+        cli_main(
+            [
+                "manifest",
+                "--sample",
+                SAMPLE,
+                "--input",
+                "inputs/reads.fq",
+                "--configfile",
+                "config.yaml",
+                "--config-file",
+                "config.yaml",
+            ]
+        )
+        == 0
+    )
+    digest = capsys.readouterr().out.strip()
+    assert digest == sha256_file(run_dir / "results" / SAMPLE / "manifest.json")
+    assert cli_main(["verify", "results", "--expect-sha256", digest]) == 0
