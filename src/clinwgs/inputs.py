@@ -133,15 +133,15 @@ def require_matching_reference(path: Path, fai: Path, fasta: Path | None, sample
 def count_alignment_records(path: Path, fasta: Path | None, sample: str) -> int:
     """Read every record (quickcheck misses corrupt middle blocks); return the record count."""
     count = 0
-    with _open_alignment(path, fasta, sample) as handle:
-        try:
+    try:
+        with _open_alignment(path, fasta, sample) as handle:
             for _ in handle.fetch(until_eof=True):
                 count += 1
-        except (OSError, ValueError) as exc:
-            raise InputIntegrityError(
-                f"BAM/CRAM unreadable after {count} records (truncated or corrupt): {exc}",
-                path=path, sample=sample,
-            ) from exc
+    except (OSError, ValueError) as exc:
+        raise InputIntegrityError(
+            f"BAM/CRAM unreadable after {count} records (truncated or corrupt): {exc}",
+            path=path, sample=sample,
+        ) from exc
     if count == 0:
         raise InputIntegrityError("BAM/CRAM has no reads", path=path, sample=sample)
     return count
