@@ -58,17 +58,29 @@ def clinwgs(args: list[str], log: Path, *, cwd: Path | None = None) -> None:
         raise ClinwgsError(f"`clinwgs {args[0]}` failed (exit {proc.returncode}); see the log", path=log)
 
 
+LINKED_FROM_REPO = ("config", "reference", "reports", "workflow")
+"""Linked into the work directory so that every relative path of the base config resolves as in the repo."""
+
+
 def write_run_config(cfg: ValidationConfig, repo: Path, work: Path, control_reads: tuple[Path, Path]) -> Path:
-    """The workflow's config/{config.yaml,samples.tsv,units.tsv} for the two validation samples."""
+    """A config for the two validation samples (work/validation/), extending the base config, with the
+    repository's config/, reference/, reports/ and workflow/ linked into the work directory."""
+    for name in LINKED_FROM_REPO:
+        if (repo / name).exists() and not (work / name).exists():
+            (work / name).symlink_to(repo / name, target_is_directory=True)
+    # derived indexes (resources/<bundle>/<fasta sha256 prefix>/) are shared by all validation runs
+    shared = cfg.output_dir / "resources"
+    shared.mkdir(parents=True, exist_ok=True)
+    if not (work / "resources").exists():
+        (work / "resources").symlink_to(shared, target_is_directory=True)
     base = yaml.safe_load(cfg.workflow.base_config.read_text())
-    bundles = {name: str((repo / path).resolve()) for name, path in base["bundles"].items()}
     for name in (cfg.giab.bundle, cfg.controls.bundle):
-        if name not in bundles:
+        if name not in base.get("bundles", {}):
             raise ConfigError([f"bundle {name!r} is not in bundles:"], path=cfg.workflow.base_config)
-    conf_dir = work / "config"
+    conf_dir = work / "validation"
     conf_dir.mkdir(parents=True, exist_ok=True)
     base.update({"samples": str(conf_dir / "samples.tsv"), "units": str(conf_dir / "units.tsv"),
-                 "bundles": {n: bundles[n] for n in sorted({cfg.giab.bundle, cfg.controls.bundle})},
+                 "bundles": {n: base["bundles"][n] for n in sorted({cfg.giab.bundle, cfg.controls.bundle})},
                  "aligner": cfg.workflow.aligner, "caller": cfg.workflow.caller})
     (conf_dir / "config.yaml").write_text(
         "# Written by clinwgs validate-pipeline from " + str(cfg.workflow.base_config) + "\n"
@@ -146,8 +158,7 @@ def run_pack(cfg: ValidationConfig, repo: Path, run_dir: Path) -> dict[str, Any]
             raise ConfigError([f"bundle {cfg.giab.bundle} manifest has no files.{key}"])
     reads = simulate_controls(cfg, ctrl_files["fasta"], work, log)
     config_path = write_run_config(cfg, repo, work, reads)
-    clinwgs(["run", "--configfile", str(config_path), "--directory", str(work), "--cores",
-             str(cfg.workflow.cores)], log, cwd=repo)
+    clinwgs(["run", "--configfile", str(config_path), "--cores", str(cfg.workflow.cores)], log, cwd=work)
     giab = compare(giab_files["truth_vcf"], sample_vcf(work, cfg.giab.sample_id), giab_files["fasta"],
                    giab_files["truth_bed"], label=f"GIAB {cfg.giab.sample_id} ({cfg.workflow.caller})")
     ctrl, matching = compare_with_matching(
