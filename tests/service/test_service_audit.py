@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import Harness, samples_by_ods
-from helpers import bundle_for
+from service_support import Harness, bundle_for, samples_by_ods
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 

@@ -7,8 +7,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from conftest import Harness, samples_by_ods
-from helpers import bundle_for
+from service_support import Harness, bundle_for, samples_by_ods
 from sqlalchemy import func, select
 
 from clinwgs.service.audit import verify_chain

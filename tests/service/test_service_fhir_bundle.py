@@ -6,7 +6,7 @@ import base64
 
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
-from helpers import PDF
+from service_support import PDF
 
 from clinwgs.fhir import build_report_bundle, validate_bundle
 from clinwgs.service.synthetic import example_findings

@@ -9,9 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import schemathesis
-from conftest import _harness
-from helpers import bundle_for
 from hypothesis import HealthCheck, given, settings
+from service_support import bundle_for, harness_for
 
 from clinwgs.service.app import create_app
 from clinwgs.service.auth import ANONYMOUS
@@ -32,7 +31,7 @@ def _user_for(method: str, path: str) -> str:
 def test_no_server_errors(tmp_path: Path) -> None:
     cfg = Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'records.sqlite3'}")
     app = create_app(cfg)
-    harness = _harness(app.state.db, cfg)
+    harness = harness_for(app.state.db, cfg)
     publish(app.state.db, bundle_for(next(iter(harness.samples))), ANONYMOUS)  # one real report to hit
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     failures: list[str] = []

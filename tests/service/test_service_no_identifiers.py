@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import find_identifier_leaks, identifier_strings, make_results
+from service_support import dead_url, find_identifier_leaks, identifier_strings, make_results
 from sqlalchemy import func, select
-from test_service_publish_cli import dead_url
 
 from clinwgs.cli import main as cli_main
 from clinwgs.service.main import start_background

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import socket
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import Harness, samples_by_ods
-from helpers import make_results
+from service_support import Harness, dead_url, make_results, samples_by_ods
 from sqlalchemy import func, select
 
 from clinwgs.cli import main as cli_main
@@ -27,12 +25,6 @@ def tree(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
-
-
-def dead_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def _argv(results: Path, sample: str, url: str, *extra: str) -> list[str]:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import OTHER_ODS, Harness, samples_by_ods
-from helpers import PDF, bundle_for
+from service_support import OTHER_ODS, PDF, Harness, bundle_for, samples_by_ods
 
 from clinwgs.service.seed import DEMO_ODS, demo_patient
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import OTHER_ODS, Harness, samples_by_ods
-from helpers import bundle_for
+from service_support import OTHER_ODS, Harness, bundle_for, samples_by_ods
 from sqlalchemy import select
 
 from clinwgs.service.models import AuditEventRow

@@ -126,6 +126,6 @@ def cli_main(argv: list[str]) -> int:
     app = create_app(settings)
     if args.seed_demo is not None:
         tokens = seed_demo(app.state.db, settings.token_pepper, args.seed_demo)
-        print(json.dumps({"demo_tokens": tokens}, indent=2), flush=True)
+        print(json.dumps({"demo_tokens": tokens}), flush=True)  # one line: easy for scripts to read
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")
     return 0

@@ -1,14 +1,24 @@
-"""Bundles for tests: real findings models -> clinwgs.fhir bundles."""
+"""Shared helpers for the record-service tests: the harness, report bundles, results trees, leak scan."""
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import socket
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
+
 from clinwgs.fhir import build_report_bundle
+from clinwgs.service.auth import create_token
+from clinwgs.service.db import Database
+from clinwgs.service.main import BackgroundService
+from clinwgs.service.registration import RegistrationIn, register
+from clinwgs.service.seed import DEMO_ODS, demo_patient
+from clinwgs.service.settings import Settings
 from clinwgs.service.synthetic import example_findings
 
 PDF = b"%PDF-1.4\n% clinwgs test report\n"
@@ -77,3 +87,58 @@ def make_results(root: Path, sample: str, *, blocked: bool = False) -> Path:
         gzip.compress(b"##fileformat=VCFv4.2\n")
     )
     return root
+
+
+OTHER_ODS = "ROTHER2"
+USERS = {
+    "pipeline": ("pipeline", "LABDEMO"),
+    "checker": ("clinician", DEMO_ODS),
+    "authoriser": ("clinician", DEMO_ODS),
+    "outsider": ("clinician", OTHER_ODS),
+    "auditor": ("auditor", DEMO_ODS),
+}
+
+
+@dataclass
+class Harness:
+    """The app, its database, tokens per test user and the registered test patients' sample IDs."""
+
+    db: Database
+    settings: Settings
+    tokens: dict[str, str]
+    samples: dict[str, RegistrationIn] = field(default_factory=dict)
+    client: TestClient | None = None
+    live: BackgroundService | None = None
+
+    def auth(self, user: str, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}", **extra}
+
+    def register(self, data: RegistrationIn) -> str:
+        with self.db.write() as session:
+            sample_id = register(session, data).sample_id
+        self.samples[sample_id] = data
+        return sample_id
+
+
+def harness_for(db: Database, settings: Settings) -> Harness:
+    with db.write() as session:
+        tokens = {
+            u: create_token(session, user=u, role=r, ods_code=o, pepper=settings.token_pepper)  # type: ignore[arg-type]
+            for u, (r, o) in USERS.items()
+        }
+    harness = Harness(db=db, settings=settings, tokens=tokens)
+    harness.register(demo_patient(0))
+    other = demo_patient(1).model_copy(update={"ods_code": OTHER_ODS})
+    harness.register(other)
+    return harness
+
+
+def samples_by_ods(harness: Harness) -> dict[str, str]:
+    return {data.ods_code: sid for sid, data in harness.samples.items()}
+
+
+def dead_url() -> str:
+    """A localhost URL nothing listens on (the port was free a moment ago)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
