@@ -126,5 +126,6 @@ async def login(request: Request, db: DbDep) -> Response:
     await run_in_threadpool(authenticate, request, db, token)
     target = form.get("next", "/ui/")
     response = RedirectResponse(target if target.startswith("/ui/") else "/ui/", status_code=303)
-    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", secure=False)
+    production = request.app.state.settings.environment == "production"
+    response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", secure=production)
     return response
