@@ -94,3 +94,16 @@ def test_verify_detects_a_rewritten_chain_tail(service: Harness) -> None:
         row.hash = event_hash(_hashed_fields(row), row.prev_hash)
     with service.db.read() as session:
         assert verify_chain(session) == ["audit event 3: prev_hash does not match event 2"]
+
+
+def test_auditor_page_lists_events_and_shows_a_broken_chain(service: Harness) -> None:
+    assert service.client is not None
+    _traffic(service)
+    page = service.client.get("/ui/audit", headers=service.auth("auditor"))
+    assert page.status_code == 200 and "intact" in page.text and "denied: " in page.text
+    assert service.client.get("/ui/audit", headers=service.auth("checker")).status_code == 403
+    _disable_append_only(service)
+    with service.db.write() as session:
+        session.execute(text("UPDATE audit_events SET path = '/elsewhere' WHERE seq = 1"))
+    page = service.client.get("/ui/audit", headers=service.auth("auditor"))
+    assert "BROKEN" in page.text and "audit event 1: content does not match" in page.text

@@ -161,3 +161,27 @@ def test_clinician_page_joins_demographics_and_signs_off_through_forms(service: 
     assert service.client.get(f"/ui/reports/{report_id}").status_code == 401
     other = samples_by_ods(service)[OTHER_ODS]
     assert other != sample
+
+
+def test_amendment_needs_a_fresh_sign_off_and_ends_amended(service: Harness) -> None:
+    assert service.client is not None
+    c = service.client
+    sample = samples_by_ods(service)[DEMO_ODS]
+    report_id = _publish(service, sample)["report_id"]
+    sign = f"/api/reports/{report_id}/sign-off"
+    for user, step in (("checker", "check"), ("authoriser", "authorise")):
+        c.post(sign, json={"step": step}, headers=service.auth(user, **{"If-Match": 'W/"1"'}))
+    amended = c.put(
+        f"/fhir/DiagnosticReport/{report_id}",
+        json=bundle_for(sample, variant=3),
+        headers=service.auth("pipeline", **{"If-Match": 'W/"1"'}),
+    )
+    assert amended.json()["status"] == "preliminary"  # v2 is not signed off by v1's sign-off
+    stale = c.post(sign, json={"step": "check"}, headers=service.auth("checker", **{"If-Match": 'W/"1"'}))
+    assert stale.status_code == 412
+    for user, step in (("authoriser", "check"), ("checker", "authorise")):
+        answer = c.post(sign, json={"step": step}, headers=service.auth(user, **{"If-Match": 'W/"2"'}))
+        assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "amended"
+    v1 = c.get(f"/fhir/DiagnosticReport/{report_id}/_history/1", headers=service.auth("checker")).json()
+    assert v1["status"] == "final"

@@ -13,12 +13,14 @@ from urllib.parse import parse_qs
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from clinwgs.service.audit import verify_chain
 from clinwgs.service.auth import Principal
 from clinwgs.service.db import Database
-from clinwgs.service.deps import TOKEN_COOKIE, Clinician, DbDep, authenticate, require
-from clinwgs.service.models import FhirResource, Patient, Report
+from clinwgs.service.deps import TOKEN_COOKIE, Auditor, Clinician, DbDep, authenticate, require
+from clinwgs.service.models import AuditEventRow, FhirResource, Patient, Report
 from clinwgs.service.problems import ApiError
 from clinwgs.service.reports import ensure_visible, latest, report_body, sign_off
 
@@ -129,3 +131,25 @@ async def login(request: Request, db: DbDep) -> Response:
     production = request.app.state.settings.environment == "production"
     response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", secure=production)
     return response
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(db: DbDep, _p: Auditor, since: int = 0) -> HTMLResponse:
+    """The audit log for auditors (latest 500 events after ``since``), with the chain's verification."""
+    with db.read() as session:
+        problems = verify_chain(session)
+        events = list(
+            session.execute(
+                select(AuditEventRow)
+                .where(AuditEventRow.seq > max(since, 0))
+                .order_by(AuditEventRow.seq)
+                .limit(500)
+            ).scalars()
+        )
+    html = _env.get_template("audit.html").render(
+        events=events,
+        problems=problems,
+        first=events[0].seq if events else 0,
+        last=events[-1].seq if events else 0,
+    )
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
