@@ -126,7 +126,13 @@ def snakemake_command(configfile: Path, samples: Path, units: Path, options: Run
 
 
 def run_cohort(
-    configfile: Path, samples_tsv: Path, units_tsv: Path, batch_size: int, options: RunOptions, work: Path
+    configfile: Path,
+    samples_tsv: Path,
+    units_tsv: Path,
+    batch_size: int,
+    options: RunOptions,
+    work: Path,
+    env: dict[str, str] | None = None,
 ) -> int:
     """Run every batch in turn (each a full Snakemake invocation); 0 when all succeed. A failed batch is
     reported and the next one still runs; its log is work/<batch>/snakemake.log."""
@@ -141,7 +147,9 @@ def run_cohort(
         )
         log = work / batch.name / "snakemake.log"
         with log.open("w") as handle:
-            code = subprocess.run(cmd, stdout=handle, stderr=subprocess.STDOUT, check=False).returncode
+            code = subprocess.run(
+                cmd, stdout=handle, stderr=subprocess.STDOUT, env=env, check=False
+            ).returncode
         if code != 0:
             failed.append(batch.name)
             print(f"clinwgs run: {batch.name} failed (exit {code}); see {log}", file=sys.stderr, flush=True)
@@ -151,3 +159,24 @@ def run_cohort(
             file=sys.stderr,
         )
     return 1 if failed else 0
+
+
+def sheets_of(configfile: Path) -> tuple[Path, Path]:
+    """samples.tsv and units.tsv named by a config.yaml (relative to the working directory)."""
+    import yaml
+
+    cfg = yaml.safe_load(configfile.read_text()) if configfile.is_file() else None
+    if not isinstance(cfg, dict) or not cfg.get("samples") or not cfg.get("units"):
+        raise ConfigError([f"{configfile}: needs 'samples' and 'units' sheet paths"], path=configfile)
+    return Path(cfg["samples"]), Path(cfg["units"])
+
+
+def run_with_profile(
+    configfile: Path, batch_size: int, options: RunOptions, env: dict[str, str] | None = None
+) -> int:
+    """`clinwgs run --profile ...`: the config's cohort in batches, each batch one Snakemake invocation."""
+    from datetime import UTC, datetime
+
+    samples_tsv, units_tsv = sheets_of(configfile)
+    work = Path("logs") / "cohort" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return run_cohort(configfile, samples_tsv, units_tsv, batch_size, options, work, env)
