@@ -142,17 +142,18 @@ def run_cohort(
     for number, batch in enumerate(batches, start=1):
         sheets = write_batch_sheets(batch, samples_tsv, units_tsv, work)
         cmd = snakemake_command(configfile, *sheets, options)
-        print(
-            f"clinwgs run: {batch.name} ({number}/{len(batches)}, {len(batch.samples)} samples)", flush=True
-        )
         log = work / batch.name / "snakemake.log"
+        print(
+            f"clinwgs run: {batch.name} ({number}/{len(batches)}): {len(batch.samples)} samples, log {log}",
+            flush=True,
+        )
         with log.open("w") as handle:
             code = subprocess.run(
                 cmd, stdout=handle, stderr=subprocess.STDOUT, env=env, check=False
             ).returncode
         if code != 0:
             failed.append(batch.name)
-            print(f"clinwgs run: {batch.name} failed (exit {code}); see {log}", file=sys.stderr, flush=True)
+            print(f"clinwgs run: {batch.name} failed (exit {code}); see {log}", file=sys.stderr)
     if failed:
         print(
             f"clinwgs run: {len(failed)} of {len(batches)} batches failed: {', '.join(failed)}",
