@@ -10,6 +10,7 @@ the reason, never silently skipped.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from clinwgs.interpret.clinvar import ClinVarAssertion
 from clinwgs.interpret.consequence import Consequence
@@ -79,16 +80,28 @@ NOT_EVALUATED: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _result(code: str, met: bool | None, strength: str, direction: str, evidence: str) -> CriterionResult:
-    """One criterion result. Built without re-validation: every argument comes from this module's literals
-    (validated once by the test suite, test_interpret_criteria), and this runs ~6 times per panel variant."""
+class Crit(NamedTuple):
+    """A criterion result while streaming: a plain tuple (cheap; the interpreter makes ~6 per panel variant).
+    Only the records that end up in findings.json become pydantic CriterionResult objects (``to_model``)."""
+
+    code: str
+    status: str  # "met" | "not_met" | "not_evaluated"
+    strength: str
+    direction: str
+    evidence: str
+
+
+def _result(code: str, met: bool | None, strength: str, direction: str, evidence: str) -> Crit:
     status = "not_evaluated" if met is None else "met" if met else "not_met"
-    return CriterionResult.model_construct(
-        code=code, status=status, strength=strength, direction=direction, evidence=evidence
-    )
+    return Crit(code, status, strength, direction, evidence)
 
 
-def pvs1(csq: Consequence, gene: PanelGene) -> CriterionResult:
+def to_model(crit: Crit) -> CriterionResult:
+    """The findings.json form of one criterion (validated)."""
+    return CriterionResult.model_validate(crit._asdict())
+
+
+def pvs1(csq: Consequence, gene: PanelGene) -> Crit:
     where = f"{csq.consequence} in {csq.gene}" + (f" ({csq.transcript})" if csq.transcript else "")
     if not csq.is_null:
         return _result("PVS1", False, "very_strong", "pathogenic", f"{where}: not a null variant")
@@ -105,7 +118,7 @@ def pvs1(csq: Consequence, gene: PanelGene) -> CriterionResult:
     return _result("PVS1", True, "very_strong", "pathogenic", evidence)
 
 
-def population(pop: PopulationEvidence, gene: str, settings: AcmgSettings) -> list[CriterionResult]:
+def population(pop: PopulationEvidence, gene: str, settings: AcmgSettings) -> list[Crit]:
     """PM2_Supporting, BA1 and BS1 from the maximum ALT-specific population AF."""
     if not pop.evaluable:
         why = "no population allele-frequency annotation in the VCF"
@@ -139,9 +152,7 @@ def population(pop: PopulationEvidence, gene: str, settings: AcmgSettings) -> li
     ]
 
 
-def clinvar_criteria(
-    cv: ClinVarAssertion | None, release: str, settings: AcmgSettings
-) -> list[CriterionResult]:
+def clinvar_criteria(cv: ClinVarAssertion | None, release: str, settings: AcmgSettings) -> list[Crit]:
     """PP5/BP6 from ClinVar, cited with significance, review status, stars and release."""
     if not settings.clinvar_pp5_bp6:
         why = "switched off in config (ClinGen SVI recommends not using PP5/BP6)"
@@ -166,21 +177,13 @@ def clinvar_criteria(
     ]
 
 
-_NOT_EVALUATED: tuple[CriterionResult, ...] = tuple(
-    CriterionResult.model_validate(
-        {
-            "code": code,
-            "status": "not_evaluated",
-            "strength": strength,
-            "direction": direction,
-            "evidence": f"not evaluated: {reason}",
-        }
-    )
+_NOT_EVALUATED: tuple[Crit, ...] = tuple(
+    Crit(code, "not_evaluated", strength, direction, f"not evaluated: {reason}")
     for code, (direction, strength, reason) in NOT_EVALUATED.items()
 )
 
 
-def not_evaluated() -> list[CriterionResult]:
+def not_evaluated() -> list[Crit]:
     """The criteria never evaluated automatically (the same frozen objects for every variant)."""
     return list(_NOT_EVALUATED)
 
@@ -192,7 +195,7 @@ def evaluate(
     cv: ClinVarAssertion | None,
     clinvar_release: str,
     settings: AcmgSettings,
-) -> list[CriterionResult]:
+) -> list[Crit]:
     """All criteria for one allele in one gene: evaluated ones first, then the not-evaluated list."""
     return [
         pvs1(csq, gene),

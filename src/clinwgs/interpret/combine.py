@@ -8,14 +8,28 @@ population data as a VUS. Evidence in both directions gives "Uncertain significa
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from typing import Protocol
 
-from clinwgs.models.findings import Classification, CriterionResult, Tier
+from clinwgs.models.findings import Classification, Tier
+
+
+class _Criterion(Protocol):
+    @property
+    def code(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def strength(self) -> str | None: ...
+    @property
+    def direction(self) -> str: ...
+
 
 _PATH_KEYS = {"very_strong": "VS", "strong": "S", "moderate": "M", "supporting": "P"}
 _BEN_KEYS = {"stand_alone": "A", "strong": "S", "supporting": "P"}
 
 
-def _counts(criteria: list[CriterionResult], direction: str) -> Counter[str]:
+def _counts(criteria: Sequence[_Criterion], direction: str) -> Counter[str]:
     keys = _PATH_KEYS if direction == "pathogenic" else _BEN_KEYS
     return Counter(
         keys[c.strength]
@@ -46,7 +60,7 @@ def _likely_pathogenic(n: Counter[str]) -> bool:
     )
 
 
-def classify(criteria: list[CriterionResult]) -> Classification:
+def classify(criteria: Sequence[_Criterion]) -> Classification:
     """Combine met criteria into P / LP / VUS / LB / B."""
     path, ben = _counts(criteria, "pathogenic"), _counts(criteria, "benign")
     is_p, is_lp = _pathogenic(path), _likely_pathogenic(path)
@@ -65,7 +79,7 @@ def classify(criteria: list[CriterionResult]) -> Classification:
     return Classification.VUS
 
 
-def met_codes(criteria: list[CriterionResult]) -> list[str]:
+def met_codes(criteria: Sequence[_Criterion]) -> list[str]:
     return [c.code for c in criteria if c.status == "met"]
 
 
