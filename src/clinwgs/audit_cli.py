@@ -1,5 +1,8 @@
-"""``clinwgs audit``: verify results against their manifests, verify the service's audit chain, write a
-manifest, and run the single input-integrity checks (``check-*``)."""
+"""clinwgs audit: verify results and the service audit chain, write manifests, run input checks.
+
+``verify`` re-hashes results against their manifests, ``verify-service`` checks the record service's
+hash-chained audit log, ``manifest`` writes one, and ``check-*`` run single input-integrity checks.
+"""
 
 from __future__ import annotations
 
