@@ -71,3 +71,23 @@ def test_invalid_bundle_is_refused_with_the_field_named(field: str, value: objec
         bundle["entry"][0]["resource"][field] = value
     with pytest.raises(ValueError, match=f"entry.0.resource.{message}"):
         validate_bundle(bundle)
+
+
+def test_limitations_and_genomic_hgvs_are_carried() -> None:
+    findings = example_findings("SBUNDLE03", 1)
+    finding = findings.findings[0]
+    annotation = finding.annotation.model_copy(
+        update={"hgvs_c": None, "hgvs_g": "NC_000017.11:g.43045700G>A"}
+    )
+    findings = findings.model_copy(
+        update={
+            "notes": ["no consequence annotation for chrM"],
+            "findings": [finding.model_copy(update={"annotation": annotation})],
+        }
+    )
+    bundle = build_report_bundle(findings)
+    analysis = next(r for r in _by_type(bundle, "Procedure") if r["meta"]["profile"][0].endswith("-analysis"))
+    assert {"text": "Limitation: no consequence annotation for chrM"} in analysis["note"]
+    variant = next(o for o in _by_type(bundle, "Observation") if o["code"]["coding"][0]["code"] == "69548-6")
+    genomic = [c for c in variant["component"] if c["code"]["coding"][0]["code"] == "81290-9"]
+    assert genomic[0]["valueCodeableConcept"]["text"] == "NC_000017.11:g.43045700G>A"

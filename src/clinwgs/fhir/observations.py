@@ -63,7 +63,7 @@ def _variant_components(finding: Finding) -> list[dict[str, Any]]:
         )
     if a.hgvs_c:
         comps.append(component("48004-6", "DNA change (c.HGVS)", valueCodeableConcept={"text": a.hgvs_c}))
-    hgvs_g = getattr(a, "hgvs_g", None)  # findings schema >= 1.1
+    hgvs_g = a.hgvs_g
     if hgvs_g and not a.hgvs_c:
         comps.append(
             component("81290-9", "Genomic DNA change (gHGVS)", valueCodeableConcept={"text": hgvs_g})

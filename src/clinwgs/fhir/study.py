@@ -49,6 +49,7 @@ def genomic_study(findings: Findings, study_urn: str) -> tuple[dict[str, Any], d
                 "text": f"Variants examined {findings.variants_examined}, "
                 f"in panel {findings.variants_in_panel}; databases: {databases}"
             },
+            *({"text": f"Limitation: {note}"} for note in findings.notes),
         ],
     }
     return study, analysis
