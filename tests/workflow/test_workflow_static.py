@@ -1,4 +1,4 @@
-"""The workflow as Snakemake sees it: schemas are valid, the demo config dry-runs, `snakemake --lint` is clean."""
+"""The workflow as Snakemake sees it: valid schemas, demo config dry runs, `snakemake --lint` clean."""
 
 from __future__ import annotations
 
