@@ -86,3 +86,16 @@ def test_audit_log_is_served_as_fhir_audit_events(service: Harness) -> None:
     text = json.dumps(bundle)
     for data in service.samples.values():
         assert data.nhs_number not in text and data.family_name not in text
+
+
+def test_tokens_are_stored_only_as_hmac(service: Harness) -> None:
+    from clinwgs.service.auth import hash_token
+    from clinwgs.service.models import ApiToken
+
+    with service.db.read() as session:
+        rows = session.execute(select(ApiToken)).scalars().all()
+    stored = {r.token_hash for r in rows}
+    for plain in service.tokens.values():
+        assert plain not in stored and all(plain not in (r.user_name, r.role, r.ods_code) for r in rows)
+        assert hash_token(plain, service.settings.token_pepper) in stored
+        assert hash_token(plain, "another-pepper") not in stored

@@ -112,7 +112,9 @@ def cli_main(argv: list[str]) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("CLINWGS_PORT", DEFAULT_PORT)))
     parser.add_argument("--database-url", help="default: $DATABASE_URL, else SQLite under --data-dir")
-    parser.add_argument("--data-dir", help="where the SQLite database lives (default ./service-data)")
+    parser.add_argument(
+        "--data-dir", help="where the SQLite database lives (default $XDG_DATA_HOME/clinwgs/service)"
+    )
     parser.add_argument(
         "--seed-demo",
         nargs="*",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -13,13 +14,18 @@ from clinwgs.errors import ConfigError
 DEV_TOKEN_PEPPER = "dev-only-token-pepper-change-me"
 
 
+def _xdg_data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
 class Settings(BaseSettings):
     """Record-service settings. ``DATABASE_URL`` wins; otherwise a SQLite (WAL) file under ``data_dir``."""
 
     model_config = SettingsConfigDict(env_prefix="CLINWGS_", extra="ignore")
 
     environment: Literal["dev", "test", "production"] = "dev"
-    data_dir: Path = Path("service-data")
+    # outside any checkout, so patient identifiers can never be committed by accident
+    data_dir: Path = Field(default_factory=lambda: _xdg_data_home() / "clinwgs" / "service")
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     token_pepper: str = DEV_TOKEN_PEPPER
     audit_read_events: bool = True
