@@ -120,8 +120,10 @@ def alignment_contigs(path: Path) -> dict[str, int]:
 
 
 def check_alignment_reference(path: Path, fasta: Path, *, sample: str | None = None) -> None:
-    """Every @SQ of the BAM/CRAM must exist in the reference with the same length."""
-    ref = {e.name: e.length for e in index_fasta(fasta)}
+    """Every @SQ of the BAM/CRAM must exist in the reference with the same length (lengths from the .fai
+    when there is one: ``check_fai`` is what proves the .fai right)."""
+    fai = fasta.with_name(fasta.name + ".fai")
+    ref = {e.name: e.length for e in (read_fai(fai) if fai.is_file() else index_fasta(fasta))}
     for name, length in alignment_contigs(path).items():
         if name not in ref:
             raise ReferenceMismatchError(
