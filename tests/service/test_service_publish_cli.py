@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 from pathlib import Path
@@ -136,3 +137,27 @@ def test_retries_with_backoff_until_the_service_comes_up(
     started[0].stop()
     receipt = json.loads((results / "SLATE0001" / "publish" / "receipt.json").read_text())
     assert rc == 0 and receipt["created"] is True and receipt["attempts"] > 1
+
+
+def test_demo_service_exports_the_token_and_lists_report_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clinwgs.service.main import demo_links, start_demo_service
+
+    monkeypatch.delenv("CLINWGS_SERVICE_TOKEN", raising=False)
+    url = dead_url()
+    handle = start_demo_service(["SDEMO0001", "SDEMO0002"], tmp_path / "svc", port=int(url.rsplit(":", 1)[1]))
+    try:
+        monkeypatch.setenv(
+            "CLINWGS_SERVICE_TOKEN", os.environ["CLINWGS_SERVICE_TOKEN"]
+        )  # restored afterwards
+        results = make_results(tmp_path / "results", "SDEMO0001")
+        argv = ["publish", "--sample", "SDEMO0001", "--results", str(results), "--url", handle.url]
+        assert cli_main(argv) == 0
+        links = demo_links(handle, results, ["SDEMO0001", "SDEMO0002"])
+        assert links[0].startswith(f"  SDEMO0001: {handle.url}/ui/reports/")
+        assert links[1] == "  SDEMO0002: not published (no receipt)"
+        assert "dr.checker=" in links[2] and "pipeline" not in links[2]
+    finally:
+        handle.stop()
+        os.environ.pop("CLINWGS_SERVICE_TOKEN", None)

@@ -87,6 +87,33 @@ def start_background(
     )
 
 
+def start_demo_service(sample_ids: list[str], data_dir: Path, port: int = DEFAULT_PORT) -> BackgroundService:
+    """For ``clinwgs demo``: the service on 127.0.0.1:``port`` (SQLite under ``data_dir``) with a fake
+    999-range patient registered per sample ID; exports CLINWGS_SERVICE_TOKEN (pipeline) for the
+    publish rule, whose default URL is this port. Call ``.stop()`` when the workflow has finished."""
+    settings = Settings(environment="dev", data_dir=data_dir)
+    handle = start_background(port=port, settings=settings, seed_sample_ids=sample_ids)
+    os.environ["CLINWGS_SERVICE_TOKEN"] = handle.tokens["pipeline"]
+    return handle
+
+
+def demo_links(handle: BackgroundService, results: Path, sample_ids: list[str]) -> list[str]:
+    """One line per sample: its report page, or why it was not published (from the publish receipt)."""
+    lines = []
+    for sample in sample_ids:
+        receipt_path = results / sample / "publish" / "receipt.json"
+        receipt = json.loads(receipt_path.read_text()) if receipt_path.is_file() else {}
+        if receipt.get("published"):
+            lines.append(f"  {sample}: {handle.url}/ui/reports/{receipt['report_id']}")
+        else:
+            lines.append(f"  {sample}: not published ({receipt.get('error', 'no receipt')})")
+    lines.append(
+        f"  sign in at {handle.url}/ui/login with a clinician token: "
+        + ", ".join(f"{user}={token}" for user, token in handle.tokens.items() if user.startswith("dr."))
+    )
+    return lines
+
+
 def _create_token_cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="clinwgs serve create-token")
     parser.add_argument("--user", required=True)
