@@ -167,14 +167,18 @@ def baseline(wf: Workflow, workdir: Path) -> tuple[dict[str, str], float]:
 
 
 def trial(wf: Workflow, workdir: Path, expected: dict[str, str], after_s: float) -> Trial:
-    wf.fresh(workdir)
-    killed = run_and_kill(wf, workdir, after_s)
+    """Kill after ``after_s`` (halved, up to 3 times, when the run was already over), resume, compare."""
+    for _ in range(4):
+        wf.fresh(workdir)
+        killed = run_and_kill(wf, workdir, after_s)
+        if killed:
+            break
+        after_s = round(after_s / 2, 2)
     done = resume(wf, workdir)
     if done.returncode != 0:
         return Trial(after_s, killed, done.returncode, [done.stderr[-2000:]])
-    return Trial(
-        after_s, killed, done.returncode, compare(expected, fingerprint(workdir)) + manifest_problems(workdir)
-    )
+    differences = compare(expected, fingerprint(workdir)) + manifest_problems(workdir)
+    return Trial(after_s, killed, done.returncode, differences)
 
 
 def manifest_problems(workdir: Path) -> list[str]:

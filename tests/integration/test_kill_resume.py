@@ -30,4 +30,4 @@ def test_kill_at_random_points_then_resume_gives_identical_results(tmp_path: Pat
     report = [f"{t.kill_after_s:.2f}s killed={t.killed} rc={t.resume_rc} {t.differences[:3]}" for t in trials]
     assert all(t.killed for t in trials), report
     assert all(t.identical for t in trials), report
-    assert len({round(t.kill_after_s) for t in trials}) == 5, "kill points must be spread over the run"
+    assert len({round(t.kill_after_s) for t in trials}) >= 4, "kill points must be spread over the run"
