@@ -264,11 +264,10 @@ def _triage(
                 "but automated class "
                 f"{c.classification.value} (met: {', '.join(met)})"
             )
-        finding = _finding(c, request.genome_build, tier, fits, clinvar_release, reason)
         if tier is not Tier.NONE:
-            reported.append(finding)
+            reported.append(_finding(c, request.genome_build, tier, fits, clinvar_release, reason))
         elif reason:
-            review.append(finding)
+            review.append(_finding(c, request.genome_build, tier, fits, clinvar_release, reason))
     reported.sort(key=lambda f: (f.tier.value, f.annotation.gene, f.variant.pos1))
     return reported, review
 
