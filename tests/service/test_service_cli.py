@@ -37,7 +37,8 @@ def test_serve_seeds_demo_patients_and_answers(tmp_path: Path) -> None:
         assert line.startswith("{"), proc.stderr.read() if proc.stderr else line
         tokens = json.loads(line)["demo_tokens"]
         assert set(tokens) == {"pipeline", "dr.checker", "dr.authoriser", "auditor"}
-        for _ in range(100):
+        answer = None
+        for _ in range(600):  # up to a minute on a loaded machine
             try:
                 answer = httpx.get(
                     f"{url}/fhir/DiagnosticReport",
@@ -46,6 +47,7 @@ def test_serve_seeds_demo_patients_and_answers(tmp_path: Path) -> None:
                 break
             except httpx.TransportError:
                 time.sleep(0.1)
+        assert answer is not None, "clinwgs serve never answered"
         assert answer.status_code == 200 and answer.json()["total"] == 0
     finally:
         proc.send_signal(signal.SIGTERM)
