@@ -7,6 +7,12 @@ rule render_report:
         findings="results/{sample}/interpret/findings.json",
         stats="results/{sample}/qc/{sample}.stats.txt",
         dist="results/{sample}/qc/{sample}.panel.mosdepth.region.dist.txt",
+        # cited by the report when the provenance stage (rules/provenance.smk) is part of the workflow
+        manifest=lambda w: (
+            [f"results/{w.sample}/analysis_manifest.json"]
+            if any(r.name == "write_analysis_manifest" for r in workflow.rules)
+            else []
+        ),
     output:
         html="results/{sample}/report/{sample}.report.html",
         pdf="results/{sample}/report/{sample}.report.pdf",

@@ -174,3 +174,16 @@ def test_plots_are_inline_svg(hg00099: Findings, tmp_path: Path) -> None:
     assert set(plots) == {"gene_coverage", "depth_distribution"}
     html = render_html(hg00099, TEMPLATES, {}, plots)
     assert html.count("<svg") == 2 and "BRCA1" in plots["gene_coverage"]
+
+
+def test_report_cites_the_analysis_manifest(pc001: Findings, tmp_path: Path) -> None:
+    import hashlib
+
+    from clinwgs.report.render import analysis_provenance
+
+    manifest = tmp_path / "analysis_manifest.json"
+    manifest.write_text(json.dumps({"tools": {"bcftools": {"version": "1.16"}, "bwa": {"version": None}}}))
+    prov = analysis_provenance(manifest)
+    assert prov["tools"] == {"bcftools": "1.16"}
+    html = render_html(pc001, TEMPLATES, {}, {}, prov)
+    assert hashlib.sha256(manifest.read_bytes()).hexdigest() in html and "bcftools 1.16" in html

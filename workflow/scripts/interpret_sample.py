@@ -7,31 +7,18 @@ from clinwgs.interpret.engine import cli_main, database_args
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stderr = open(sm.log[0], "w")  # noqa: SIM115
 s = sm.params.sample
-argv = [
-    "--vcf",
-    sm.input.vcf,
-    "--sample-id",
-    sm.wildcards.sample,
-    "--test-code",
-    s.test_code,
-    "--sex",
-    str(getattr(s.sex, "value", s.sex)),
-    "--build",
-    sm.params.bundle.build,
-    "--consent-additional-findings",
-    "yes" if s.consent_additional_findings else "no",
-    "--settings",
-    sm.input.settings,
-    "--thresholds",
-    sm.input.thresholds,
-    "--regions",
-    sm.input.regions,
-    "--mosdepth-summary",
-    sm.input.summary,
-    "--out-json",
-    sm.output.json,
-    "--out-tsv",
-    sm.output.tsv,
-    *database_args(sm.params.bundle),
-]
-sys.exit(cli_main(argv))
+options = {
+    "--vcf": sm.input.vcf,
+    "--sample-id": sm.wildcards.sample,
+    "--test-code": s.test_code,
+    "--sex": str(getattr(s.sex, "value", s.sex)),
+    "--build": sm.params.bundle.build,
+    "--consent-additional-findings": "yes" if s.consent_additional_findings else "no",
+    "--settings": sm.input.settings,
+    "--thresholds": sm.input.thresholds,
+    "--regions": sm.input.regions,
+    "--mosdepth-summary": sm.input.summary,
+    "--out-json": sm.output.json,
+    "--out-tsv": sm.output.tsv,
+}
+sys.exit(cli_main([x for pair in options.items() for x in pair] + database_args(sm.params.bundle)))

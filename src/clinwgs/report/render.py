@@ -60,7 +60,30 @@ def _plots(findings: Findings, dist: Path | None) -> dict[str, str]:
     return plots
 
 
-def render_html(findings: Findings, templates: Path, qc: dict[str, float], plots: dict[str, str]) -> str:
+def analysis_provenance(path: Path) -> dict[str, Any]:
+    """sha256 and tool versions of the analysis manifest (results/<s>/analysis_manifest.json) it cites."""
+    import hashlib
+
+    try:
+        raw = path.read_bytes()
+        data = json.loads(raw)
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputIntegrityError(f"cannot read analysis manifest: {exc}", path=path) from exc
+    tools = {
+        name: str(info.get("version"))
+        for name, info in (data.get("tools") or {}).items()
+        if isinstance(info, dict) and info.get("version")
+    }
+    return {"sha256": hashlib.sha256(raw).hexdigest(), "tools": tools, "path": path.name}
+
+
+def render_html(
+    findings: Findings,
+    templates: Path,
+    qc: dict[str, float],
+    plots: dict[str, str],
+    provenance: dict[str, Any] | None = None,
+) -> str:
     methods_file = templates / "methods.yaml"
     try:
         methods: dict[str, Any] = yaml.safe_load(methods_file.read_text(encoding="utf-8"))
@@ -73,7 +96,9 @@ def render_html(findings: Findings, templates: Path, qc: dict[str, float], plots
     )
     css = (templates / "report.css").read_text(encoding="utf-8")
     context = build_context(findings, qc, plots, methods)
-    return env.get_template("report.html.j2").render(**context, css=css, clinwgs_version=__version__)
+    return env.get_template("report.html.j2").render(
+        **context, css=css, clinwgs_version=__version__, provenance=provenance
+    )
 
 
 def report_json(findings: Findings, qc: dict[str, float]) -> dict[str, Any]:
@@ -110,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--templates", type=Path, default=Path("reports"), help="the reports/ folder")
     p.add_argument("--samtools-stats", type=Path)
     p.add_argument("--mosdepth-dist", type=Path, help="mosdepth *.mosdepth.global.dist.txt")
+    p.add_argument("--analysis-manifest", type=Path, help="results/<s>/analysis_manifest.json (cited)")
     p.add_argument("--out-html", type=Path, required=True)
     p.add_argument("--out-pdf", type=Path)
     p.add_argument("--out-json", type=Path, required=True)
@@ -120,7 +146,8 @@ def cli_main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     findings = load_findings(args.findings)
     qc = samtools_stats(args.samtools_stats) if args.samtools_stats else {}
-    html = render_html(findings, args.templates, qc, _plots(findings, args.mosdepth_dist))
+    provenance = analysis_provenance(args.analysis_manifest) if args.analysis_manifest else None
+    html = render_html(findings, args.templates, qc, _plots(findings, args.mosdepth_dist), provenance)
     if args.out_pdf:
         atomic_write(args.out_pdf, render_pdf(html, args.templates))
     atomic_write(args.out_json, json.dumps(report_json(findings, qc), indent=2) + "\n")
