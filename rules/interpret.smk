@@ -2,13 +2,10 @@
 # `clinwgs interpret` (panels, ACMG criteria, tiers, coverage, sex check) -> findings.json + findings.tsv.
 # Settings (panels, test codes, thresholds): config/panels.yaml, or `interpret: {panels: ...}` in config.yaml.
 
+from clinwgs.interpret.settings import load_settings
+
 INTERPRET_SETTINGS = config.get("interpret", {}).get("panels", "config/panels.yaml")
-
-
-def interpret_threshold():
-    from clinwgs.interpret.settings import load_settings
-
-    return load_settings(Path(INTERPRET_SETTINGS)).coverage_threshold_x
+COVERAGE_THRESHOLD_X = load_settings(Path(INTERPRET_SETTINGS)).coverage_threshold_x
 
 
 rule write_panel_bed:
@@ -44,7 +41,7 @@ rule depth_panel:
         dist="results/{sample}/qc/{sample}.panel.mosdepth.region.dist.txt",
     params:
         prefix="results/{sample}/qc/{sample}.panel",
-        threshold=interpret_threshold(),
+        threshold=COVERAGE_THRESHOLD_X,
         env=no_remote_ref,
     log:
         "logs/depth_panel/{sample}.log",
