@@ -102,6 +102,10 @@ def finding_row(f: Finding) -> dict[str, Any]:
     }
 
 
+def _number(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:.4g}"
+
+
 def _gap_row(c: GeneCoverage) -> dict[str, Any]:
     unmodelled = c.exons_below == [NO_MODEL]
     listed = c.exons_below[:12]
@@ -140,7 +144,7 @@ def build_context(
         "gaps": [_gap_row(c) for c in findings.coverage if not c.fully_assessed],
         "analysed_panels": [p for p in findings.panels if p.source != "ACMG SF"],
         "sf_panels": [p for p in findings.panels if p.source == "ACMG SF"],
-        "qc": qc,
+        "qc": {k.replace("_", " "): _number(v) for k, v in qc.items()},
         "plots": plots,
         "methods": methods,
         "not_evaluated": not_evaluated,
