@@ -190,3 +190,8 @@ def test_vcf_without_consequences_blocks_release(tmp_path: Path) -> None:
     plain.write_text("".join(ln.replace("BCSQ=", "XCSQ=") for ln in lines))
     out = run(plain, sample="HG00101")
     assert out.release_blocked and "no consequence annotation" in out.release_blockers[0]
+    from clinwgs.report.context import summary_sentence
+
+    assert summary_sentence(out).startswith(
+        "Analysis incomplete"
+    ) and "not a negative result" in summary_sentence(out)

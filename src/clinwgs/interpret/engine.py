@@ -40,6 +40,9 @@ from clinwgs.models.findings import (
     Zygosity,
 )
 
+NO_CONSEQUENCES = (
+    "the VCF carries no consequence annotation (BCSQ/CSQ): no variant could be assigned to a gene"
+)
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$")
 P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
 
@@ -328,9 +331,8 @@ def _limitations(header: HeaderInfo, inputs: Inputs) -> tuple[list[str], list[st
     notes: list[str] = []
     blockers: list[str] = []
     if header.consequence_key is None:
-        text = "the VCF carries no consequence annotation (BCSQ/CSQ): no variant could be assigned to a gene"
-        notes.append(text)
-        blockers.append(text)
+        notes.append(NO_CONSEQUENCES)
+        blockers.append(NO_CONSEQUENCES)
     if not header.population:
         notes.append("no population allele frequencies in the VCF: PM2_Supporting, BA1 and BS1 not evaluated")
     if not header.has_clinvar:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from clinwgs.interpret.coverage import NO_MODEL
+from clinwgs.interpret.engine import NO_CONSEQUENCES
 from clinwgs.models.findings import Classification, Finding, Findings, GeneCoverage, Tier
 
 P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
@@ -24,6 +25,11 @@ def _variant_text(f: Finding) -> str:
 
 def summary_sentence(findings: Findings) -> str:
     """One sentence a clinician reads first."""
+    if NO_CONSEQUENCES in findings.notes:
+        return (
+            "Analysis incomplete: the variants could not be assigned to genes (no consequence annotation), "
+            "so this is not a negative result."
+        )
     analysed = [g for p in findings.panels if p.source != "ACMG SF" for g in p.genes]
     gaps = [c.gene for c in findings.coverage if not c.fully_assessed]
     tier1 = [f for f in findings.findings if f.tier is Tier.TIER1 and not f.additional_finding]
