@@ -62,10 +62,13 @@ class Workflow:
         return workdir
 
 
-def tool_env() -> dict[str, str]:
-    """The tools of this Python environment (snakemake, multiqc, clinwgs) first on PATH."""
+def tool_env(workdir: Path) -> dict[str, str]:
+    """The tools of this Python environment (snakemake, multiqc) first on PATH; the working directory's
+    snapshot of the package (``src/``, when there is one) first on PYTHONPATH."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    if (workdir / "src" / "clinwgs").is_dir():
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(workdir / "src"), env.get("PYTHONPATH")]))
     return env
 
 
@@ -83,7 +86,7 @@ class Trial:
 
 def run(wf: Workflow, workdir: Path, *more: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        wf.command(workdir, *more), capture_output=True, text=True, check=False, env=tool_env()
+        wf.command(workdir, *more), capture_output=True, text=True, check=False, env=tool_env(workdir)
     )
 
 
@@ -94,7 +97,7 @@ def run_and_kill(wf: Workflow, workdir: Path, after_s: float) -> bool:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
-        env=tool_env(),
+        env=tool_env(workdir),
     )
     try:
         proc.wait(timeout=after_s)
@@ -211,7 +214,17 @@ def loop(wf: Workflow, scratch: Path, n: int, seed: int) -> tuple[float, list[Tr
 
 # What a working directory needs from the repository: copied (not linked), so that edits to the repository
 # during a long benchmark cannot change the workflow half-way through.
-WORKFLOW_PARTS = ("Snakefile", "rules", "workflow", "reports", "config/panels.yaml", "reference/panels")
+# The package itself (src/clinwgs) is copied too and put first on PYTHONPATH: the editable install would
+# otherwise run whatever the repository holds at that moment.
+WORKFLOW_PARTS = (
+    "Snakefile",
+    "rules",
+    "workflow",
+    "reports",
+    "config/panels.yaml",
+    "reference/panels",
+    "src/clinwgs",
+)
 
 
 def prepare_workdir(repo: Path, template: Path, fasta: Path, dest: Path) -> Workflow:
