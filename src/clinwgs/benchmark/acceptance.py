@@ -64,7 +64,7 @@ def delta_f1_criteria(workflow: dict[str, Any], bare: dict[str, Any], max_abs: f
     for kind in ("snv", "indel"):
         f_work, f_bare = workflow["confident"][kind]["f1"], bare["confident"][kind]["f1"]
         delta = None if f_work is None or f_bare is None else round(abs(f_work - f_bare), 6)
-        out.append(criterion(f"|dF1| workflow vs bare caller, {kind.upper()}", delta, "<=", max_abs,
+        out.append(criterion(f"absolute dF1 workflow vs bare caller, {kind.upper()}", delta, "<=", max_abs,
                              f"F1 workflow {f_work}, bare {f_bare}"))
     return out
 
