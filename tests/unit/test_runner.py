@@ -1,0 +1,71 @@
+"""`clinwgs run` / `clinwgs demo` plumbing: preflight refusals, the Snakemake command, the demo summary."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from clinwgs.demo import summary
+from clinwgs.errors import ConfigError, ReferenceMismatchError
+from clinwgs.runner import SNAKEFILE, preflight, snakemake_command, tool_env
+
+ROOT = Path(__file__).resolve().parents[2]
+FQ = ROOT / "tests" / "data" / "brca1_slice"
+
+
+def config_with_bundle(tmp_path: Path, manifest: Path) -> Path:
+    (tmp_path / "samples.tsv").write_text(
+        "sample_id\tsex\ttest_code\tconsent_additional_findings\treference\nS-0001\tmale\tR208\tno\tB\n"
+    )
+    (tmp_path / "units.tsv").write_text(
+        f"sample_id\tunit_id\tplatform\tfq1\tfq2\nS-0001\tL1\tILLUMINA\t{FQ}/SLICE01.R1.fastq.gz\t"
+        f"{FQ}/SLICE01.R2.fastq.gz\n"
+    )
+    cfg = yaml.safe_load((ROOT / "config/config.yaml").read_text())
+    cfg.update(
+        samples=str(tmp_path / "samples.tsv"), units=str(tmp_path / "units.tsv"), bundles={"B": str(manifest)}
+    )
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return path
+
+
+def test_preflight_accepts_a_good_config(tmp_path: Path) -> None:
+    run = preflight(config_with_bundle(tmp_path, ROOT / "reference/GRCh38_BRCA1/manifest.yaml"))
+    assert list(run.samples) == ["S-0001"]
+
+
+def test_preflight_refuses_a_changed_bundle_before_snakemake(tmp_path: Path) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(ROOT / "reference/GRCh38_BRCA1", bundle)
+    with (bundle / "GRCh38_BRCA1.regions.bed").open("a") as handle:
+        handle.write("chr17\t1\t2\n")
+    with pytest.raises(ReferenceMismatchError, match="regions sha256 is"):
+        preflight(config_with_bundle(tmp_path, bundle / "manifest.yaml"))
+
+
+def test_preflight_refuses_a_bad_sheet(tmp_path: Path) -> None:
+    config = config_with_bundle(tmp_path, ROOT / "reference/GRCh38_BRCA1/manifest.yaml")
+    (tmp_path / "samples.tsv").write_text((tmp_path / "samples.tsv").read_text().replace("male", "M"))
+    with pytest.raises(ConfigError, match="column 'sex'"):
+        preflight(config)
+
+
+def test_snakemake_command_and_environment() -> None:
+    command = snakemake_command(Path("c.yaml"), 3, ["--dry-run"])
+    assert command[:3] == [sys.executable, "-m", "snakemake"]
+    assert command[command.index("--snakefile") + 1] == str(SNAKEFILE) and SNAKEFILE.is_file()
+    assert command[command.index("--cores") + 1] == "3" and command[-1] == "--dry-run"
+    assert tool_env()["PATH"].startswith(str(Path(sys.executable).parent))
+
+
+def test_demo_summary_marks_missing_outputs(tmp_path: Path) -> None:
+    vcf = tmp_path / "results/PC001/vcf/PC001.annotated.vcf.gz"
+    vcf.parent.mkdir(parents=True)
+    vcf.write_bytes(b"")
+    text = summary(tmp_path, ["PC001", "NA12878"])
+    assert "PC001" in text and "(annotated VCF: ok)" in text and "(annotated VCF: MISSING)" in text
