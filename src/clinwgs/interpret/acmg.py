@@ -195,11 +195,14 @@ def evaluate(
     cv: ClinVarAssertion | None,
     clinvar_release: str,
     settings: AcmgSettings,
+    *,
+    with_not_evaluated: bool = True,
 ) -> list[Crit]:
-    """All criteria for one allele in one gene: evaluated ones first, then the not-evaluated list."""
+    """All criteria for one allele in one gene: evaluated ones first, then the not-evaluated list (the
+    streaming interpreter leaves that constant list out and adds it to the records it reports)."""
     return [
         pvs1(csq, gene),
         *population(pop, csq.gene, settings),
         *clinvar_criteria(cv, clinvar_release, settings),
-        *not_evaluated(),
+        *(not_evaluated() if with_not_evaluated else ()),
     ]

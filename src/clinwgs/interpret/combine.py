@@ -31,11 +31,13 @@ _BEN_KEYS = {"stand_alone": "A", "strong": "S", "supporting": "P"}
 
 def _counts(criteria: Sequence[_Criterion], direction: str) -> Counter[str]:
     keys = _PATH_KEYS if direction == "pathogenic" else _BEN_KEYS
-    return Counter(
-        keys[c.strength]
-        for c in criteria
-        if c.status == "met" and c.direction == direction and c.strength in keys
-    )
+    counts: Counter[str] = Counter()
+    for c in criteria:
+        if c.status == "met" and c.direction == direction:
+            key = keys.get(c.strength or "")
+            if key:
+                counts[key] += 1
+    return counts
 
 
 def _pathogenic(n: Counter[str]) -> bool:

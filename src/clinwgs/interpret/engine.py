@@ -158,7 +158,13 @@ def _candidates(
                 hit = True
                 gene, panel = genes[symbol]
                 criteria = acmg.evaluate(
-                    csq, gene, allele.population, allele.clinvar, clinvar_release, settings.acmg
+                    csq,
+                    gene,
+                    allele.population,
+                    allele.clinvar,
+                    clinvar_release,
+                    settings.acmg,
+                    with_not_evaluated=False,
                 )
                 out.append(_Candidate(allele, csq, gene, panel, criteria, classify(criteria)))
         in_panel += hit
@@ -227,7 +233,7 @@ def _finding(
             population_af_source=pop.max_source,
         ),
         classification=c.classification,
-        criteria=_models(c.criteria),
+        criteria=_models([*c.criteria, *acmg.not_evaluated()]),
         clinvar=cv,
         tier=tier,
         inheritance=c.gene.inheritance,
