@@ -213,3 +213,15 @@ def test_cli_writes_json_markdown_html(tmp_path: Path, ref: Path) -> None:
 
 def _other(b: str) -> str:
     return "A" if b != "A" else "C"
+
+
+def test_giab_truth_against_itself_is_perfect_and_counts_every_allele() -> None:
+    bundle = Path(__file__).resolve().parents[2] / "reference" / "GRCh37_chr20"
+    truth = bundle / "test_nist.b37_chr20_100kbp_at_10mb.vcf.gz"
+    result = compare(truth, truth, bundle / "ucsc.hg19.chr20.unittest.fasta.gz",
+                     bundle / "test_nist.b37_chr20_100kbp_at_10mb.bed")
+    snv, indel = result["confident"]["snv"], result["confident"]["indel"]
+    assert (snv["truth_total"], snv["tp_query"], indel["truth_total"], indel["tp_query"]) == (45, 45, 4, 4)
+    # 221 records; the 1|2 site at chr20:10004223 becomes two alleles
+    assert result["all_truth"]["snv"]["truth_total"] + result["all_truth"]["indel"]["truth_total"] == 222
+    assert result["all_truth"]["indel"]["recall"] == 1.0 and result["truth_not_tp_anywhere"] == []
