@@ -2,8 +2,12 @@
 
 The cluster is Debian's slurm-wlm + munge on localhost, started by `.ci/start-slurm.sh` when it is not already
 running. The production SLURM profile (workflow/profiles/slurm) is used unchanged; only the node's limits
-(`--max-threads`, `--resources mem_mb`) and the polling interval are given on the command line, as a lab with
-small nodes would.
+(`--max-threads`, `--resources mem_mb`) and the first polling interval are given on the command line, as a lab
+with small nodes would. The integration run is the tiny real one of tests/data/kill_resume (333 read pairs on
+a 20 kb BRCA1 slice, minimap2 + bcftools, through interpretation and report); its jobs are grouped into one
+SLURM job per sample (`--groups`), the way a lab would batch a sample's short jobs, because every SLURM job
+costs a Snakemake start-up and the plugin's polling backs off by 10 s per round. Three runs go at once: the
+workflow on SLURM, the memory-retry smoke workflow on SLURM, and the same workflow locally for comparison.
 """
 
 from __future__ import annotations
@@ -12,16 +16,27 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from clinwgs.crashtest import Workflow, prepare_workdir, tool_env
 
 pytestmark = [pytest.mark.slurm, pytest.mark.integration]
 
 ROOT = Path(__file__).resolve().parents[2]
 SMOKE = ROOT / "tests" / "data" / "slurm_smoke" / "Snakefile"
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-FAST_POLLING = ["--slurm-init-seconds-before-status-checks", "2", "--seconds-between-status-checks", "2"]
+SLURM_ARGS = [
+    "--profile", str(ROOT / "workflow" / "profiles" / "slurm"),
+    "--resources", "mem_mb=3000",
+    "--slurm-no-account",
+    "--slurm-init-seconds-before-status-checks", "2",
+    "--seconds-between-status-checks", "2",
+]  # fmt: skip
+TIMEOUT_S = 420
 
 
 def _slurm_up() -> bool:
@@ -41,10 +56,10 @@ def slurm_cluster() -> None:
 
 
 def variant_records(vcf: Path) -> list[tuple[str, ...]]:
-    """CHROM, POS, REF, ALT and genotype of each record: headers carry dates and command lines, so whole
-    files are never compared."""
+    """CHROM, POS, REF, ALT, FILTER and genotype of each record: headers carry dates and command lines, so
+    whole files are never compared."""
     out = subprocess.run(
-        ["bcftools", "query", "-f", "%CHROM\t%POS\t%REF\t%ALT\t[%GT]\n", str(vcf)],
+        ["bcftools", "query", "-f", "%CHROM\t%POS\t%REF\t%ALT\t%FILTER\t[%GT]\n", str(vcf)],
         check=True,
         capture_output=True,
         text=True,
@@ -52,37 +67,71 @@ def variant_records(vcf: Path) -> list[tuple[str, ...]]:
     return [tuple(line.split("\t")) for line in out.splitlines()]
 
 
-def run_smoke(workdir: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    cmd = [*SNAKEMAKE, "-s", str(SMOKE), "-d", str(workdir), *extra]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=280)
+def rule_names(workdir: Path) -> list[str]:
+    listed = subprocess.run(
+        [*SNAKEMAKE, "--list-rules", "-s", str(workdir / "Snakefile"), "-d", str(workdir)],
+        capture_output=True, text=True, check=True, env=tool_env(workdir),
+    )  # fmt: skip
+    return [r for r in listed.stdout.split() if r != "all"]
+
+
+@dataclass
+class Runs:
+    local: Path
+    slurm: Path
+    smoke: Path
+    slurm_log: str
+    smoke_log: str
+
+
+def _wait(proc: subprocess.Popen[str]) -> str:
+    out, _ = proc.communicate(timeout=TIMEOUT_S)
+    assert proc.returncode == 0, out[-4000:]
+    return out
 
 
 @pytest.fixture(scope="module")
-def smoke_on_slurm(slurm_cluster: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    workdir = tmp_path_factory.mktemp("slurm")
-    run = run_smoke(
-        workdir,
-        "--profile", str(ROOT / "workflow" / "profiles" / "slurm"),
-        "--max-threads", "2",
-        "--resources", "mem_mb=2000",
-        "--slurm-no-account",
-        *FAST_POLLING,
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr[-3000:]
-    assert "has been submitted with SLURM jobid" in run.stderr
-    return workdir
+def runs(slurm_cluster: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
+    tmp = tmp_path_factory.mktemp("slurm")
+    data = ROOT / "tests" / "data"
+    fasta = data / "brca1_slice" / "brca1_slice.fa"
+    wf = prepare_workdir(ROOT, data / "kill_resume", fasta, tmp / "pristine")
+    groups = ["--groups", *[f"{rule}=sample" for rule in rule_names(wf.pristine)]]
+    # one thread for the grouped job leaves the node's second CPU to the smoke workflow running beside it
+    on_slurm = Workflow(wf.pristine, cores=1, extra=[*SLURM_ARGS, "--max-threads", "1", *groups])
+    slurm_dir, local_dir, smoke_dir = on_slurm.fresh(tmp / "slurm"), wf.fresh(tmp / "local"), tmp / "smoke"
+    popen = {"stdout": subprocess.PIPE, "stderr": subprocess.STDOUT, "text": True}
+    slurm = subprocess.Popen(on_slurm.command(slurm_dir), env=tool_env(slurm_dir), **popen)  # type: ignore[call-overload]
+    smoke_cmd = [*SNAKEMAKE, "oom_retry.done", "-s", str(SMOKE), "-d", str(smoke_dir), *SLURM_ARGS]
+    smoke = subprocess.Popen(smoke_cmd, env=tool_env(smoke_dir), **popen)  # type: ignore[call-overload]
+    try:
+        local = Workflow(wf.pristine, cores=1).command(local_dir)
+        done = subprocess.run(
+            local, capture_output=True, text=True, env=tool_env(local_dir), timeout=TIMEOUT_S
+        )
+        assert done.returncode == 0, done.stderr[-4000:]
+        yield Runs(local_dir, slurm_dir, smoke_dir, _wait(slurm), _wait(smoke))
+    finally:
+        for proc in (slurm, smoke):
+            if proc.poll() is None:
+                proc.kill()
 
 
-def test_smoke_workflow_on_slurm_matches_local_run(smoke_on_slurm: Path, tmp_path: Path) -> None:
-    local = run_smoke(tmp_path, "--cores", "2", "calls.vcf")
-    assert local.returncode == 0, local.stderr[-3000:]
-    local_calls = variant_records(tmp_path / "calls.vcf")
-    assert local_calls == variant_records(smoke_on_slurm / "calls.vcf")
-    assert [(c, p) for c, p, *_ in local_calls] == [("smoke", "5001"), ("smoke", "10001"), ("smoke", "15001")]
+def test_workflow_on_slurm_gives_the_local_run_records(runs: Runs) -> None:
+    assert "has been submitted with SLURM jobid" in runs.slurm_log
+    vcfs = sorted(p.relative_to(runs.local) for p in (runs.local / "results").glob("*/*/*.vcf.gz"))
+    assert any(p.name.endswith(".annotated.vcf.gz") for p in vcfs), vcfs
+    for rel in vcfs:
+        local_records = variant_records(runs.local / rel)
+        assert local_records, f"{rel}: no records (the slice carries 4 simulated variants)"
+        assert variant_records(runs.slurm / rel) == local_records, rel
+    findings = "results/SLICE01/interpret/findings.json"
+    assert (runs.slurm / findings).is_file() and (runs.local / findings).is_file()
 
 
-def test_slurm_retry_after_memory_kill_asks_for_more_memory(smoke_on_slurm: Path) -> None:
+def test_slurm_retry_after_memory_kill_asks_for_more_memory(runs: Runs) -> None:
     # oom_retry allocates 600 MB: attempt 1 (500 MB) is killed by SLURM, attempt 2 (1000 MB) completes.
-    assert (smoke_on_slurm / "oom_retry.done").read_text().strip() == "1000"
-    failed_logs = list((smoke_on_slurm / "logs" / "slurm" / "rule_oom_retry").glob("*.log"))
+    assert (runs.smoke / "oom_retry.done").read_text().strip() == "1000"
+    failed_logs = list((runs.smoke / "logs" / "slurm" / "rule_oom_retry").glob("*.log"))
     assert any("exceeded memory limit" in log.read_text() for log in failed_logs)
+    assert "Error in rule oom_retry" in runs.smoke_log
