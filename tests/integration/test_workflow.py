@@ -223,3 +223,35 @@ def test_bam_from_another_reference_is_refused_before_any_job(tmp_path: Path) ->
     assert "sample HG00099" in done.stderr and str(HG00099) in done.stderr
     assert "aligned to another reference" in done.stderr
     assert not (tmp_path / "results").exists()
+
+
+def test_freebayes_calls_the_same_truth(tmp_path: Path) -> None:
+    manifest = make_slice_bundle(tmp_path)
+    simulate(
+        tmp_path / "slice.fa",
+        parse_region("brca1_slice:1-20000"),
+        SLICE / "brca1_slice.variants.vcf",
+        "SLICE02",
+        tmp_path / "SLICE02",
+        SimParams(depth=25, seed=11),
+        vcf_sample="SLICE01",
+    )
+    config = write_config(
+        tmp_path,
+        {"SLICE": manifest},
+        ["SLICE02\tmale\tR208\tno\tSLICE"],
+        [f"SLICE02\tL1\tILLUMINA\t{tmp_path}/SLICE02.R1.fastq.gz\t{tmp_path}/SLICE02.R2.fastq.gz\t"],
+        caller="freebayes",
+    )
+    done = run(tmp_path, config, vcf_targets("SLICE02"))
+    assert done.returncode == 0, done.stderr[-4000:]
+    calls = genotypes(tmp_path / "results/SLICE02/vcf/SLICE02.annotated.vcf.gz")
+    truth = {
+        (1487, "A", "C"): "0/1",
+        (7347, "A", "G"): "1/1",
+        (10729, "C", "CA"): "0/1",
+        (19027, "ACT", "A"): "0/1",
+    }
+    assert {k: calls[k][0] for k in truth if k in calls} == truth
+    with pysam.VariantFile(str(tmp_path / "results/SLICE02/vcf/SLICE02.annotated.vcf.gz")) as vcf:
+        assert "freebayes" in str(vcf.header).lower()
