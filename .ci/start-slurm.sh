@@ -32,7 +32,12 @@ export SLURM_CONF=$CONF
 log() { echo "start-slurm: $*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-node_state() { sinfo -h -N -n "$NODE" -o '%T' 2>/dev/null | head -n1 || true; }
+# Without a slurm.conf, sinfo looks for a configless controller in DNS and hangs for a minute: ask only when
+# there is a config, and never for long.
+node_state() {
+  [[ -f $CONF ]] || return 0
+  timeout 20 sinfo -h -N -n "$NODE" -o '%T' 2>/dev/null | head -n1 || true
+}
 
 cluster_ready() {
   local st
