@@ -8,7 +8,7 @@
 # Usage (from the repository root):
 #   benchmarks/scaling_16core.sh prepare TOOLS   # here (Debian, apt): download + unpack bwa, samtools,
 #                                                  # bcftools, samblaster and their libraries into TOOLS
-#   benchmarks/scaling_16core.sh run TOOLS OUT    # anywhere with x86-64 Linux: writes OUT/*.tsv
+#   benchmarks/scaling_16core.sh run TOOLS OUT    # any x86-64 Linux with glibc >= 2.34: writes OUT/*.tsv
 # Environment for `run`: THREADS (default "1 2 4 8 16"), SCATTER (default "1 2 4 8 16"), PAIRS (default
 # 200000 = 30x of the 2 Mb window), PHASES (default "align call").
 # Output: OUT/align_threads.tsv (threads, wall_s, cpu_s, pairs, pairs_per_s), OUT/call_scatter.tsv (ways,
@@ -37,6 +37,8 @@ use_tools() {
   [[ -x $root/usr/bin/bwa ]] || die "$root/usr/bin/bwa missing: run '$0 prepare $1' first"
   export PATH=$root/usr/bin:$PATH
   export LD_LIBRARY_PATH=$root/usr/lib/x86_64-linux-gnu:$root/lib/x86_64-linux-gnu${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  for tool in bwa samtools bcftools samblaster wgsim; do command -v "$tool" >/dev/null || die "$tool missing"; done
+  samtools --version >/dev/null 2>&1 || die "the unpacked tools do not run here (Debian 12 builds need glibc >= 2.34)"
 }
 
 now() { date +%s.%N; }
