@@ -79,4 +79,7 @@ def annotate_pipeline(bundle: Bundle, vcf_in: str, vcf_out: str, fasta: str, hea
 
 
 def write_header(bundle: Bundle, out: Path) -> None:
-    out.write_text(annotation_header(bundle), encoding="utf-8")
+    """Write the extra header lines under a temp name, then rename."""
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(annotation_header(bundle), encoding="utf-8")
+    tmp.replace(out)
