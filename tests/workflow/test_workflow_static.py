@@ -90,14 +90,10 @@ def test_dry_run_with_minimap2_cram_and_freebayes(tmp_path: Path) -> None:
     assert counts["index_minimap2"] == 2 and "index_bwa" not in counts and counts["decompress_fasta"] == 2
 
 
-CORE_FILES = ["Snakefile", "common.smk", "ref.smk", "qc.smk", "align.smk", "call.smk", "annotate.smk"]
-
-
-def test_lint_is_clean_for_the_core_stages(tmp_path: Path) -> None:
+def test_lint_is_clean(tmp_path: Path) -> None:
     done = snakemake(tmp_path, demo_config(tmp_path), "--lint")
     text = done.stdout + done.stderr
-    flagged = re.findall(r"Lints for (?:snakefile|rule) \S*?(\w+\.smk|Snakefile|\w+ \(line)", text)
-    assert not [f for f in flagged if f in CORE_FILES or "(line" in f], text[-3000:]
+    assert done.returncode == 0 and "Lints for" not in text, text[-3000:]
     assert "Traceback" not in text
 
 
