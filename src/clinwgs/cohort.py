@@ -178,6 +178,7 @@ def run_with_profile(
     """`clinwgs run --profile ...`: the config's cohort in batches, each batch one Snakemake invocation."""
     from datetime import UTC, datetime
 
+    profile_dir(options.profile)  # an unknown profile stops here, before any sheet is written
     samples_tsv, units_tsv = sheets_of(configfile)
     work = Path("logs") / "cohort" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return run_cohort(configfile, samples_tsv, units_tsv, batch_size, options, work, env)
