@@ -166,7 +166,10 @@ def check_unit(unit: Unit, fasta: Path, fai: Path, require_match: bool) -> dict[
         if require_match:
             require_matching_reference(unit.bam, fai, fasta, unit.sample_id)
         reads = count_alignment_records(unit.bam, fasta, unit.sample_id)
-        return {"unit": unit.unit_id, "kind": "alignment", "file": str(unit.bam), "records": reads}
+        matches = alignment_matches_reference(unit.bam, fai, fasta, unit.sample_id)
+        action = "reused" if matches else "realigned"
+        return {"unit": unit.unit_id, "kind": "alignment", "file": str(unit.bam), "records": reads,
+                "action": action}
     assert unit.fq1 is not None and unit.fq2 is not None
     pairs = check_fastq_pair(unit.fq1, unit.fq2, unit.sample_id)
     return {"unit": unit.unit_id, "kind": "fastq", "files": [str(unit.fq1), str(unit.fq2)], "pairs": pairs}

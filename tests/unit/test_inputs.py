@@ -131,7 +131,7 @@ def test_unit_checks_and_json_record(tmp_path: Path) -> None:
     out = tmp_path / "check.json"
     write_input_check([fq, bam], FASTA, FAI, True, out)
     text = out.read_text()
-    assert '"kind": "fastq"' in text and '"kind": "alignment"' in text
+    assert '"kind": "fastq"' in text and '"kind": "alignment"' in text and '"action": "reused"' in text
     assert not (tmp_path / "check.json.tmp").exists()
 
 
