@@ -11,6 +11,8 @@ def test_span_covers_bed_with_flank(tmp_path: Path) -> None:
     bed = tmp_path / "conf.bed"
     bed.write_text("chr20\t10000845\t10002407\nchr20\t10009932\t10010531\nchr21\t500\t600\n")
     assert span_regions(bed) == [f"chr20:{10000846 - FLANK_BP}-{10010531 + FLANK_BP}", "chr21:1-1600"]
+    clipped = span_regions(bed, lengths={"chr20": 10010600, "chr21": 1000})
+    assert clipped == [f"chr20:{10000846 - FLANK_BP}-10010600", "chr21:1-1000"]
 
 
 def test_commands_match_the_workflow_callers(tmp_path: Path) -> None:

@@ -17,9 +17,10 @@ from clinwgs.errors import ClinwgsError
 FLANK_BP = 1000
 
 
-def span_regions(bed: Path, truth: Path | None = None) -> list[str]:
+def span_regions(bed: Path, truth: Path | None = None, lengths: dict[str, int] | None = None) -> list[str]:
     """One 'chrom:start1-end1' per contig covering the BED's intervals (and the truth VCF's records, so that
-    recall against all truth records is comparable) plus FLANK_BP either side."""
+    recall against all truth records is comparable) plus FLANK_BP either side, clipped to ``lengths``
+    (FreeBayes refuses a region past the contig's end)."""
     spans: dict[str, tuple[int, int]] = {}
 
     def add(chrom: str, start0: int, end0: int) -> None:
@@ -36,7 +37,16 @@ def span_regions(bed: Path, truth: Path | None = None) -> list[str]:
         for line in out.splitlines():
             chrom, start0, end1 = line.split("\t")
             add(chrom, int(start0), int(end1))
-    return [f"{c}:{max(1, s - FLANK_BP + 1)}-{e + FLANK_BP}" for c, (s, e) in spans.items()]
+    lengths = lengths or {}
+    return [f"{c}:{max(1, s - FLANK_BP + 1)}-{min(e + FLANK_BP, lengths.get(c, e + FLANK_BP))}"
+            for c, (s, e) in spans.items()]
+
+
+def contig_lengths(fasta: Path) -> dict[str, int]:
+    """Contig lengths from the FASTA's .fai."""
+    fai = Path(f"{fasta}.fai")
+    rows = [line.split("\t") for line in fai.read_text().splitlines() if line] if fai.is_file() else []
+    return {r[0]: int(r[1]) for r in rows}
 
 
 def plain_fasta(fasta: Path, folder: Path) -> Path:
@@ -68,7 +78,7 @@ def bare_calls(caller: str, alignment: Path, fasta: Path, bed: Path, folder: Pat
     Regions.from_bed(bed)  # refuse a malformed BED before calling
     ref = plain_fasta(fasta, folder) if caller == "freebayes" else fasta
     parts, commands = [], []
-    for i, region in enumerate(span_regions(bed, truth)):
+    for i, region in enumerate(span_regions(bed, truth, contig_lengths(fasta))):
         part = folder / f"bare.{i}.vcf.gz"
         command = bare_commands(caller, alignment, ref, region, part)
         proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True,
