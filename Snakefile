@@ -16,6 +16,8 @@ include: "rules/call.smk"
 include: "rules/annotate.smk"
 include: "rules/interpret.smk"
 include: "rules/report.smk"
+include: "rules/provenance.smk"
+include: "rules/publish.smk"
 
 
 rule all:

@@ -1,5 +1,5 @@
 # Shared setup: validated config (schema -> pydantic), reference bundles, input functions, final targets.
-# Later stages extend the targets with one line each in final_outputs().
+# Later stages extend the targets with one line each in sample_final_outputs().
 from pathlib import Path
 
 from clinwgs.config import load_config_dict
@@ -96,12 +96,20 @@ def per_sample_outputs(sample):
     ]
 
 
+def sample_final_outputs(sample):
+    """The final targets of one sample: core outputs, the report, the provenance manifest and the publish
+    receipt. Later stages append theirs here (one line each)."""
+    return [
+        *per_sample_outputs(sample),
+        *(f"results/{sample}/report/{sample}.report.{ext}" for ext in ("html", "pdf", "json")),
+        f"results/{sample}/manifest.json",
+        f"results/{sample}/publish/receipt.json",
+    ]
+
+
 def final_outputs(wildcards=None):
-    """Targets of `rule all`. Later stages append theirs here (one line each)."""
-    targets = [p for s in RUN.samples for p in per_sample_outputs(s)]
-    targets.append("results/multiqc/multiqc_report.html")
-    targets += [f"results/{s}/report/{s}.report.{ext}" for s in RUN.samples for ext in ("html", "pdf", "json")]
-    return targets
+    """The default target (all): every sample's final outputs and the cohort's MultiQC report."""
+    return [p for s in RUN.samples for p in sample_final_outputs(s)] + ["results/multiqc/multiqc_report.html"]
 
 
 def bundle_fasta(wildcards):

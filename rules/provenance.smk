@@ -33,7 +33,7 @@ rule write_analysis_manifest:
 
 rule write_manifest:
     input:
-        lambda w: final_manifest_inputs(w.sample, per_sample_outputs(w.sample), final_outputs()),
+        lambda w: final_manifest_inputs(w.sample, per_sample_outputs(w.sample), sample_final_outputs(w.sample)),
     output:
         manifest="results/{sample}/manifest.json",
     params:

@@ -1,7 +1,8 @@
 # Publish: the sample's report Bundle (FHIR R4, clinwgs.fhir) goes to the record service with retries and
 # backoff. The last step and the only one that talks to the network: when the service is unreachable the
 # analysis still completes and receipt.json says "published": false; `clinwgs publish --sample S` later
-# creates exactly one report. It reads results and writes only results/<sample>/publish/receipt.json.
+# creates exactly one report. It reads results (the provenance manifest included: its sha256 is carried by
+# the FHIR Provenance) and writes only results/<sample>/publish/receipt.json.
 # The token is read from the environment variable named by publish.token_env, never from the config.
 PUBLISH = config.get("publish", {})
 
@@ -10,6 +11,8 @@ rule publish_report:
     input:
         findings="results/{sample}/interpret/findings.json",
         pdf="results/{sample}/report/{sample}.report.pdf",
+        # its sha256 goes into the FHIR Provenance (entity), so the record points at the audit trail
+        manifest="results/{sample}/manifest.json",
     output:
         receipt="results/{sample}/publish/receipt.json",
     params:

@@ -228,9 +228,8 @@ WORKFLOW_PARTS = (
 
 
 def prepare_workdir(repo: Path, template: Path, fasta: Path, dest: Path) -> Workflow:
-    """A self-contained working directory: a snapshot of the repository's workflow (with
-    rules/provenance.smk included when the Snakefile does not include it yet), then the template's config
-    and bundle on top, the bundle FASTA bgzipped from ``fasta``."""
+    """A self-contained working directory: a snapshot of the repository's workflow, then the template's
+    config and bundle on top, the bundle FASTA bgzipped from ``fasta``."""
     for part in WORKFLOW_PARTS:
         src, dst = repo / part, dest / part
         dst.parent.mkdir(parents=True, exist_ok=True)
@@ -246,12 +245,4 @@ def prepare_workdir(repo: Path, template: Path, fasta: Path, dest: Path) -> Work
     for path in [*template.rglob("*.yaml"), *template.rglob("*.tsv")]:
         mine = dest / path.relative_to(template)
         mine.write_text(mine.read_text().replace("{repo}", str(repo)).replace("{sha256:slice.fa.gz}", sha))
-    snakefile = dest / "Snakefile"
-    text = snakefile.read_text()
-    if "rules/provenance.smk" not in text:
-        text = text.replace(
-            'include: "rules/common.smk"\n', 'include: "rules/common.smk"\ninclude: "rules/provenance.smk"\n'
-        )
-        snakefile.write_text(text)
-    samples = [line.split("\t")[0] for line in (dest / "config" / "samples.tsv").read_text().splitlines()[1:]]
-    return Workflow(pristine=dest, targets=["all", *(f"results/{s}/manifest.json" for s in samples)])
+    return Workflow(pristine=dest, targets=["all"])

@@ -1,19 +1,33 @@
-"""`clinwgs demo`: prepare the demo (simulate positive control PC001 if absent) and run the whole workflow.
+"""`clinwgs demo`: prepare the demo (simulate positive control PC001 if absent), start the embedded record
+service, run the whole workflow (which publishes each report to that service), list the outputs.
 
 Demo samples (config/samples.tsv): PC001 (simulated, BRCA1 c.68_69delAG het), HG00096/HG00099/HG00101
 (1000 Genomes BAMs, reused), NA12878 (GIAB chr20 FASTQ, GRCh37). Outputs go to results/<sample>/.
+The record service runs on the URL of `publish.url` in config/config.yaml with a fresh SQLite database
+outside the checkout (DEMO_SERVICE_DIR), holding one fictitious 999-range test patient per sample: the
+workflow's files only ever carry the pseudonymous sample IDs.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from clinwgs.runner import REPO_ROOT, run_workflow
 
 PC001_PREFIX = Path("resources/demo/PC001")
+CONFIG = Path("config/config.yaml")
+
+
+def demo_service_dir() -> Path:
+    """Where the demo's record service keeps its database: outside any checkout (fictitious identifiers
+    still never sit next to workflow files)."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "clinwgs" / "demo-service"
 
 
 def ensure_positive_control(repo: Path) -> Path:
@@ -32,25 +46,69 @@ def summary(repo: Path, samples: list[str]) -> str:
     lines = ["", "clinwgs demo: outputs"]
     for sample in samples:
         vcf = repo / "results" / sample / "vcf" / f"{sample}.annotated.vcf.gz"
-        state = "ok" if vcf.is_file() else "MISSING"
-        lines.append(f"  {sample:8s} results/{sample}/  (annotated VCF: {state})")
+        report = repo / "results" / sample / "report" / f"{sample}.report.html"
+        state = ", ".join(
+            f"{what}: {'ok' if path.is_file() else 'MISSING'}"
+            for what, path in (("annotated VCF", vcf), ("report", report))
+        )
+        lines.append(f"  {sample:8s} results/{sample}/  ({state})")
     lines.append("  QC report: results/multiqc/multiqc_report.html")
     return "\n".join(lines)
+
+
+def service_address(configfile: Path) -> tuple[str, int]:
+    """Host and port of the record service the workflow publishes to (config `publish.url`)."""
+    from clinwgs.config import load_config
+
+    publish = (load_config(configfile).model_extra or {}).get("publish") or {}
+    url = urlsplit(publish.get("url", "http://127.0.0.1:8780"))
+    return url.hostname or "127.0.0.1", url.port or 80
 
 
 def cli_main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="clinwgs demo", description=__doc__.splitlines()[0])
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--aligner", choices=["bwa", "minimap2"], help="override config.yaml (default: bwa)")
+    ap.add_argument(
+        "--serve",
+        action="store_true",
+        help="keep the record service running after the workflow (Ctrl-C stops it) to browse the reports",
+    )
     args = ap.parse_args(argv)
     os.chdir(REPO_ROOT)
     start = time.monotonic()
     ensure_positive_control(REPO_ROOT)
-    extra = ["--config", f"aligner={args.aligner}"] if args.aligner else []
-    status = run_workflow(Path("config/config.yaml"), args.cores, extra)
     from clinwgs.config import load_config
+    from clinwgs.service.main import demo_links, start_demo_service
 
-    samples = list(load_config(Path("config/config.yaml")).samples)
-    print(summary(REPO_ROOT, samples))
-    print(f"clinwgs demo: finished with status {status} in {time.monotonic() - start:.0f} s")
+    samples = list(load_config(CONFIG).samples)
+    host, port = service_address(CONFIG)
+    data_dir = demo_service_dir()
+    shutil.rmtree(data_dir, ignore_errors=True)  # a fresh demo record: fictitious patients only
+    print(f"clinwgs demo: record service on http://{host}:{port} (database under {data_dir})", flush=True)
+    service = start_demo_service(samples, data_dir, port=port, host=host)
+    try:
+        # publish again on every demo run: this run's service starts empty
+        extra = ["--forcerun", "publish_report"]
+        if args.aligner:
+            extra += ["--config", f"aligner={args.aligner}"]
+        status = run_workflow(CONFIG, args.cores, extra)
+        print(summary(REPO_ROOT, samples))
+        print("\nclinwgs demo: reports in the record service")
+        print("\n".join(demo_links(service, REPO_ROOT / "results", samples)))
+        print(f"\nclinwgs demo: finished with status {status} in {time.monotonic() - start:.0f} s")
+        if args.serve and status == 0:
+            print("clinwgs demo: serving the reports; press Ctrl-C to stop", flush=True)
+            try:
+                while service.thread.is_alive():
+                    time.sleep(1)
+            except KeyboardInterrupt:
+                pass
+        else:
+            print(
+                f"  to browse them later: clinwgs serve --host {host} --port {port} --data-dir {data_dir}"
+                " (the tokens above stay valid)"
+            )
+    finally:
+        service.stop()
     return status

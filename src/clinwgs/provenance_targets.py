@@ -8,7 +8,7 @@ from typing import Any
 
 
 def final_manifest_inputs(sample: str, core: Iterable[str], finals: Iterable[str]) -> list[str]:
-    """Every final result of the sample (each stage adds its own to final_outputs, the report included)
+    """Every final result of the sample (each stage adds its own to sample_final_outputs, the report included)
     except the manifest itself and publish/ (written after it, so it can cite the manifest's hash)."""
     skip = (f"results/{sample}/manifest.json", f"results/{sample}/publish/")
     mine = [t for t in [*core, *finals] if t.startswith(f"results/{sample}/")]

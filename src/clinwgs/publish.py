@@ -144,7 +144,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--results", default="results", help="results directory (default: results)")
     p.add_argument("--findings", help="default: <results>/<sample>/interpret/findings.json")
     p.add_argument("--pdf", help="default: <results>/<sample>/report/<sample>.report.pdf (if present)")
-    p.add_argument("--manifest", help="provenance manifest whose sha256 goes into the Provenance")
+    p.add_argument(
+        "--manifest",
+        help="provenance manifest whose sha256 goes into the Provenance (default: "
+        "<results>/<sample>/manifest.json when present, as the workflow rule passes it, so a later publish "
+        "sends the identical Bundle)",
+    )
     p.add_argument("--receipt", help="default: <results>/<sample>/publish/receipt.json")
     p.add_argument("--url", default=os.environ.get("CLINWGS_SERVICE_URL", DEFAULT_URL))
     p.add_argument("--token-env", default="CLINWGS_SERVICE_TOKEN", help="environment variable with the token")
@@ -158,6 +163,10 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _existing(path: Path) -> Path | None:
+    return path if path.is_file() else None
+
+
 def cli_main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     sample_dir = Path(args.results) / args.sample
@@ -166,7 +175,7 @@ def cli_main(argv: list[str]) -> int:
         sample_id=args.sample,
         findings=Path(args.findings or sample_dir / "interpret" / "findings.json"),
         pdf=Path(args.pdf) if args.pdf else pdf_default,
-        manifest=Path(args.manifest) if args.manifest else None,
+        manifest=Path(args.manifest) if args.manifest else _existing(sample_dir / "manifest.json"),
         receipt=Path(args.receipt or sample_dir / "publish" / "receipt.json"),
     )
     token = os.environ.get(args.token_env, "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -74,7 +75,8 @@ def find_identifier_leaks(root: Path, needles: list[str]) -> list[str]:
 
 
 def make_results(root: Path, sample: str, *, blocked: bool = False) -> Path:
-    """A results/<sample> tree as the interpret and report stages leave it (findings.json + PDF)."""
+    """A results/<sample> tree as the interpret, report and provenance stages leave it (findings.json, PDF,
+    manifest.json)."""
     findings = example_findings(sample, 3)
     if blocked:
         findings = findings.model_copy(update={"release_blocked": True, "release_blockers": ["sex mismatch"]})
@@ -82,6 +84,8 @@ def make_results(root: Path, sample: str, *, blocked: bool = False) -> Path:
     (root / sample / "report").mkdir(parents=True)
     (root / sample / "interpret" / "findings.json").write_text(findings.model_dump_json(indent=2))
     (root / sample / "report" / f"{sample}.report.pdf").write_bytes(PDF)
+    # the provenance stage's manifest: publish only hashes it (the FHIR Provenance entity)
+    (root / sample / "manifest.json").write_text(json.dumps({"sample": sample, "outputs": []}))
     (root / sample / "vcf").mkdir()
     (root / sample / "vcf" / f"{sample}.annotated.vcf.gz").write_bytes(
         gzip.compress(b"##fileformat=VCFv4.2\n")

@@ -3,6 +3,7 @@ test patient appears in any workflow file, path or log (this run's, and results/
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -15,7 +16,7 @@ from sqlalchemy import func, select
 
 from clinwgs.cli import main as cli_main
 from clinwgs.service.main import start_background
-from clinwgs.service.models import Patient, Report
+from clinwgs.service.models import FhirResource, Patient, Report
 from clinwgs.service.seed import demo_patient
 from clinwgs.service.settings import Settings
 
@@ -74,6 +75,16 @@ def test_publish_rule_survives_a_down_service_and_nothing_leaks(tmp_path: Path) 
         with live.db.read() as session:
             assert session.scalar(select(func.count()).select_from(Report)) == 1
             patients = session.execute(select(Patient)).scalars().all()
+            provenance = (
+                session.execute(select(FhirResource.body).where(FhirResource.resource_type == "Provenance"))
+                .scalars()
+                .all()
+            )
+        # the later publish found the sample's manifest itself and carries its sha256, as the rule does
+        manifest_sha = hashlib.sha256((workdir / "results/SRULE0001/manifest.json").read_bytes()).hexdigest()
+        assert (
+            sum(manifest_sha in body for body in provenance) == 1
+        )  # the pipeline's; the service adds its own
         needles = [s for p in patients for s in identifier_strings(p.nhs_number, p.family_name, p.birth_date)]
         assert len(patients) == 2 and needles
         assert find_identifier_leaks(workdir, needles) == []

@@ -68,4 +68,5 @@ def test_demo_summary_marks_missing_outputs(tmp_path: Path) -> None:
     vcf.parent.mkdir(parents=True)
     vcf.write_bytes(b"")
     text = summary(tmp_path, ["PC001", "NA12878"])
-    assert "PC001" in text and "(annotated VCF: ok)" in text and "(annotated VCF: MISSING)" in text
+    assert "PC001    results/PC001/  (annotated VCF: ok, report: MISSING)" in text
+    assert "NA12878  results/NA12878/  (annotated VCF: MISSING, report: MISSING)" in text

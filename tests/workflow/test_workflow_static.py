@@ -79,6 +79,9 @@ def test_dry_run_of_the_demo_config(tmp_path: Path) -> None:
     assert counts["reuse_alignment"] == 3 and counts["align_reads"] == 2 and counts["trim_reads"] == 2
     assert counts["call_variants"] == 20 and counts["annotate_variants"] == 5
     assert counts["index_bwa"] == 2 and counts["verify_bundle"] == 2 and counts["report_multiqc"] == 1
+    # every stage ends in `rule all`: a report, a provenance manifest and a publish receipt per sample
+    for rule in ("render_report", "write_analysis_manifest", "write_manifest", "publish_report"):
+        assert counts[rule] == 5, rule
     assert not (tmp_path / "results").exists()
 
 

@@ -87,12 +87,14 @@ def start_background(
     )
 
 
-def start_demo_service(sample_ids: list[str], data_dir: Path, port: int = DEFAULT_PORT) -> BackgroundService:
-    """For ``clinwgs demo``: the service on 127.0.0.1:``port`` (SQLite under ``data_dir``) with a fake
+def start_demo_service(
+    sample_ids: list[str], data_dir: Path, port: int = DEFAULT_PORT, host: str = "127.0.0.1"
+) -> BackgroundService:
+    """For ``clinwgs demo``: the service on ``host:port`` (SQLite under ``data_dir``) with a fake
     999-range patient registered per sample ID; exports CLINWGS_SERVICE_TOKEN (pipeline) for the
     publish rule, whose default URL is this port. Call ``.stop()`` when the workflow has finished."""
     settings = Settings(environment="dev", data_dir=data_dir)
-    handle = start_background(port=port, settings=settings, seed_sample_ids=sample_ids)
+    handle = start_background(port=port, host=host, settings=settings, seed_sample_ids=sample_ids)
     os.environ["CLINWGS_SERVICE_TOKEN"] = handle.tokens["pipeline"]
     return handle
 
