@@ -46,6 +46,9 @@ def test_no_server_errors(tmp_path: Path) -> None:
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
+            # the same examples on every CI run: a landing is never blocked by chance; regressions of what
+            # random runs found are pinned as their own tests (test_service_security.py)
+            derandomize=True,
         )
         def check(case: schemathesis.Case) -> None:
             nonlocal calls

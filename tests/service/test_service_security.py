@@ -99,3 +99,15 @@ def test_tokens_are_stored_only_as_hmac(service: Harness) -> None:
         assert plain not in stored and all(plain not in (r.user_name, r.role, r.ods_code) for r in rows)
         assert hash_token(plain, service.settings.token_pepper) in stored
         assert hash_token(plain, "another-pepper") not in stored
+
+
+def test_numbers_past_the_database_integer_range_are_422_not_500(service: Harness) -> None:
+    """Regression (found by the schemathesis run): `since=2**63` overflowed SQLite's INTEGER -> 500."""
+    assert service.client is not None
+    auditor = service.auth("auditor")
+    for huge in (2**31, 2**63):
+        assert service.client.get(f"/api/audit?since={huge}", headers=auditor).status_code == 422
+        assert service.client.get(f"/ui/audit?since={huge}", headers=auditor).status_code == 422
+        path = f"/fhir/DiagnosticReport/x/_history/{huge}"
+        assert service.client.get(path, headers=service.auth("checker")).status_code == 422
+    assert service.client.get(f"/api/audit?since={2**31 - 1}", headers=auditor).status_code == 200

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from clinwgs.service.audit import to_fhir_audit_event, verify_chain
-from clinwgs.service.deps import Auditor, Clinician, DbDep, Pipeline, Reader
+from clinwgs.service.deps import Auditor, AuditSince, Clinician, DbDep, Pipeline, Reader, ReportVersion
 from clinwgs.service.models import AuditEventRow
 from clinwgs.service.queries import read_patient, read_resource, search_provenance, search_reports
 from clinwgs.service.registration import RegistrationIn, RegistrationOut, register
@@ -98,7 +98,7 @@ def get_report(report_id: str, db: DbDep, principal: Reader) -> FhirJSON:
 
 
 @router.get("/fhir/DiagnosticReport/{report_id}/_history/{version}", tags=["fhir"], response_class=FhirJSON)
-def get_report_version(report_id: str, version: int, db: DbDep, principal: Reader) -> FhirJSON:
+def get_report_version(report_id: str, version: ReportVersion, db: DbDep, principal: Reader) -> FhirJSON:
     row, body = read_report(db, report_id, principal, version)
     return _fhir(body, row.version)
 
@@ -153,7 +153,7 @@ def post_sign_off(
 def get_audit(
     db: DbDep,
     _p: Auditor,
-    since: Annotated[int, Query(ge=0)] = 0,
+    since: AuditSince = 0,
     count: Annotated[int, Query(alias="_count", ge=1, le=1000)] = 200,
 ) -> dict[str, Any]:
     with db.read() as session:

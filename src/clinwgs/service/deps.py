@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 
 from clinwgs.service.auth import Principal, principal_for
 from clinwgs.service.db import Database
@@ -13,6 +13,11 @@ from clinwgs.service.problems import ApiError
 from clinwgs.service.settings import Settings
 
 TOKEN_COOKIE = "clinwgs_token"
+# The INTEGER columns a request can name (audit sequence number, report version) are 32-bit on PostgreSQL:
+# a larger number is refused with 422 here instead of overflowing in the database driver (a 500).
+DB_INT_MAX = 2**31 - 1
+AuditSince = Annotated[int, Query(ge=0, le=DB_INT_MAX, description="events after this sequence number")]
+ReportVersion = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="report version (1, 2, ...)")]
 
 
 def get_db(request: Request) -> Database:

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from clinwgs.service.audit import verify_chain
 from clinwgs.service.auth import Principal
 from clinwgs.service.db import Database
-from clinwgs.service.deps import TOKEN_COOKIE, Auditor, Clinician, DbDep, authenticate, require
+from clinwgs.service.deps import TOKEN_COOKIE, Auditor, AuditSince, Clinician, DbDep, authenticate, require
 from clinwgs.service.models import AuditEventRow, FhirResource, Patient, Report
 from clinwgs.service.problems import ApiError
 from clinwgs.service.reports import ensure_visible, latest, report_body, sign_off
@@ -134,7 +134,7 @@ async def login(request: Request, db: DbDep) -> Response:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_page(db: DbDep, _p: Auditor, since: int = 0) -> HTMLResponse:
+def audit_page(db: DbDep, _p: Auditor, since: AuditSince = 0) -> HTMLResponse:
     """The audit log for auditors (latest 500 events after ``since``), with the chain's verification."""
     with db.read() as session:
         problems = verify_chain(session)
