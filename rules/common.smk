@@ -7,7 +7,10 @@ from clinwgs.inputs import alignment_matches_reference, require_matching_referen
 from clinwgs.reference import load_manifest
 
 RUN = load_config_dict(config)
-BUNDLES = {s.reference: load_manifest(RUN.bundles[s.reference]) for s in RUN.samples.values()}
+# each bundle the samples use, loaded (and schema-checked) once however many samples use it
+BUNDLES = {
+    name: load_manifest(RUN.bundles[name]) for name in sorted({s.reference for s in RUN.samples.values()})
+}
 ALN = "cram" if RUN.alignment_format == "cram" else "bam"
 ALN_INDEX = "crai" if ALN == "cram" else "bai"
 CHUNKS = [f"{i:04d}" for i in range(RUN.scatter_chunks)]
