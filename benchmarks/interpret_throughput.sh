@@ -17,7 +17,7 @@
 set -euo pipefail
 TILES=${1:-20}
 MODE=${2:-clinvar}
-SHARED=${SHARED:-/work/shared/data}/brca1_grch38
+SHARED=${SHARED:-reference/GRCh38_BRCA1}  # the bundled copies of ../shared/data/brca1_grch38
 PY=${PY:-.venv/bin/python}
 tmp=${KEEP:-$(mktemp -d)}; [ -n "${KEEP:-}" ] || trap 'rm -rf "$tmp"' EXIT; mkdir -p "$tmp"
 FA=$SHARED/GRCh38_chr17_BRCA1only_Nmasked.fa.gz
