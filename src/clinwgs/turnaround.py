@@ -7,7 +7,8 @@ received       record service ``test_requests.received_at``; else the newest mti
                input files in units.tsv (the data arrived then; labelled ``input files``)
 started        earliest step start in ``benchmarks/out`` (``clinwgs.steps``)
 finished       ``results/<s>/manifest.json`` ``created_at`` (written after the last analysis step)
-reported       record service first report version ``created_at``; else ``publish/receipt.json`` mtime
+reported       record service first report version ``created_at``; else ``published_at`` of a
+               ``publish/receipt.json`` that says ``published: true`` (a "not published" receipt is not a report)
 authorised     record service ``authorised_at`` of the newest report version
 ============== ===================================================================================
 
@@ -147,7 +148,12 @@ def add_results_times(timeline: Timeline, results: Path, benchmarks: Path, input
         timeline.set("finished", _parse_iso(created) if created else _mtime(manifest), "manifest.json")
     receipt = results / timeline.sample / "publish" / "receipt.json"
     if receipt.is_file():
-        timeline.set("reported", _mtime(receipt), "publish receipt")
+        # only a report that reached the record counts: a "not published" receipt (service down, release
+        # blocked) leaves the sample unreported, so its milestone can fall overdue and be listed at risk
+        answer = json.loads(receipt.read_text() or "{}")
+        if answer.get("published") is True:
+            when = answer.get("published_at")
+            timeline.set("reported", _parse_iso(when) if when else _mtime(receipt), "publish receipt")
 
 
 def service_times(database_url: str) -> dict[str, dict[str, datetime]]:

@@ -101,7 +101,8 @@ def make_results(root: Path) -> None:
     finished = T0 + timedelta(days=1)
     manifest = {"created_at": finished.isoformat()}
     _touch(root / "results" / "S001" / "manifest.json", finished, json.dumps(manifest))
-    _touch(root / "results" / "S001" / "publish" / "receipt.json", T0 + timedelta(days=2), "{}")
+    receipt = {"published": True, "published_at": (T0 + timedelta(days=2)).isoformat()}
+    _touch(root / "results" / "S001" / "publish" / "receipt.json", T0 + timedelta(days=3), json.dumps(receipt))
     (root / "results" / "multiqc").mkdir()
 
 
@@ -120,6 +121,19 @@ def test_collect_reads_stage_times_from_results(tmp_path: Path) -> None:
     assert "authorised" not in s1
     assert found["S001"].sources["received"] == "input files"
     assert found["S002"].times == {}
+
+
+def test_a_not_published_receipt_is_not_a_report(tmp_path: Path) -> None:
+    make_results(tmp_path)
+    receipt = {"published": False, "error": "release blocked, not published: sex mismatch"}
+    (tmp_path / "results" / "S001" / "publish" / "receipt.json").write_text(json.dumps(receipt))
+    found = {
+        t.sample: t
+        for t in collect(tmp_path / "results", tmp_path / "benchmarks", tmp_path / "units.tsv", None)
+    }
+    assert "reported" not in found["S001"].times
+    assessed = assess(found["S001"], T0 + timedelta(days=6))
+    assert assessed.state is State.AT_RISK and assessed.overdue == ("reported",)
 
 
 def _service_db(path: Path) -> str:
