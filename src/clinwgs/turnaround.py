@@ -8,7 +8,7 @@ received       record service ``test_requests.received_at``; else the newest mti
 started        earliest step start in ``benchmarks/out`` (``clinwgs.steps``)
 finished       ``results/<s>/manifest.json`` ``created_at`` (written after the last analysis step)
 reported       record service first report version ``created_at``; else ``published_at`` of a
-               ``publish/receipt.json`` that says ``published: true`` (a "not published" receipt is not a report)
+               ``publish/receipt.json`` saying ``published: true`` ("not published" is not a report)
 authorised     record service ``authorised_at`` of the newest report version
 ============== ===================================================================================
 

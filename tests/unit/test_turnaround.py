@@ -102,7 +102,9 @@ def make_results(root: Path) -> None:
     manifest = {"created_at": finished.isoformat()}
     _touch(root / "results" / "S001" / "manifest.json", finished, json.dumps(manifest))
     receipt = {"published": True, "published_at": (T0 + timedelta(days=2)).isoformat()}
-    _touch(root / "results" / "S001" / "publish" / "receipt.json", T0 + timedelta(days=3), json.dumps(receipt))
+    _touch(
+        root / "results" / "S001" / "publish" / "receipt.json", T0 + timedelta(days=3), json.dumps(receipt)
+    )
     (root / "results" / "multiqc").mkdir()
 
 
