@@ -67,11 +67,25 @@ def load_findings(path: Path, sample_id: str) -> Findings:
     return findings
 
 
+def manifest_period(manifest: bytes, path: Path, sample_id: str) -> tuple[datetime, datetime] | None:
+    """First step start and last step end recorded in a provenance manifest (None without steps)."""
+    try:
+        steps = json.loads(manifest).get("steps") or []
+        starts = [datetime.fromisoformat(s["start"]) for s in steps if s.get("start")]
+        ends = [datetime.fromisoformat(s["end"]) for s in steps if s.get("end")]
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise InputIntegrityError(f"not a provenance manifest: {exc}", path=path, sample=sample_id) from exc
+    return (min(starts), max(ends)) if starts and ends else None
+
+
 def build_bundle(inputs: PublishInputs) -> dict[str, Any]:
     findings = load_findings(inputs.findings, inputs.sample_id)
     pdf = inputs.pdf.read_bytes() if inputs.pdf and inputs.pdf.exists() else None
-    manifest = hashlib.sha256(inputs.manifest.read_bytes()).hexdigest() if inputs.manifest else None
-    return build_report_bundle(findings, pdf, manifest)
+    if inputs.manifest is None:
+        return build_report_bundle(findings, pdf)
+    manifest = inputs.manifest.read_bytes()
+    period = manifest_period(manifest, inputs.manifest, inputs.sample_id)
+    return build_report_bundle(findings, pdf, hashlib.sha256(manifest).hexdigest(), period)
 
 
 def post_with_retries(

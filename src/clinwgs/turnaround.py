@@ -5,8 +5,9 @@ Stages and where their timestamps come from (the record service wins where it kn
 ============== ===================================================================================
 received       record service ``test_requests.received_at``; else the newest mtime of the sample's
                input files in units.tsv (the data arrived then; labelled ``input files``)
-started        earliest step start in ``benchmarks/out`` (``clinwgs.steps``)
-finished       ``results/<s>/manifest.json`` ``created_at`` (written after the last analysis step)
+started        record service (start of the analysis period a published report carries); else the
+               earliest step start in ``benchmarks/out`` (``clinwgs.steps``)
+finished       record service (end of that period); else ``results/<s>/manifest.json`` ``created_at``
 reported       record service first report version ``created_at``; else ``published_at`` of a
                ``publish/receipt.json`` saying ``published: true`` ("not published" is not a report)
 authorised     record service ``authorised_at`` of the newest report version
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from clinwgs.errors import ConfigError
 from clinwgs.steps import read_steps
@@ -108,13 +110,13 @@ def _mtime(path: Path) -> datetime:
     return datetime.fromtimestamp(path.stat().st_mtime, UTC)
 
 
-def _aware(when: datetime) -> datetime:
+def aware_utc(when: datetime) -> datetime:
     """SQLite hands back naive datetimes: the service stores UTC."""
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _parse_iso(text: str) -> datetime:
-    return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    return aware_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
 
 
 def samples_in_results(results: Path) -> list[str]:
@@ -157,27 +159,19 @@ def add_results_times(timeline: Timeline, results: Path, benchmarks: Path, input
 
 
 def service_times(database_url: str) -> dict[str, dict[str, datetime]]:
-    """received / reported / authorised per sample ID from the record service's database (read only)."""
-    from sqlalchemy import create_engine, select
+    """Stage times per sample ID from the record service's database (read only): received, and for a
+    published sample started/finished (the analysis period it carries), reported and authorised."""
+    from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from clinwgs.service.models import Report, TestRequest
+    from clinwgs.service.turnaround import service_timelines
 
-    found: dict[str, dict[str, datetime]] = {}
     engine = create_engine(database_url)
     try:
         with Session(engine) as session:
-            for request in session.execute(select(TestRequest)).scalars():
-                found.setdefault(request.sample_id, {})["received"] = request.received_at
-            rows = session.execute(select(Report).order_by(Report.specimen_id, Report.version)).scalars()
-            for row in rows:
-                times = found.setdefault(row.specimen_id, {})
-                times.setdefault("reported", row.created_at)
-                if row.authorised_at is not None:
-                    times["authorised"] = row.authorised_at
+            return {t.sample: dict(t.times) for t in service_timelines(session)}
     finally:
         engine.dispose()
-    return {s: {k: _aware(v) for k, v in t.items()} for s, t in found.items()}
 
 
 def collect(
@@ -215,6 +209,11 @@ def as_table(assessments: list[Assessment]) -> str:
 
 
 def as_json(assessments: list[Assessment], now: datetime) -> str:
+    return json.dumps(as_document(assessments, now), indent=2)
+
+
+def as_document(assessments: list[Assessment], now: datetime) -> dict[str, Any]:
+    """The turnaround of these samples as a JSON-ready document (``clinwgs status --json``, the service)."""
     records = [
         {
             "sample": a.timeline.sample,
@@ -227,8 +226,7 @@ def as_json(assessments: list[Assessment], now: datetime) -> str:
         }
         for a in assessments
     ]
-    doc = {"now": now.isoformat(), "target_days": TARGET_DAYS, "limit_days": LIMIT_DAYS, "samples": records}
-    return json.dumps(doc, indent=2)
+    return {"now": now.isoformat(), "target_days": TARGET_DAYS, "limit_days": LIMIT_DAYS, "samples": records}
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import uuid
+from datetime import datetime
 from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
@@ -91,9 +92,13 @@ def _diagnostic_report(
 
 
 def build_report_bundle(
-    findings: Findings, pdf: bytes | None = None, manifest_sha256: str | None = None
+    findings: Findings,
+    pdf: bytes | None = None,
+    manifest_sha256: str | None = None,
+    analysis_period: tuple[datetime, datetime] | None = None,
 ) -> dict[str, Any]:
-    """The transaction Bundle (a plain dict, validated against fhir.resources R4B) for one sample."""
+    """The transaction Bundle (a plain dict, validated against fhir.resources R4B) for one sample.
+    ``analysis_period`` (from the manifest the sha256 names) dates the analysis for turnaround tracking."""
     content_key = (
         findings.model_dump_json() + hashlib.sha256(pdf or b"").hexdigest() + (manifest_sha256 or "")
     )
@@ -110,7 +115,7 @@ def build_report_bundle(
         resources.append((variant_urn, variant_observation(findings, finding)))
         resources.append((implication_urn, implication_observation(findings, finding, variant_urn)))
         result_urns += [variant_urn, implication_urn]
-    study, analysis = genomic_study(findings, urn["study"])
+    study, analysis = genomic_study(findings, urn["study"], analysis_period)
     resources += [(urn["study"], study), (urn["analysis"], analysis)]
     resources.insert(0, (urn["report"], _diagnostic_report(findings, urn, result_urns, pdf)))
     resources.append((new_urn("provenance"), provenance(findings, urn["report"], manifest_sha256)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from clinwgs.fhir.codes import IG, SAMPLE_ID_SYSTEM
@@ -20,7 +21,12 @@ def _coverage_note(findings: Findings) -> str:
     return "Not fully assessed (uncalled regions): " + ", ".join(parts)
 
 
-def genomic_study(findings: Findings, study_urn: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def genomic_study(
+    findings: Findings, study_urn: str, analysis_period: tuple[datetime, datetime] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """GenomicStudy and its analysis. ``analysis_period``: first step start and last step end of the
+    workflow (from the provenance manifest), the analysis's ``performedPeriod``; else when findings were made.
+    """
     panels = "; ".join(f"{p.name} v{p.version} ({p.source}): {', '.join(p.genes)}" for p in findings.panels)
     databases = ", ".join(f"{k} {v}" for k, v in sorted(findings.databases.items())) or "none recorded"
     study = {
@@ -41,7 +47,7 @@ def genomic_study(findings: Findings, study_urn: str) -> tuple[dict[str, Any], d
         "status": "completed",
         "code": {"text": "Germline small-variant analysis"},
         "subject": _subject(findings),
-        "performedDateTime": findings.generated_at.isoformat(),
+        **_performed(findings, analysis_period),
         "note": [
             {"text": f"Regions studied: {panels or 'no panel'}"},
             {"text": _coverage_note(findings)},
@@ -53,6 +59,20 @@ def genomic_study(findings: Findings, study_urn: str) -> tuple[dict[str, Any], d
         ],
     }
     return study, analysis
+
+
+def _performed(findings: Findings, period: tuple[datetime, datetime] | None) -> dict[str, Any]:
+    if period is None:
+        return {"performedDateTime": findings.generated_at.isoformat()}
+    return {"performedPeriod": {"start": period[0].isoformat(), "end": period[1].isoformat()}}
+
+
+def analysis_period(resource: dict[str, Any]) -> tuple[datetime, datetime] | None:
+    """The (start, end) of a stored genomic-study-analysis Procedure, when it carries a performedPeriod."""
+    period = resource.get("performedPeriod") or {}
+    if not (period.get("start") and period.get("end")):
+        return None
+    return datetime.fromisoformat(period["start"]), datetime.fromisoformat(period["end"])
 
 
 def provenance(findings: Findings, report_urn: str, manifest_sha256: str | None) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Header, Query, Response
@@ -10,11 +11,22 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from clinwgs.service.audit import to_fhir_audit_event, verify_chain
-from clinwgs.service.deps import Auditor, AuditSince, Clinician, DbDep, Pipeline, Reader, ReportVersion
+from clinwgs.service.deps import (
+    Auditor,
+    AuditSince,
+    Clinician,
+    DbDep,
+    Overseer,
+    Pipeline,
+    Reader,
+    ReportVersion,
+)
 from clinwgs.service.models import AuditEventRow
 from clinwgs.service.queries import read_patient, read_resource, search_provenance, search_reports
 from clinwgs.service.registration import RegistrationIn, RegistrationOut, register
 from clinwgs.service.reports import amend, publish, read_report, sign_off
+from clinwgs.service.turnaround import worklist
+from clinwgs.turnaround import as_document
 
 router = APIRouter()
 FHIR_JSON = "application/fhir+json"
@@ -147,6 +159,19 @@ def post_sign_off(
         created=False,
         content_hash=row.content_hash,
     )
+
+
+@router.get("/api/turnaround", tags=["turnaround"])
+def get_turnaround(db: DbDep, principal: Overseer) -> dict[str, Any]:
+    """Each visible sample's stage times (received, analysis started/finished, reported, authorised) against
+    the 7-10 day target, samples at risk first; a clinician sees their organisation's, an auditor all."""
+    now = datetime.now(UTC)
+    with db.read() as session:
+        rows = worklist(session, principal, now)
+    doc = as_document([assessment for assessment, _ in rows], now)
+    for record, (_, report_id) in zip(doc["samples"], rows, strict=True):
+        record["report_id"] = report_id
+    return doc
 
 
 @router.get("/api/audit", tags=["audit"])

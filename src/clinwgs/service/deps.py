@@ -68,3 +68,4 @@ Pipeline = Annotated[Principal, Depends(require("pipeline"))]
 Clinician = Annotated[Principal, Depends(require("clinician"))]
 Reader = Annotated[Principal, Depends(require("clinician", "pipeline"))]
 Auditor = Annotated[Principal, Depends(require("auditor"))]
+Overseer = Annotated[Principal, Depends(require("clinician", "auditor"))]  # turnaround: own org / all

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -19,10 +20,21 @@ from starlette.concurrency import run_in_threadpool
 from clinwgs.service.audit import verify_chain
 from clinwgs.service.auth import Principal
 from clinwgs.service.db import Database
-from clinwgs.service.deps import TOKEN_COOKIE, Auditor, AuditSince, Clinician, DbDep, authenticate, require
+from clinwgs.service.deps import (
+    TOKEN_COOKIE,
+    Auditor,
+    AuditSince,
+    Clinician,
+    DbDep,
+    Overseer,
+    authenticate,
+    require,
+)
 from clinwgs.service.models import AuditEventRow, FhirResource, Patient, Report
 from clinwgs.service.problems import ApiError
 from clinwgs.service.reports import ensure_visible, latest, report_body, sign_off
+from clinwgs.service.turnaround import worklist
+from clinwgs.turnaround import LIMIT_DAYS, STAGES, TARGET_DAYS
 
 router = APIRouter(prefix="/ui", tags=["clinician pages"])
 _env = Environment(loader=PackageLoader("clinwgs.service", "templates"), autoescape=select_autoescape())
@@ -114,6 +126,25 @@ async def sign_off_form(
     form = await _form(request)
     await run_in_threadpool(sign_off, db, report_id, form.get("step", ""), form.get("version"), principal)
     return RedirectResponse(f"/ui/reports/{report_id}", status_code=303)
+
+
+@router.get("/", response_class=HTMLResponse)
+def worklist_page(db: DbDep, principal: Overseer) -> HTMLResponse:
+    """The landing page: the organisation's samples (an auditor: all) and their turnaround, at risk first."""
+    now = datetime.now(UTC)
+    with db.read() as session:
+        rows = worklist(session, principal, now)
+    html = _env.get_template("worklist.html").render(
+        rows=rows,
+        stages=STAGES,
+        now=now.strftime("%Y-%m-%d %H:%M"),
+        target_days=TARGET_DAYS,
+        limit_days=LIMIT_DAYS,
+        user=principal.user,
+        role=principal.role,
+        ods=principal.ods_code,
+    )
+    return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/login", response_class=HTMLResponse)
