@@ -75,3 +75,15 @@ def test_missing_controls_vcf_is_refused_before_running(tmp_path: Path) -> None:
     assert main(["validate-pipeline", "--config", str(path), "--repo", str(REPO),
                  "--output-dir", str(tmp_path / "out")]) != 0
     assert not (tmp_path / "out").exists()
+
+
+def test_every_stage_ran_but_nothing_was_published(pack: tuple[int, Path, dict[str, Any]]) -> None:
+    """Validation samples are not patients: the pack runs the analysis to its manifest, never publishes."""
+    _, run_dir, _ = pack
+    results = run_dir / "work" / "results"
+    samples = sorted(p.name for p in results.iterdir() if p.is_dir() and p.name != "multiqc")
+    assert len(samples) == 2
+    for sample in samples:
+        assert (results / sample / "report" / f"{sample}.report.json").is_file()
+        assert (results / sample / "manifest.json").is_file()
+        assert not (results / sample / "publish").exists()
