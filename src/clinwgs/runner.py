@@ -89,4 +89,26 @@ def cli_main(argv: list[str]) -> int:
         return run_with_profile(args.configfile, args.batch_size, options, tool_env())
     if args.dry_run:
         extra.append("--dry-run")
-    return run_workflow(args.configfile, args.cores, extra)
+    status = run_workflow(args.configfile, args.cores, extra)
+    if status == 0 and not args.dry_run:
+        lines = unpublished(Path("results"), list(load_config(args.configfile).samples))
+        if lines:
+            print("clinwgs run: analysis complete, but not in the record service:", *lines, sep="\n")
+    return status
+
+
+def unpublished(results: Path, samples: list[str]) -> list[str]:
+    """One line per sample whose publish receipt says it did not reach the record service (service down,
+    release blocked), with the reason; samples without a receipt (not asked for) are not listed."""
+    import json
+
+    lines = []
+    for sample in samples:
+        receipt = results / sample / "publish" / "receipt.json"
+        if receipt.is_file():
+            answer = json.loads(receipt.read_text())
+            if answer.get("published") is not True:
+                lines.append(f"  {sample}: {answer.get('error', 'not published')}")
+    if lines:
+        lines.append("  publish them once the cause is resolved: clinwgs publish --sample <id>")
+    return lines

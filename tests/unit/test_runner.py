@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -70,3 +71,18 @@ def test_demo_summary_marks_missing_outputs(tmp_path: Path) -> None:
     text = summary(tmp_path, ["PC001", "NA12878"])
     assert "PC001    results/PC001/  (annotated VCF: ok, report: MISSING)" in text
     assert "NA12878  results/NA12878/  (annotated VCF: MISSING, report: MISSING)" in text
+
+
+def test_unpublished_lists_samples_whose_report_did_not_reach_the_service(tmp_path: Path) -> None:
+    from clinwgs.runner import unpublished
+
+    for sample, receipt in (
+        ("S1", {"published": True, "report_id": "r1"}),
+        ("S2", {"published": False, "error": "record service at http://x unreachable after 6 attempt(s)"}),
+    ):
+        (tmp_path / sample / "publish").mkdir(parents=True)
+        (tmp_path / sample / "publish" / "receipt.json").write_text(json.dumps(receipt))
+    lines = unpublished(tmp_path, ["S1", "S2", "S3"])  # S3: no receipt (publish not asked for)
+    assert lines[0] == "  S2: record service at http://x unreachable after 6 attempt(s)"
+    assert len(lines) == 2 and "clinwgs publish --sample" in lines[1]
+    assert unpublished(tmp_path, ["S1"]) == []
