@@ -129,6 +129,7 @@ run() {
   SCATTER=${SCATTER:-1 2 4 8 16}
   local pairs=${PAIRS:-200000}
   WORK=${WORK:-$(mktemp -d /tmp/scaling16.XXXXXX)}
+  mkdir -p "$WORK"
   export WORK
   {
     echo "nproc: $(nproc)"
