@@ -11,12 +11,14 @@ workflow's files only ever carry the pseudonymous sample IDs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from clinwgs.errors import ClinwgsError
 from clinwgs.runner import REPO_ROOT, run_workflow
 
 PC001_PREFIX = Path("resources/demo/PC001")
@@ -28,6 +30,30 @@ def demo_service_dir() -> Path:
     still never sit next to workflow files)."""
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "clinwgs" / "demo-service"
+
+
+def reset_demo_service(data_dir: Path) -> None:
+    """Empty the demo's record-service folder, refusing when its database holds any patient whose NHS number
+    is outside the 999 test range: real patient data is never deleted, whoever put it there."""
+    database = data_dir / "records.sqlite3"
+    if database.is_file():
+        import sqlite3
+
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+                numbers = [row[0] for row in db.execute("SELECT nhs_number FROM patients")]
+        except sqlite3.DatabaseError as exc:
+            raise ClinwgsError(
+                f"cannot read the demo record database ({exc}); not deleting it", path=database
+            ) from exc
+        real = sum(not str(n).startswith("999") for n in numbers)
+        if real:
+            raise ClinwgsError(
+                f"{real} patient(s) outside the 999 test range: this is not a demo database; not deleting it "
+                "(move it away, or set XDG_DATA_HOME for the demo)",
+                path=database,
+            )
+    shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def ensure_positive_control(repo: Path) -> Path:
@@ -84,7 +110,7 @@ def cli_main(argv: list[str]) -> int:
     samples = list(load_config(CONFIG).samples)
     host, port = service_address(CONFIG)
     data_dir = demo_service_dir()
-    shutil.rmtree(data_dir, ignore_errors=True)  # a fresh demo record: fictitious patients only
+    reset_demo_service(data_dir)  # a fresh demo record: fictitious patients only
     print(f"clinwgs demo: record service on http://{host}:{port} (database under {data_dir})", flush=True)
     service = start_demo_service(samples, data_dir, port=port, host=host)
     try:

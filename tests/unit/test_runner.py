@@ -86,3 +86,27 @@ def test_unpublished_lists_samples_whose_report_did_not_reach_the_service(tmp_pa
     assert lines[0] == "  S2: record service at http://x unreachable after 6 attempt(s)"
     assert len(lines) == 2 and "clinwgs publish --sample" in lines[1]
     assert unpublished(tmp_path, ["S1"]) == []
+
+
+def test_demo_resets_its_service_folder_but_never_a_real_patient_database(tmp_path: Path) -> None:
+    import sqlite3
+
+    from clinwgs.demo import reset_demo_service
+    from clinwgs.errors import ClinwgsError
+
+    folder = tmp_path / "demo-service"
+    folder.mkdir()
+    with sqlite3.connect(folder / "records.sqlite3") as db:
+        db.execute("CREATE TABLE patients (nhs_number TEXT)")
+        db.execute("INSERT INTO patients VALUES ('9990000026')")
+    reset_demo_service(folder)  # only 999-range test patients: emptied
+    assert not folder.exists()
+    folder.mkdir()
+    with sqlite3.connect(folder / "records.sqlite3") as db:
+        db.execute("CREATE TABLE patients (nhs_number TEXT)")
+        # 943 476 5919: the NHS number NHS Digital publishes as an example
+        db.executemany("INSERT INTO patients VALUES (?)", [("9990000026",), ("9434765919",)])
+    with pytest.raises(ClinwgsError, match="1 patient"):
+        reset_demo_service(folder)
+    assert (folder / "records.sqlite3").is_file()
+    reset_demo_service(tmp_path / "absent")  # nothing there yet: fine
