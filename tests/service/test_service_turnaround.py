@@ -10,7 +10,7 @@ from service_support import OTHER_ODS, PDF, Harness, example_findings, samples_b
 from sqlalchemy import select
 
 from clinwgs.fhir import build_report_bundle
-from clinwgs.service.models import TestRequest
+from clinwgs.service.models import TestRequest as RequestRow  # "Test*" would look like a test class
 from clinwgs.service.seed import DEMO_ODS, demo_patient
 from clinwgs.turnaround import service_times
 
@@ -28,7 +28,7 @@ def _publish_with_period(service: Harness, sample: str) -> str:
 
 def _received(service: Harness, sample: str, days_ago: float) -> None:
     with service.db.write() as session:
-        request = session.execute(select(TestRequest).where(TestRequest.sample_id == sample)).scalar_one()
+        request = session.execute(select(RequestRow).where(RequestRow.sample_id == sample)).scalar_one()
         request.received_at = datetime.now(UTC) - timedelta(days=days_ago)
 
 
