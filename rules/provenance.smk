@@ -15,7 +15,7 @@ rule write_analysis_manifest:
     output:
         manifest="results/{sample}/analysis_manifest.json",
     params:
-        p=lambda w: manifest_params(RUN, w.sample, workflow.configfiles),
+        p=lambda w: manifest_params(RUN, w.sample, workflow.configfiles, bundle_of(w.sample).key),
         scope="analysis",
     log:
         "logs/write_analysis_manifest/{sample}.log",
@@ -37,7 +37,7 @@ rule write_manifest:
     output:
         manifest="results/{sample}/manifest.json",
     params:
-        p=lambda w: manifest_params(RUN, w.sample, workflow.configfiles),
+        p=lambda w: manifest_params(RUN, w.sample, workflow.configfiles, bundle_of(w.sample).key),
         scope="final",
     log:
         "logs/write_manifest/{sample}.log",

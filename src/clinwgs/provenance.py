@@ -162,6 +162,10 @@ class ManifestRequest:
     scope: str = "final"  # "final": everything; "analysis": what the report cites (see rules/provenance.smk)
     outputs: list[Path] | None = None  # explicit output files; default: every result file of the sample
     extra: JsonDict = field(default_factory=dict)
+    # the reference steps that served this sample: benchmarks of "<bundle>.<key>" (the FASTA version in use),
+    # less the rules this configuration does not run (another aligner's index); default: every key
+    bundle_key: str | None = None
+    unused_rules: frozenset[str] = frozenset()
 
 
 def _output_section(req: ManifestRequest) -> list[JsonDict]:
@@ -176,8 +180,9 @@ def _steps_section(req: ManifestRequest, bundle: str | None) -> list[JsonDict]:
         return []
     steps = read_steps(req.benchmarks_dir, req.sample)
     if bundle:
-        steps = [{**s, "scope": "reference bundle"} for s in read_steps(req.benchmarks_dir, bundle)] + steps
-    return steps
+        prefix = f"{bundle}.{req.bundle_key}" if req.bundle_key else bundle
+        steps = [{**s, "scope": "reference bundle"} for s in read_steps(req.benchmarks_dir, prefix)] + steps
+    return [s for s in steps if s["rule"] not in req.unused_rules]
 
 
 def build_manifest(req: ManifestRequest) -> JsonDict:

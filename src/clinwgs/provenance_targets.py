@@ -20,10 +20,22 @@ def analysis_manifest_inputs(sample: str, core: Iterable[str]) -> list[str]:
     return sorted({*core, f"results/{sample}/interpret/findings.json"})
 
 
-def manifest_params(run: Any, sample: str, configfiles: Iterable[str | Path]) -> dict[str, Any]:
-    """Inputs of the sample (units.tsv), the config files and the bundle manifest, from the RunConfig."""
+def unused_rules(aligner: str, caller: str) -> list[str]:
+    """Reference rules this configuration never runs: their benchmark files (left by a run with another
+    configuration) are not steps of this sample's analysis."""
+    unused = ["index_minimap2"] if aligner == "bwa" else ["index_bwa"]
+    return unused if caller == "freebayes" else [*unused, "decompress_fasta"]
+
+
+def manifest_params(
+    run: Any, sample: str, configfiles: Iterable[str | Path], bundle_key: str | None = None
+) -> dict[str, Any]:
+    """Inputs of the sample (units.tsv), the config files and the bundle manifest, from the RunConfig;
+    ``bundle_key`` (the FASTA checksum prefix of resources/<bundle>/<key>/) selects the reference steps."""
     return {
         "inputs": [str(p) for unit in run.units[sample] for _, p, _ in unit.files()],
         "config_files": [str(p) for p in configfiles] + [str(run.samples_path), str(run.units_path)],
         "bundle_manifest": str(run.bundles[run.samples[sample].reference]),
+        "bundle_key": bundle_key,
+        "unused_rules": unused_rules(run.aligner, run.caller),
     }

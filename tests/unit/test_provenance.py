@@ -95,6 +95,41 @@ def test_manifest_records_versions_inputs_outputs_and_steps(run_dir: Path) -> No
     assert data["steps"][0]["seconds"] == 12.5 and data["steps"][0]["host"]
 
 
+def test_reference_steps_are_those_of_the_bundle_version_and_configuration_used(run_dir: Path) -> None:
+    """A bwa run lists the bwa index of the FASTA version in use, not a minimap2 index or an older FASTA's
+    steps left in benchmarks/out by earlier runs with another configuration."""
+    from clinwgs.provenance_targets import unused_rules
+
+    bench = run_dir / "benchmarks" / "out"
+    for rule, name in (
+        ("index_bwa", "GRCh38_BRCA1.66aeea7bf05a"),
+        ("index_minimap2", "GRCh38_BRCA1.66aeea7bf05a"),  # an earlier minimap2 run
+        ("index_bwa", "GRCh38_BRCA1.0123456789ab"),  # an earlier FASTA version
+    ):
+        (bench / rule).mkdir(exist_ok=True)
+        (bench / rule / f"{name}.tsv").write_text("s\th:m:s\tmax_rss\n100.0\t0:01:40\t120.0\n")
+    req = ManifestRequest(
+        sample=SAMPLE,
+        sample_dir=run_dir / "results" / SAMPLE,
+        workdir=run_dir,
+        config={},
+        config_files=[],
+        input_paths=[],
+        bundle_manifest=BUNDLE,
+        benchmarks_dir=bench,
+        tools=[],
+        bundle_key="66aeea7bf05a",
+        unused_rules=frozenset(unused_rules("bwa", "bcftools")),
+    )
+    write_manifest(req)
+    steps = json.loads((run_dir / "results" / SAMPLE / "manifest.json").read_text())["steps"]
+    assert sorted((s["rule"], s["benchmark"]) for s in steps) == [
+        ("call_variants", f"call_variants/{SAMPLE}.tsv"),
+        ("index_bwa", "index_bwa/GRCh38_BRCA1.66aeea7bf05a.tsv"),
+    ]
+    assert unused_rules("minimap2", "freebayes") == ["index_bwa"]
+
+
 def _every_file(work: Path) -> list[Path]:
     data = json.loads((work / "results" / SAMPLE / "manifest.json").read_text())
     outputs = [work / "results" / SAMPLE / r["path"] for r in data["outputs"]]

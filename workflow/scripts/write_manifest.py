@@ -18,6 +18,8 @@ request = ManifestRequest(
     benchmarks_dir=Path("benchmarks/out"),
     scope=sm.params.scope,
     outputs=[Path(f) for f in sm.input] if sm.params.scope == "analysis" else None,
+    bundle_key=p["bundle_key"],
+    unused_rules=frozenset(p["unused_rules"]),
 )
 digest = write_manifest(request, Path(sm.output.manifest))
 Path(sm.log[0]).write_text(f"{sm.output.manifest} sha256 {digest}\n")
