@@ -68,9 +68,10 @@ def load_findings(path: Path, sample_id: str) -> Findings:
 
 
 def manifest_period(manifest: bytes, path: Path, sample_id: str) -> tuple[datetime, datetime] | None:
-    """First step start and last step end recorded in a provenance manifest (None without steps)."""
+    """First start and last end of the sample's own steps in a provenance manifest (None without any).
+    Reference-bundle steps are left out: an index built once, maybe days before, serves many samples."""
     try:
-        steps = json.loads(manifest).get("steps") or []
+        steps = [s for s in json.loads(manifest).get("steps") or [] if s.get("scope") != "reference bundle"]
         starts = [datetime.fromisoformat(s["start"]) for s in steps if s.get("start")]
         ends = [datetime.fromisoformat(s["end"]) for s in steps if s.get("end")]
     except (ValueError, TypeError, AttributeError) as exc:

@@ -161,3 +161,26 @@ def test_demo_service_exports_the_token_and_lists_report_links(
     finally:
         handle.stop()
         os.environ.pop("CLINWGS_SERVICE_TOKEN", None)
+
+
+def test_analysis_period_is_the_samples_own_steps(tmp_path: Path) -> None:
+    """The period the published report carries: first start and last end of the sample's steps; a cached
+    reference index built days earlier is not the start of this sample's analysis."""
+    import json
+    from datetime import UTC, datetime
+
+    from clinwgs.errors import InputIntegrityError
+    from clinwgs.publish import manifest_period
+
+    steps = [
+        {"rule": "index_bwa", "scope": "reference bundle", "start": "2026-11-20T08:00:00+00:00",
+         "end": "2026-11-20T09:00:00+00:00"},
+        {"rule": "check_inputs", "start": "2026-12-01T10:00:00+00:00", "end": "2026-12-01T10:05:00+00:00"},
+        {"rule": "render_report", "start": "2026-12-01T14:00:00+00:00", "end": "2026-12-01T14:01:00+00:00"},
+    ]  # fmt: skip
+    path = tmp_path / "manifest.json"
+    period = manifest_period(json.dumps({"steps": steps}).encode(), path, "S1")
+    assert period == (datetime(2026, 12, 1, 10, tzinfo=UTC), datetime(2026, 12, 1, 14, 1, tzinfo=UTC))
+    assert manifest_period(b'{"steps": []}', path, "S1") is None
+    with pytest.raises(InputIntegrityError, match="not a provenance manifest"):
+        manifest_period(b'{"steps": [{"start": "yesterday", "end": "today"}]}', path, "S1")
