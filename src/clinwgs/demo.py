@@ -114,8 +114,9 @@ def cli_main(argv: list[str]) -> int:
     print(f"clinwgs demo: record service on http://{host}:{port} (database under {data_dir})", flush=True)
     service = start_demo_service(samples, data_dir, port=port, host=host)
     try:
-        # publish again on every demo run: this run's service starts empty
-        extra = ["--forcerun", "publish_report"]
+        # publish again on every demo run: this run's service starts empty; progress lines ("N of M steps
+        # done", each finished rule), not every job's full description
+        extra = ["--forcerun", "publish_report", "--quiet", "rules"]
         if args.aligner:
             extra += ["--config", f"aligner={args.aligner}"]
         status = run_workflow(CONFIG, args.cores, extra)

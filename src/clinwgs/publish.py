@@ -178,6 +178,20 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _earlier_publication(receipt: Path) -> dict[str, Any] | None:
+    """The receipt of an earlier successful publish of this sample (or what it kept of one), if any."""
+    try:
+        earlier = json.loads(receipt.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(earlier, dict):
+        return None
+    if earlier.get("published") is True:
+        return earlier
+    kept = earlier.get("previously_published")
+    return kept if isinstance(kept, dict) else None
+
+
 def _existing(path: Path) -> Path | None:
     return path if path.is_file() else None
 
@@ -203,16 +217,17 @@ def cli_main(argv: list[str]) -> int:
     except PublishError as exc:
         if not args.receipt_on_failure:
             raise
-        write_receipt(
-            inputs.receipt,
-            {
-                "sample_id": args.sample,
-                "published": False,
-                "service_url": args.url,
-                "error": str(exc),
-                "recorded_at": datetime.now(UTC).isoformat(),
-            },
-        )
+        failed: dict[str, Any] = {
+            "sample_id": args.sample,
+            "published": False,
+            "service_url": args.url,
+            "error": str(exc),
+            "recorded_at": datetime.now(UTC).isoformat(),
+        }
+        earlier = _earlier_publication(inputs.receipt)
+        if earlier:  # a rerun changed the report: keep the record of what the service already holds
+            failed["previously_published"] = earlier
+        write_receipt(inputs.receipt, failed)
         print(f"clinwgs publish: NOT published: {exc}")
         return 0
     state = "created" if receipt["created"] else "already present (identical), nothing duplicated"

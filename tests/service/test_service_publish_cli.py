@@ -104,6 +104,12 @@ def test_later_publish_creates_exactly_one_report(
     assert first["report_id"] == second["report_id"]
     with live_service.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 1
+    # a later failure (service down again) keeps the record of what the service already holds, twice over
+    for _ in range(2):
+        assert cli_main(_argv(results, sample, dead_url(), "--receipt-on-failure")) == 0
+        failed = json.loads((results / sample / "publish" / "receipt.json").read_text())
+        assert failed["published"] is False
+        assert failed["previously_published"]["report_id"] == first["report_id"]
 
 
 def test_retries_with_backoff_until_the_service_comes_up(
