@@ -1,7 +1,7 @@
 """``clinwgs publish``: post one sample's report Bundle to the record service, with retries and backoff.
 
     clinwgs publish --sample S [--results results] [--url URL] [--token-env CLINWGS_SERVICE_TOKEN]
-                    [--retries 5] [--backoff 0.5] [--receipt PATH] [--receipt-on-failure]
+                    [--retries 5] [--backoff 0.5] [--receipt PATH] [--receipt-on-failure] [--amend]
 
 Reads results/<S>/interpret/findings.json and (when present) results/<S>/report/<S>.report.pdf; writes
 only results/<S>/publish/receipt.json (atomically). When the service cannot be reached the command exits
@@ -89,16 +89,34 @@ def build_bundle(inputs: PublishInputs) -> dict[str, Any]:
     return build_report_bundle(findings, pdf, hashlib.sha256(manifest).hexdigest(), period)
 
 
-def post_with_retries(
-    url: str, token: str, bundle: dict[str, Any], *, retries: int, backoff_s: float, timeout_s: float = 30.0
+def send_with_retries(
+    method: str,
+    url: str,
+    path: str,
+    token: str,
+    *,
+    body: dict[str, Any] | None = None,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    retries: int,
+    backoff_s: float,
+    timeout_s: float = 30.0,
 ) -> tuple[httpx.Response, int]:
-    """POST the Bundle; retry connection errors and 408/429/5xx with exponential backoff (capped at 30 s)."""
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json"}
-    body = json.dumps(bundle).encode()
+    """One request to the service; connection errors and 408/429/5xx are retried with exponential backoff
+    (capped at 30 s). Returns the response and the number of attempts."""
+    sent = {"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json", **(headers or {})}
+    content = json.dumps(body).encode() if body is not None else None
     last_problem = ""
     for attempt in range(1, retries + 2):
         try:
-            response = httpx.post(f"{url.rstrip('/')}/fhir", content=body, headers=headers, timeout=timeout_s)
+            response = httpx.request(
+                method,
+                f"{url.rstrip('/')}{path}",
+                content=content,
+                params=params,
+                headers=sent,
+                timeout=timeout_s,
+            )
             if response.status_code not in RETRYABLE_STATUS:
                 return response, attempt
             last_problem = f"HTTP {response.status_code}"
@@ -112,6 +130,27 @@ def post_with_retries(
     )
 
 
+def post_with_retries(
+    url: str, token: str, bundle: dict[str, Any], *, retries: int, backoff_s: float, timeout_s: float = 30.0
+) -> tuple[httpx.Response, int]:
+    """POST the Bundle to <url>/fhir (see send_with_retries)."""
+    return send_with_retries(
+        "POST", url, "/fhir", token, body=bundle, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s
+    )
+
+
+def _refused(response: httpx.Response, inputs: PublishInputs) -> PublishError:
+    try:
+        detail = response.json()["issue"][0]["diagnostics"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        detail = response.text[:300]
+    return PublishError(
+        f"record service refused the report (HTTP {response.status_code}): {detail}",
+        path=inputs.findings,
+        sample=inputs.sample_id,
+    )
+
+
 def write_receipt(path: Path, receipt: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
@@ -119,22 +158,9 @@ def write_receipt(path: Path, receipt: dict[str, Any]) -> None:
     tmp.replace(path)
 
 
-def publish_sample(
-    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+def _receipt(
+    inputs: PublishInputs, url: str, response: httpx.Response, attempts: int, **extra: Any
 ) -> dict[str, Any]:
-    """Publish and return the receipt (also written to ``inputs.receipt``); raises PublishError."""
-    bundle = build_bundle(inputs)
-    response, attempts = post_with_retries(url, token, bundle, retries=retries, backoff_s=backoff_s)
-    if response.status_code not in (200, 201):
-        try:
-            detail = response.json()["issue"][0]["diagnostics"]
-        except (ValueError, KeyError, IndexError, TypeError):
-            detail = response.text[:300]
-        raise PublishError(
-            f"record service refused the report (HTTP {response.status_code}): {detail}",
-            path=inputs.findings,
-            sample=inputs.sample_id,
-        )
     answer = response.json()
     receipt = {
         "sample_id": inputs.sample_id,
@@ -148,9 +174,56 @@ def publish_sample(
         "status": answer["status"],
         "content_hash": answer["content_hash"],
         "published_at": datetime.now(UTC).isoformat(),
+        **extra,
     }
     write_receipt(inputs.receipt, receipt)
     return receipt
+
+
+def publish_sample(
+    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+) -> dict[str, Any]:
+    """Publish and return the receipt (also written to ``inputs.receipt``); raises PublishError."""
+    bundle = build_bundle(inputs)
+    response, attempts = post_with_retries(url, token, bundle, retries=retries, backoff_s=backoff_s)
+    if response.status_code not in (200, 201):
+        raise _refused(response, inputs)
+    return _receipt(inputs, url, response, attempts)
+
+
+def amend_sample(
+    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+) -> dict[str, Any]:
+    """Send this analysis as a new version of the sample's report (after a re-analysis changed it): the
+    service keeps every earlier version, links the new one to it by Provenance and needs a fresh two-person
+    sign-off. If-Match names the version read just before, so a concurrent amendment is refused (412)."""
+    bundle = build_bundle(inputs)
+    kw: dict[str, Any] = {"retries": retries, "backoff_s": backoff_s}
+    found, attempts = send_with_retries(
+        "GET", url, "/fhir/DiagnosticReport", token, params={"identifier": inputs.sample_id}, **kw
+    )
+    if found.status_code != 200:
+        raise _refused(found, inputs)
+    entries = found.json().get("entry") or []
+    if not entries:
+        raise PublishError(
+            "the record service holds no report for this sample: publish it first (without --amend)",
+            sample=inputs.sample_id,
+        )
+    current = entries[0]["resource"]
+    version = str(current["meta"]["versionId"])
+    response, more = send_with_retries(
+        "PUT",
+        url,
+        f"/fhir/DiagnosticReport/{current['id']}",
+        token,
+        body=bundle,
+        headers={"If-Match": f'W/"{version}"'},
+        **kw,
+    )
+    if response.status_code not in (200, 201):
+        raise _refused(response, inputs)
+    return _receipt(inputs, url, response, attempts + more, amended_from_version=int(version))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -170,6 +243,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--token-env", default="CLINWGS_SERVICE_TOKEN", help="environment variable with the token")
     p.add_argument("--retries", type=int, default=5)
     p.add_argument("--backoff", type=float, default=0.5, help="first retry delay in seconds (doubles)")
+    p.add_argument(
+        "--amend",
+        action="store_true",
+        help="the record holds an earlier report of this sample (a re-analysis changed it): send this one as "
+        "its next version (If-Match), which then needs a fresh sign-off",
+    )
     p.add_argument(
         "--receipt-on-failure",
         action="store_true",
@@ -213,7 +292,8 @@ def cli_main(argv: list[str]) -> int:
             raise PublishError(
                 f"no service token: set the environment variable {args.token_env}", sample=args.sample
             )
-        receipt = publish_sample(inputs, args.url, token, retries=args.retries, backoff_s=args.backoff)
+        send = amend_sample if args.amend else publish_sample
+        receipt = send(inputs, args.url, token, retries=args.retries, backoff_s=args.backoff)
     except PublishError as exc:
         if not args.receipt_on_failure:
             raise
@@ -231,6 +311,8 @@ def cli_main(argv: list[str]) -> int:
         print(f"clinwgs publish: NOT published: {exc}")
         return 0
     state = "created" if receipt["created"] else "already present (identical), nothing duplicated"
+    if "amended_from_version" in receipt and receipt["created"]:
+        state = f"amended (was v{receipt['amended_from_version']}; needs a fresh sign-off)"
     print(
         f"clinwgs publish: sample {args.sample}: report {receipt['report_id']} v{receipt['version']} {state}"
     )

@@ -29,6 +29,7 @@ def preflight(configfile: Path) -> RunConfig:
 
 def snakemake_command(configfile: Path, cores: int, extra: list[str]) -> list[str]:
     """The Snakemake command line (executed with the interpreter of this package's environment)."""
+    # fmt: off
     return [
         sys.executable, "-m", "snakemake",
         "--snakefile", str(SNAKEFILE),
@@ -38,6 +39,7 @@ def snakemake_command(configfile: Path, cores: int, extra: list[str]) -> list[st
         "--show-failed-logs",
         *extra,
     ]
+    # fmt: on
 
 
 def tool_env() -> dict[str, str]:
@@ -108,7 +110,12 @@ def unpublished(results: Path, samples: list[str]) -> list[str]:
         if receipt.is_file():
             answer = json.loads(receipt.read_text())
             if answer.get("published") is not True:
-                lines.append(f"  {sample}: {answer.get('error', 'not published')}")
+                error = str(answer.get("error", "not published"))
+                lines.append(f"  {sample}: {error}")
+                if "already exists with different content" in error:
+                    lines.append(
+                        f"    (the report changed: once reviewed, clinwgs publish --sample {sample} --amend)"
+                    )
     if lines:
         lines.append("  publish them once the cause is resolved: clinwgs publish --sample <id>")
     return lines

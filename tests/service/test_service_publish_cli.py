@@ -8,6 +8,7 @@ import threading
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from service_support import Harness, dead_url, make_results, samples_by_ods
 from sqlalchemy import func, select
@@ -190,3 +191,51 @@ def test_analysis_period_is_the_samples_own_steps(tmp_path: Path) -> None:
     assert manifest_period(b'{"steps": []}', path, "S1") is None
     with pytest.raises(InputIntegrityError, match="not a provenance manifest"):
         manifest_period(b'{"steps": [{"start": "yesterday", "end": "today"}]}', path, "S1")
+
+
+def test_a_changed_report_is_refused_then_sent_as_an_amendment(
+    live_service: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A re-analysis that changes the report never overwrites the record: a plain publish is refused (409),
+    --amend creates version 2 linked to version 1, and repeating it duplicates nothing."""
+    import json
+    from datetime import UTC, datetime
+
+    from clinwgs.models.findings import Findings
+
+    assert live_service.live is not None
+    url = live_service.live.url
+    monkeypatch.setenv(TOKEN_ENV, live_service.tokens["pipeline"])
+    sample = samples_by_ods(live_service)[DEMO_ODS]
+    results = make_results(tmp_path / "results", sample)
+    assert cli_main(_argv(results, sample, url)) == 0
+    first = json.loads((results / sample / "publish" / "receipt.json").read_text())
+    assert cli_main(_argv(results, sample, url, "--amend")) == 0  # identical content: nothing new
+    assert json.loads((results / sample / "publish" / "receipt.json").read_text())["created"] is False
+
+    path = results / sample / "interpret" / "findings.json"
+    findings = Findings.model_validate_json(path.read_text())
+    path.write_text(
+        findings.model_copy(update={"generated_at": datetime(2026, 12, 1, tzinfo=UTC)}).model_dump_json()
+    )
+    capsys.readouterr()
+    assert cli_main(_argv(results, sample, url)) == 3
+    assert "HTTP 409" in capsys.readouterr().err
+    for created in (True, False):
+        assert cli_main(_argv(results, sample, url, "--amend")) == 0
+        receipt = json.loads((results / sample / "publish" / "receipt.json").read_text())
+        assert (receipt["created"], receipt["version"], receipt["report_id"]) == (
+            created,
+            2,
+            first["report_id"],
+        )
+        assert receipt["amended_from_version"] == (1 if created else 2)
+    with live_service.db.read() as session:
+        versions = session.execute(select(Report.version).order_by(Report.version)).scalars().all()
+    assert versions == [1, 2]
+    provenance = httpx.get(
+        f"{url}/fhir/Provenance",
+        params={"target": f"DiagnosticReport/{first['report_id']}"},
+        headers=live_service.auth("checker"),
+    ).json()
+    assert f"DiagnosticReport/{first['report_id']}/_history/1" in json.dumps(provenance)

@@ -82,9 +82,15 @@ def test_unpublished_lists_samples_whose_report_did_not_reach_the_service(tmp_pa
     ):
         (tmp_path / sample / "publish").mkdir(parents=True)
         (tmp_path / sample / "publish" / "receipt.json").write_text(json.dumps(receipt))
-    lines = unpublished(tmp_path, ["S1", "S2", "S3"])  # S3: no receipt (publish not asked for)
+    changed = "report r4 version 1 already exists with different content; amend it with If-Match"
+    (tmp_path / "S4" / "publish").mkdir(parents=True)
+    (tmp_path / "S4" / "publish" / "receipt.json").write_text(
+        json.dumps({"published": False, "error": changed})
+    )
+    lines = unpublished(tmp_path, ["S1", "S2", "S3", "S4"])  # S3: no receipt (publish not asked for)
     assert lines[0] == "  S2: record service at http://x unreachable after 6 attempt(s)"
-    assert len(lines) == 2 and "clinwgs publish --sample" in lines[1]
+    assert lines[2] == "    (the report changed: once reviewed, clinwgs publish --sample S4 --amend)"
+    assert len(lines) == 4 and "clinwgs publish --sample" in lines[3]
     assert unpublished(tmp_path, ["S1"]) == []
 
 
