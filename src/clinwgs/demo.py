@@ -4,7 +4,7 @@ service, run the whole workflow (which publishes each report to that service), l
 Demo samples (config/samples.tsv): PC001 (simulated, BRCA1 c.68_69delAG het), HG00096/HG00099/HG00101
 (1000 Genomes BAMs, reused), NA12878 (GIAB chr20 FASTQ, GRCh37). Outputs go to results/<sample>/.
 The record service runs on the URL of `publish.url` in config/config.yaml with a fresh SQLite database
-outside the checkout (DEMO_SERVICE_DIR), holding one fictitious 999-range test patient per sample: the
+outside the checkout (`demo_service_dir()`), holding one fictitious 999-range test patient per sample: the
 workflow's files only ever carry the pseudonymous sample IDs.
 """
 
