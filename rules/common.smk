@@ -14,6 +14,8 @@ BUNDLES = {
 ALN = "cram" if RUN.alignment_format == "cram" else "bam"
 ALN_INDEX = "crai" if ALN == "cram" else "bai"
 CHUNKS = [f"{i:04d}" for i in range(RUN.scatter_chunks)]
+# the cohort's MultiQC report; `clinwgs run --profile` names one per batch so batches do not overwrite it
+MULTIQC_NAME = config.get("multiqc_name", "multiqc_report")
 
 
 wildcard_constraints:
@@ -112,7 +114,7 @@ def sample_final_outputs(sample):
 
 def final_outputs(wildcards=None):
     """The default target (all): every sample's final outputs and the cohort's MultiQC report."""
-    return [p for s in RUN.samples for p in sample_final_outputs(s)] + ["results/multiqc/multiqc_report.html"]
+    return [p for s in RUN.samples for p in sample_final_outputs(s)] + [f"results/multiqc/{MULTIQC_NAME}.html"]
 
 
 def bundle_fasta(wildcards):

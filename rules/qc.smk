@@ -60,13 +60,14 @@ rule report_multiqc:
         expand("results/{sample}/qc/{sample}.flagstat.txt", sample=sorted(RUN.samples)),
         expand("results/{sample}/qc/{sample}.mosdepth.summary.txt", sample=sorted(RUN.samples)),
     output:
-        "results/multiqc/multiqc_report.html",
+        f"results/multiqc/{MULTIQC_NAME}.html",
     params:
         dirs=expand("results/{sample}/qc", sample=sorted(RUN.samples)),
+        name=MULTIQC_NAME,
     log:
-        "logs/report_multiqc/multiqc.log",
+        f"logs/report_multiqc/{MULTIQC_NAME}.log",
     benchmark:
-        "benchmarks/out/report_multiqc/multiqc.tsv"
+        f"benchmarks/out/report_multiqc/{MULTIQC_NAME}.tsv"
     threads: 1
     resources:
         mem_mb=2048,
@@ -74,4 +75,4 @@ rule report_multiqc:
     conda:
         "../workflow/envs/multiqc.yaml"
     shell:
-        "multiqc --force --no-data-dir -o results/multiqc -n multiqc_report.html {params.dirs} 2> {log}"
+        "multiqc --force --no-data-dir -o results/multiqc -n {params.name}.html {params.dirs} 2> {log}"

@@ -107,9 +107,14 @@ class RunOptions:
     snakefile: Path = ROOT / "Snakefile"
 
 
-def snakemake_command(configfile: Path, samples: Path, units: Path, options: RunOptions) -> list[str]:
+def snakemake_command(
+    configfile: Path, samples: Path, units: Path, options: RunOptions, qc_name: str | None = None
+) -> list[str]:
+    """One batch's Snakemake command; ``qc_name`` names its MultiQC report, results/multiqc/<qc_name>.html."""
     cmd = [sys.executable, "-m", "snakemake", "--snakefile", str(options.snakefile)]
     cmd += ["--configfile", str(configfile), "--config", f"samples={samples}", f"units={units}"]
+    if qc_name:
+        cmd.append(f"multiqc_name={qc_name}")
     cmd += ["--profile", str(profile_dir(options.profile))]
     if options.profile == "local":
         cmd += ["--cores", str(options.cores or os.cpu_count() or 1)]
@@ -141,7 +146,7 @@ def run_cohort(
     failed: list[str] = []
     for number, batch in enumerate(batches, start=1):
         sheets = write_batch_sheets(batch, samples_tsv, units_tsv, work)
-        cmd = snakemake_command(configfile, *sheets, options)
+        cmd = snakemake_command(configfile, *sheets, options, qc_name=f"{work.name}-{batch.name}")
         log = work / batch.name / "snakemake.log"
         print(
             f"clinwgs run: {batch.name} ({number}/{len(batches)}): {len(batch.samples)} samples, log {log}",

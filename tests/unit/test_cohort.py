@@ -81,6 +81,10 @@ def test_slurm_command_carries_profile_and_node_limits(tmp_path: Path) -> None:
     assert f"--config samples={tmp_path / 's.tsv'} units={tmp_path / 'u.tsv'}" in text
     assert "--max-threads 16" in text and "--resources mem_mb=64000" in text
     assert "--cores" not in cmd  # the cluster decides, not this machine
+    named = snakemake_command(
+        Path("c.yaml"), tmp_path / "s.tsv", tmp_path / "u.tsv", opts, qc_name="T-batch-0002"
+    )
+    assert named[named.index(f"units={tmp_path / 'u.tsv'}") + 1] == "multiqc_name=T-batch-0002"
 
 
 def test_local_command_caps_cores_and_memory_to_this_machine(tmp_path: Path) -> None:

@@ -27,6 +27,8 @@ def test_run_with_slurm_profile_dry_run_plans_each_batch(slice_workdir: Path) ->
     assert f"--profile {ROOT / 'workflow' / 'profiles' / 'slurm'}" in text
     assert "--max-threads 8" in text and "This was a dry-run" in text
     assert (log.parent / "samples.tsv").read_text().splitlines()[1].startswith("SLICE01\t")
+    # each batch its own MultiQC report: batches never overwrite each other's
+    assert f"results/multiqc/{log.parent.parent.name}-batch-0001.html" in text
 
 
 def test_unknown_profile_is_refused_before_anything_runs(
