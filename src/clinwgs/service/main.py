@@ -110,7 +110,7 @@ def demo_links(handle: BackgroundService, results: Path, sample_ids: list[str]) 
         else:
             lines.append(f"  {sample}: not published ({receipt.get('error', 'no receipt')})")
     lines.append(
-        f"  sign in at {handle.url}/ui/login with a clinician token: "
+        f"  sign in at {handle.url}/ui/login (then the worklist, {handle.url}/ui/) with a clinician token: "
         + ", ".join(f"{user}={token}" for user, token in handle.tokens.items() if user.startswith("dr."))
     )
     return lines
