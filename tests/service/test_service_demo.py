@@ -1,0 +1,98 @@
+"""`clinwgs demo`, the new user's first run, end to end on a copy of the repository (minimap2, so no bwa
+index): every sample gets its VCF and report, the embedded record service receives every releasable report,
+the positive control's report carries the Tier 1 BRCA1 finding, and no identifier of the demo's fictitious
+patients appears in any workflow file, path or log."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from service_support import find_identifier_leaks, identifier_strings
+
+from clinwgs.service.seed import demo_patient
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLES = ["PC001", "HG00096", "HG00099", "HG00101", "NA12878"]
+# what a fresh clone holds (runtime folders and the venv are not copied)
+SKIP = shutil.ignore_patterns(
+    ".git", ".venv", "results", "resources", "logs", ".snakemake", "__pycache__", ".tmp"
+)
+pytestmark = pytest.mark.integration
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_demo_runs_every_stage_and_publishes_into_its_service(tmp_path: Path) -> None:
+    clone = tmp_path / "clinwgs"
+    shutil.copytree(REPO, clone, ignore=SKIP)
+    (clone / "benchmarks" / "out").mkdir(exist_ok=True)
+    config_path = clone / "config" / "config.yaml"
+    config = yaml.safe_load(config_path.read_text())
+    port = _free_port()
+    config["publish"]["url"] = f"http://127.0.0.1:{port}"  # the demo starts its service on this URL
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    data_home = tmp_path / "xdg"
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(clone / "src"),  # the copy's package, so the demo runs in the copy
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "XDG_DATA_HOME": str(data_home),
+    }
+    env.pop("CLINWGS_SERVICE_TOKEN", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "clinwgs.cli", "demo", "--cores", "2", "--aligner", "minimap2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    out = done.stdout
+    assert "finished with status 0" in out
+
+    for sample in SAMPLES:
+        assert f"{sample:8s} results/{sample}/  (annotated VCF: ok, report: ok)" in out
+        assert (clone / "results" / sample / "manifest.json").is_file()
+    releasable = SAMPLES[:4]  # NA12878: GRCh37 chr20 without gene models -> "analysis incomplete", blocked
+    for sample in releasable:
+        receipt = json.loads((clone / "results" / sample / "publish" / "receipt.json").read_text())
+        assert receipt["published"] is True, receipt
+        assert f"{sample}: http://127.0.0.1:{port}/ui/reports/{receipt['report_id']}" in out
+    blocked = json.loads((clone / "results" / "NA12878" / "publish" / "receipt.json").read_text())
+    assert blocked["published"] is False and "release blocked" in blocked["error"]
+
+    pc001 = json.loads((clone / "results" / "PC001" / "interpret" / "findings.json").read_text())
+    (tier1,) = [f for f in pc001["findings"] if f["tier"] == "Tier 1"]
+    assert tier1["annotation"]["gene"] == "BRCA1" and tier1["annotation"]["hgvs_p"] == "p.(Glu23ValfsTer17)"
+    for sample in ("HG00096", "HG00099", "HG00101"):
+        found = json.loads((clone / "results" / sample / "interpret" / "findings.json").read_text())
+        assert not [f for f in found["findings"] if f["tier"] == "Tier 1"]
+
+    database = data_home / "clinwgs" / "demo-service" / "records.sqlite3"
+    with sqlite3.connect(database) as db:
+        published = sorted(row[0] for row in db.execute("SELECT specimen_id FROM reports"))
+    assert published == sorted(releasable)
+    needles = [
+        s
+        for i in range(len(SAMPLES))
+        for s in identifier_strings(
+            demo_patient(i).nhs_number, demo_patient(i).family_name, demo_patient(i).birth_date
+        )
+    ]
+    for folder in ("results", "logs", "benchmarks", ".snakemake"):  # every file the workflow wrote
+        assert (clone / folder).is_dir()
+        assert find_identifier_leaks(clone / folder, needles) == [], folder
