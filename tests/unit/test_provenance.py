@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,6 +96,14 @@ def test_manifest_records_versions_inputs_outputs_and_steps(run_dir: Path) -> No
     assert data["steps"][0]["seconds"] == 12.5 and data["steps"][0]["host"]
 
 
+def _bare_request(run_dir: Path, **fields: Any) -> ManifestRequest:
+    """A request for SAMPLE with no config, inputs or tools: only what a test names."""
+    base: dict[str, Any] = {"config": {}, "config_files": [], "input_paths": [], "tools": []}
+    return ManifestRequest(
+        sample=SAMPLE, sample_dir=run_dir / "results" / SAMPLE, workdir=run_dir, **{**base, **fields}
+    )
+
+
 def test_reference_steps_are_those_of_the_bundle_version_and_configuration_used(run_dir: Path) -> None:
     """A bwa run lists the bwa index of the FASTA version in use, not a minimap2 index or an older FASTA's
     steps left in benchmarks/out by earlier runs with another configuration."""
@@ -108,16 +117,10 @@ def test_reference_steps_are_those_of_the_bundle_version_and_configuration_used(
     ):
         (bench / rule).mkdir(exist_ok=True)
         (bench / rule / f"{name}.tsv").write_text("s\th:m:s\tmax_rss\n100.0\t0:01:40\t120.0\n")
-    req = ManifestRequest(
-        sample=SAMPLE,
-        sample_dir=run_dir / "results" / SAMPLE,
-        workdir=run_dir,
-        config={},
-        config_files=[],
-        input_paths=[],
+    req = _bare_request(
+        run_dir,
         bundle_manifest=BUNDLE,
         benchmarks_dir=bench,
-        tools=[],
         bundle_key="66aeea7bf05a",
         unused_rules=frozenset(unused_rules("bwa", "bcftools")),
     )
@@ -162,16 +165,7 @@ def test_verification_detects_a_one_byte_change_in_any_input_or_output(run_dir: 
 def test_verification_detects_a_change_in_a_reference_bundle_file(run_dir: Path, tmp_path: Path) -> None:
     bundle = tmp_path / "bundle"
     shutil.copytree(BUNDLE.parent, bundle)
-    req = ManifestRequest(
-        sample=SAMPLE,
-        sample_dir=run_dir / "results" / SAMPLE,
-        workdir=run_dir,
-        config={},
-        config_files=[],
-        input_paths=[],
-        bundle_manifest=bundle / "manifest.yaml",
-        tools=[],
-    )
+    req = _bare_request(run_dir, bundle_manifest=bundle / "manifest.yaml")
     write_manifest(req)
     manifest = run_dir / "results" / SAMPLE / "manifest.json"
     gff3 = bundle / "gencode_v19_BRCA1_region.GRCh38.csq_ready.gff3"
