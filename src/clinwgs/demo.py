@@ -112,7 +112,12 @@ def cli_main(argv: list[str]) -> int:
     data_dir = demo_service_dir()
     reset_demo_service(data_dir)  # a fresh demo record: fictitious patients only
     print(f"clinwgs demo: record service on http://{host}:{port} (database under {data_dir})", flush=True)
-    service = start_demo_service(samples, data_dir, port=port, host=host)
+    try:
+        service = start_demo_service(samples, data_dir, port=port, host=host)
+    except ClinwgsError as exc:
+        raise ClinwgsError(
+            f"{exc}: stop what listens there, or set publish.url in {CONFIG} to a free port", path=CONFIG
+        ) from exc
     try:
         # publish again on every demo run: this run's service starts empty; progress lines ("N of M steps
         # done", each finished rule), not every job's full description
