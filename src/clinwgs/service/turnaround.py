@@ -26,53 +26,68 @@ SOURCE = "record service"
 ANALYSIS_PROFILE = "genomic-study-analysis"
 
 
-def _analysis_period(session: Session, report: Report) -> tuple[datetime, datetime] | None:
-    procedures = session.execute(
-        select(FhirResource.body).where(
-            FhirResource.report_row_id == report.id, FhirResource.resource_type == "Procedure"
-        )
-    ).scalars()
-    for body in procedures:
-        resource = json.loads(body)
-        if any(p.endswith(ANALYSIS_PROFILE) for p in resource.get("meta", {}).get("profile", [])):
-            return analysis_period(resource)
-    return None
-
-
-def service_timelines(session: Session, ods_code: str | None = None) -> list[Timeline]:
-    """One timeline per registered test request (only ``ods_code``'s when given), by sample ID."""
-    query = select(TestRequest).order_by(TestRequest.sample_id)
+def _analysis_periods(session: Session, ods_code: str | None) -> dict[int, tuple[datetime, datetime]]:
+    """Report row id -> analysis period, for every first report version (one query)."""
+    query = (
+        select(FhirResource.report_row_id, FhirResource.body)
+        .join(Report, FhirResource.report_row_id == Report.id)
+        .join(TestRequest, Report.test_request_id == TestRequest.id)
+        .where(FhirResource.resource_type == "Procedure", Report.version == 1)
+    )
     if ods_code is not None:
         query = query.where(TestRequest.ods_code == ods_code)
-    timelines = []
-    for request in session.execute(query).scalars():
+    periods = {}
+    for row_id, body in session.execute(query):
+        resource = json.loads(body)
+        if any(p.endswith(ANALYSIS_PROFILE) for p in resource.get("meta", {}).get("profile", [])):
+            period = analysis_period(resource)
+            if period is not None:
+                periods[row_id] = period
+    return periods
+
+
+def _timelines_and_reports(session: Session, ods_code: str | None) -> list[tuple[Timeline, str | None]]:
+    """One timeline per registered test request (only ``ods_code``'s when given), by sample ID, with the
+    report ID once one is published. Three queries, whatever the number of samples."""
+    requests = select(TestRequest).order_by(TestRequest.sample_id)
+    reports = (
+        select(Report).join(TestRequest, Report.test_request_id == TestRequest.id).order_by(Report.version)
+    )
+    if ods_code is not None:
+        requests = requests.where(TestRequest.ods_code == ods_code)
+        reports = reports.where(TestRequest.ods_code == ods_code)
+    versions: dict[int, list[Report]] = {}
+    for report in session.execute(reports).scalars():
+        versions.setdefault(report.test_request_id, []).append(report)
+    periods = _analysis_periods(session, ods_code)
+    out: list[tuple[Timeline, str | None]] = []
+    for request in session.execute(requests).scalars():
         timeline = Timeline(request.sample_id)
         timeline.set("received", aware_utc(request.received_at), SOURCE)
-        versions = list(
-            session.execute(
-                select(Report).where(Report.test_request_id == request.id).order_by(Report.version)
-            ).scalars()
-        )
-        if versions:
-            first, newest = versions[0], versions[-1]
-            period = _analysis_period(session, first)
+        mine = versions.get(request.id, [])
+        if mine:
+            first, newest = mine[0], mine[-1]
+            period = periods.get(first.id)
             if period is not None:
                 timeline.set("started", period[0], SOURCE)
                 timeline.set("finished", period[1], SOURCE)
             timeline.set("reported", aware_utc(first.created_at), SOURCE)
             if newest.authorised_at is not None:
                 timeline.set("authorised", aware_utc(newest.authorised_at), SOURCE)
-        timelines.append(timeline)
-    return timelines
+        out.append((timeline, mine[0].report_id if mine else None))
+    return out
+
+
+def service_timelines(session: Session, ods_code: str | None = None) -> list[Timeline]:
+    """One timeline per registered test request (only ``ods_code``'s when given), by sample ID."""
+    return [timeline for timeline, _ in _timelines_and_reports(session, ods_code)]
 
 
 def worklist(session: Session, principal: Principal, now: datetime) -> list[tuple[Assessment, str | None]]:
     """The principal's samples (a clinician: their organisation's; an auditor: all), at risk first, each
     with its report ID when one has been published."""
     ods = principal.ods_code if principal.role == "clinician" else None
-    published = select(TestRequest.sample_id, Report.report_id).join(
-        Report, Report.test_request_id == TestRequest.id
-    )
-    report_ids: dict[str, str] = {sample: report_id for sample, report_id in session.execute(published)}
-    assessed = ranked([assess(t, now) for t in service_timelines(session, ods)])
-    return [(a, report_ids.get(a.timeline.sample)) for a in assessed]
+    rows = _timelines_and_reports(session, ods)
+    report_ids = {timeline.sample: report_id for timeline, report_id in rows}
+    assessed = ranked([assess(timeline, now) for timeline, _ in rows])
+    return [(a, report_ids[a.timeline.sample]) for a in assessed]
