@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from clinwgs.config import RunConfig, load_config
 from clinwgs.errors import ClinwgsError
 from clinwgs.runner import REPO_ROOT, run_workflow
 
@@ -28,8 +29,9 @@ CONFIG = Path("config/config.yaml")
 def demo_service_dir() -> Path:
     """Where the demo's record service keeps its database: outside any checkout (fictitious identifiers
     still never sit next to workflow files)."""
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "clinwgs" / "demo-service"
+    from clinwgs.service.settings import xdg_data_home
+
+    return xdg_data_home() / "clinwgs" / "demo-service"
 
 
 def reset_demo_service(data_dir: Path) -> None:
@@ -82,11 +84,9 @@ def summary(repo: Path, samples: list[str]) -> str:
     return "\n".join(lines)
 
 
-def service_address(configfile: Path) -> tuple[str, int]:
+def service_address(run: RunConfig) -> tuple[str, int]:
     """Host and port of the record service the workflow publishes to (config `publish.url`)."""
-    from clinwgs.config import load_config
-
-    publish = (load_config(configfile).model_extra or {}).get("publish") or {}
+    publish = (run.model_extra or {}).get("publish") or {}
     url = urlsplit(publish.get("url", "http://127.0.0.1:8780"))
     return url.hostname or "127.0.0.1", url.port or 80
 
@@ -104,11 +104,11 @@ def cli_main(argv: list[str]) -> int:
     os.chdir(REPO_ROOT)
     start = time.monotonic()
     ensure_positive_control(REPO_ROOT)
-    from clinwgs.config import load_config
     from clinwgs.service.main import demo_links, start_demo_service
 
-    samples = list(load_config(CONFIG).samples)
-    host, port = service_address(CONFIG)
+    config = load_config(CONFIG)  # the sheets as the workflow will see them, PC001's reads now present
+    samples = list(config.samples)
+    host, port = service_address(config)
     data_dir = demo_service_dir()
     reset_demo_service(data_dir)  # a fresh demo record: fictitious patients only
     print(f"clinwgs demo: record service on http://{host}:{port} (database under {data_dir})", flush=True)
@@ -124,7 +124,7 @@ def cli_main(argv: list[str]) -> int:
         extra = ["--forcerun", "publish_report", "--quiet", "rules"]
         if args.aligner:
             extra += ["--config", f"aligner={args.aligner}"]
-        status = run_workflow(CONFIG, args.cores, extra)
+        status, _ = run_workflow(CONFIG, args.cores, extra)
         print(summary(REPO_ROOT, samples))
         print("\nclinwgs demo: reports in the record service")
         print("\n".join(demo_links(service, REPO_ROOT / "results", samples)))

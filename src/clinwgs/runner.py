@@ -49,11 +49,12 @@ def tool_env() -> dict[str, str]:
     return env
 
 
-def run_workflow(configfile: Path, cores: int, extra: list[str] | None = None) -> int:
-    """Preflight, then run Snakemake in the current directory; returns Snakemake's exit status."""
-    preflight(configfile)
+def run_workflow(configfile: Path, cores: int, extra: list[str] | None = None) -> tuple[int, RunConfig]:
+    """Preflight, then run Snakemake in the current directory; returns Snakemake's exit status and the
+    validated configuration (so callers need not load it again)."""
+    run = preflight(configfile)
     command = snakemake_command(configfile, cores, extra or [])
-    return subprocess.run(command, env=tool_env(), check=False).returncode
+    return subprocess.run(command, env=tool_env(), check=False).returncode, run
 
 
 def parser() -> argparse.ArgumentParser:
@@ -91,9 +92,9 @@ def cli_main(argv: list[str]) -> int:
         return run_with_profile(args.configfile, args.batch_size, options, tool_env())
     if args.dry_run:
         extra.append("--dry-run")
-    status = run_workflow(args.configfile, args.cores, extra)
+    status, run = run_workflow(args.configfile, args.cores, extra)
     if status == 0 and not args.dry_run:
-        lines = unpublished(Path("results"), list(load_config(args.configfile).samples))
+        lines = unpublished(Path("results"), list(run.samples))
         if lines:
             print("clinwgs run: analysis complete, but not in the record service:", *lines, sep="\n")
     return status

@@ -14,7 +14,7 @@ from clinwgs.errors import ConfigError
 DEV_TOKEN_PEPPER = "dev-only-token-pepper-change-me"
 
 
-def _xdg_data_home() -> Path:
+def xdg_data_home() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
 
@@ -25,7 +25,7 @@ class Settings(BaseSettings):
 
     environment: Literal["dev", "test", "production"] = "dev"
     # outside any checkout, so patient identifiers can never be committed by accident
-    data_dir: Path = Field(default_factory=lambda: _xdg_data_home() / "clinwgs" / "service")
+    data_dir: Path = Field(default_factory=lambda: xdg_data_home() / "clinwgs" / "service")
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     token_pepper: str = DEV_TOKEN_PEPPER
     audit_read_events: bool = True
