@@ -35,6 +35,7 @@ DEFAULT_URL = "http://127.0.0.1:8780"
 
 class PublishError(ClinwgsError):
     exit_code = 3
+    http_status: int | None = None  # set when the service answered and refused (409: changed report)
 
 
 @dataclass(frozen=True)
@@ -130,25 +131,18 @@ def send_with_retries(
     )
 
 
-def post_with_retries(
-    url: str, token: str, bundle: dict[str, Any], *, retries: int, backoff_s: float, timeout_s: float = 30.0
-) -> tuple[httpx.Response, int]:
-    """POST the Bundle to <url>/fhir (see send_with_retries)."""
-    return send_with_retries(
-        "POST", url, "/fhir", token, body=bundle, retries=retries, backoff_s=backoff_s, timeout_s=timeout_s
-    )
-
-
 def _refused(response: httpx.Response, inputs: PublishInputs) -> PublishError:
     try:
         detail = response.json()["issue"][0]["diagnostics"]
     except (ValueError, KeyError, IndexError, TypeError):
         detail = response.text[:300]
-    return PublishError(
+    error = PublishError(
         f"record service refused the report (HTTP {response.status_code}): {detail}",
         path=inputs.findings,
         sample=inputs.sample_id,
     )
+    error.http_status = response.status_code
+    return error
 
 
 def write_receipt(path: Path, receipt: dict[str, Any]) -> None:
@@ -185,7 +179,9 @@ def publish_sample(
 ) -> dict[str, Any]:
     """Publish and return the receipt (also written to ``inputs.receipt``); raises PublishError."""
     bundle = build_bundle(inputs)
-    response, attempts = post_with_retries(url, token, bundle, retries=retries, backoff_s=backoff_s)
+    response, attempts = send_with_retries(
+        "POST", url, "/fhir", token, body=bundle, retries=retries, backoff_s=backoff_s
+    )
     if response.status_code not in (200, 201):
         raise _refused(response, inputs)
     return _receipt(inputs, url, response, attempts)
@@ -304,6 +300,8 @@ def cli_main(argv: list[str]) -> int:
             "error": str(exc),
             "recorded_at": datetime.now(UTC).isoformat(),
         }
+        if exc.http_status is not None:
+            failed["http_status"] = exc.http_status
         earlier = _earlier_publication(inputs.receipt)
         if earlier:  # a rerun changed the report: keep the record of what the service already holds
             failed["previously_published"] = earlier

@@ -113,7 +113,7 @@ def unpublished(results: Path, samples: list[str]) -> list[str]:
             if answer.get("published") is not True:
                 error = str(answer.get("error", "not published"))
                 lines.append(f"  {sample}: {error}")
-                if "already exists with different content" in error:
+                if answer.get("http_status") == 409:  # the service holds a different version 1
                     lines.append(
                         f"    (the report changed: once reviewed, clinwgs publish --sample {sample} --amend)"
                     )

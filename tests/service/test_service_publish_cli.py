@@ -221,6 +221,9 @@ def test_a_changed_report_is_refused_then_sent_as_an_amendment(
     capsys.readouterr()
     assert cli_main(_argv(results, sample, url)) == 3
     assert "HTTP 409" in capsys.readouterr().err
+    assert cli_main(_argv(results, sample, url, "--receipt-on-failure")) == 0  # as the workflow rule runs it
+    refused = json.loads((results / sample / "publish" / "receipt.json").read_text())
+    assert (refused["published"], refused["http_status"]) == (False, 409)
     for created in (True, False):
         assert cli_main(_argv(results, sample, url, "--amend")) == 0
         receipt = json.loads((results / sample / "publish" / "receipt.json").read_text())

@@ -85,7 +85,7 @@ def test_unpublished_lists_samples_whose_report_did_not_reach_the_service(tmp_pa
     changed = "report r4 version 1 already exists with different content; amend it with If-Match"
     (tmp_path / "S4" / "publish").mkdir(parents=True)
     (tmp_path / "S4" / "publish" / "receipt.json").write_text(
-        json.dumps({"published": False, "error": changed})
+        json.dumps({"published": False, "error": changed, "http_status": 409})
     )
     lines = unpublished(tmp_path, ["S1", "S2", "S3", "S4"])  # S3: no receipt (publish not asked for)
     assert lines[0] == "  S2: record service at http://x unreachable after 6 attempt(s)"
