@@ -12,7 +12,7 @@ CLI=${CLI:-.venv/bin/clinwgs}
 R=reference/GRCh37_chr20
 REF=$R/ucsc.hg19.chr20.unittest.fasta.gz
 TRUTH=(--truth $R/test_nist.b37_chr20_100kbp_at_10mb.vcf.gz --reference $REF --bed $R/test_nist.b37_chr20_100kbp_at_10mb.bed)
-REGION=chr20:9999117-10100832  # the truth records' span +/- 1 kb (as clinwgs.benchmark.bare uses)
+REGION=chr20:9999117-10100832  # the truth records' span +/- 1 kb (as clinwgs.validation.bare uses)
 mkdir -p "$OUT/validation" "$OUT/bench"
 
 report_for() { grep -l "\"caller\": \"$1\"" "$OUT"/validation/*/validation_report.json 2>/dev/null | head -1; }

@@ -33,7 +33,7 @@ VCF=$W/results/HG002SIM/vcf/HG002SIM.filtered.vcf.gz
 $CLI benchmark "${TRUTH[@]}" --query "$VCF" --out "$W/bench_pass" --label "HG002 workflow $CALLER (PASS)"
 $CLI benchmark "${TRUTH[@]}" --query "$VCF" --include-filtered --out "$W/bench_all" --label "HG002 workflow $CALLER (all)"
 .venv/bin/python -c "
-import sys; from pathlib import Path; from clinwgs.benchmark.bare import bare_calls
+import sys; from pathlib import Path; from clinwgs.validation.bare import bare_calls
 R = Path('$REPO/$R')
 print(bare_calls('$CALLER', Path('$W/results/HG002SIM/align/HG002SIM.bam'), R / 'GRCh38_chr20_1-10Mb.fa.gz',
       R / 'HG002_GRCh38_v4.2.1_benchmark.chr20_7-10Mb.bed', Path('$W/bare'),

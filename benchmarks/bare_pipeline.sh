@@ -26,15 +26,15 @@ sh() { bash -o pipefail -c "$1"; }
 declare -A fasta_of
 for bundle in GRCh38_BRCA1 GRCh37_chr20; do
   manifest=reference/$bundle/manifest.yaml
-  src=$($py -c "from pathlib import Path; from clinwgs.reference import load_manifest as m; print(m(Path('$manifest')).files.fasta.path)")
+  src=$($py -c "from pathlib import Path; from clinwgs.reference.bundles import load_manifest as m; print(m(Path('$manifest')).files.fasta.path)")
   dir=$out/ref/$bundle; mkdir -p "$dir/scatter"
-  step "verify_bundle $bundle" $py -c "from pathlib import Path; from clinwgs.reference import load_manifest, write_verification as w; w(load_manifest(Path('$manifest')), Path('$dir/verified.json'))"
+  step "verify_bundle $bundle" $py -c "from pathlib import Path; from clinwgs.reference.bundles import load_manifest, write_verification as w; w(load_manifest(Path('$manifest')), Path('$dir/verified.json'))"
   step "prepare_fasta $bundle" sh "gzip -cdf $src | bgzip -c > $dir/genome.fa.gz && samtools faidx $dir/genome.fa.gz && samtools dict -a $bundle $dir/genome.fa.gz -o $dir/genome.dict"
   if [ "$aligner" = bwa ]; then step "index_bwa $bundle" bwa index "$dir/genome.fa.gz"
   else step "index_minimap2 $bundle" minimap2 -x sr -t 1 -d "$dir/genome.sr.mmi" "$dir/genome.fa.gz"; fi
   step "scatter_regions $bundle" $py -c "
 from pathlib import Path
-from clinwgs.reference import chunk_intervals, load_manifest, read_bed, write_bed
+from clinwgs.reference.bundles import chunk_intervals, load_manifest, read_bed, write_bed
 iv = read_bed(load_manifest(Path('$manifest')).files.regions.path)
 write_bed(iv, Path('$dir/analysable.bed'))
 for i, c in enumerate(chunk_intervals(iv, $chunks)): write_bed(c, Path(f'$dir/scatter/{i:04d}.bed'))"
@@ -49,8 +49,8 @@ while IFS=$'\t' read -r sample unit platform fq1 fq2 bam _; do
   ref=${fasta_of[$bundle]}; d=$out/results/$sample; mkdir -p "$d"
   step "check_inputs $sample" $py -c "
 from pathlib import Path
-from clinwgs.config import Unit
-from clinwgs.inputs import write_input_check
+from clinwgs.config.load import Unit
+from clinwgs.inputs.units import write_input_check
 u = Unit(sample_id='$sample', unit_id='$unit', platform='$platform', fq1='$fq1' or None, fq2='$fq2' or None, bam='$bam' or None)
 write_input_check([u], Path('$ref'), Path('$ref.fai'), False, Path('$d/input_check.json'))"
   if [ -n "$bam" ]; then
@@ -74,9 +74,9 @@ write_input_check([u], Path('$ref'), Path('$ref.fai'), False, Path('$d/input_che
   step "normalise_variants $sample" sh "bcftools norm -f $ref -m -any --check-ref e -Oz -o $d/norm.vcf.gz $d/raw.vcf.gz && tabix -p vcf $d/norm.vcf.gz"
   cmds=$($py -c "
 from pathlib import Path
-from clinwgs.config import load_config
-from clinwgs.reference import load_manifest
-from clinwgs.vcf_annotation import annotate_pipeline, filter_pipeline, write_header
+from clinwgs.config.load import load_config
+from clinwgs.reference.bundles import load_manifest
+from clinwgs.annotate.header import annotate_pipeline, filter_pipeline, write_header
 run = load_config(Path('config/config.yaml'))
 b = load_manifest(run.bundles['$bundle'])
 write_header(b, Path('$d/header.txt'))

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/kill_resume.py --points 20 --seed 5 [--scratch DIR] [--json OUT]
 
 Prints one line per trial and "N kills, M identical resumes" (recorded in docs/BENCHMARKS.md). Logic in
-clinwgs.crashtest (shared with tests/integration/test_kill_resume.py).
+tests.support.crashtest (shared with tests/integration/test_kill_resume.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
-from clinwgs.crashtest import loop, prepare_workdir
+from tests.support.crashtest import loop, prepare_workdir
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -28,9 +28,9 @@ import httpx
 
 from clinwgs.fhir import build_report_bundle
 from clinwgs.service.main import start_background
-from clinwgs.service.pgtemp import postgres_server
 from clinwgs.service.settings import Settings
 from clinwgs.service.synthetic import example_findings
+from tests.support.pgtemp import postgres_server
 
 PDF = b"%PDF-1.4\n" + b"0" * 60_000  # a report-sized attachment (~60 kB)
 

@@ -1,7 +1,7 @@
 # Normalisation (reference-checked), hard filters as FILTER flags, and annotation: bcftools csq with the
 # bundle's GFF3 (skipped, with a header note, when it has none), ClinVar and population AF (INFO keys:
-# docs/architecture.md). Commands are built by clinwgs.vcf_annotation.
-from clinwgs.vcf_annotation import annotate_pipeline, filter_pipeline, write_header
+# docs/architecture.md). Commands are built by clinwgs.annotate.header.
+from clinwgs.annotate.header import annotate_pipeline, filter_pipeline, write_header
 
 
 rule normalise_variants:

@@ -2,9 +2,9 @@
 # Later stages extend the targets with one line each in sample_final_outputs().
 from pathlib import Path
 
-from clinwgs.config import load_config_dict
-from clinwgs.inputs import alignment_matches_reference, require_matching_reference
-from clinwgs.reference import load_manifest
+from clinwgs.config.load import load_config_dict
+from clinwgs.inputs.units import alignment_matches_reference, require_matching_reference
+from clinwgs.reference.bundles import load_manifest
 
 RUN = load_config_dict(config)
 # each bundle the samples use, loaded (and schema-checked) once however many samples use it

@@ -5,8 +5,8 @@
 # A report cannot print the hash of a manifest that contains the report itself, so the report cites the
 # analysis manifest (results/<sample>/analysis_manifest.json: the same record for everything up to
 # findings.json); the final manifest records the report and the analysis manifest with all the rest.
-# Helpers: clinwgs.provenance_targets; writer: clinwgs.provenance (via workflow/scripts/write_manifest.py).
-from clinwgs.provenance_targets import analysis_manifest_inputs, final_manifest_inputs, manifest_params
+# Helpers: clinwgs.provenance.targets; writer: clinwgs.provenance.manifest (via workflow/scripts/write_manifest.py).
+from clinwgs.provenance.targets import analysis_manifest_inputs, final_manifest_inputs, manifest_params
 
 
 rule write_analysis_manifest:

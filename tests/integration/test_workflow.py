@@ -20,7 +20,7 @@ import pysam
 import pytest
 import yaml
 
-from clinwgs.simulate import SimParams, parse_region, simulate, simulate_positive_control
+from clinwgs.validation.simulate import SimParams, parse_region, simulate, simulate_positive_control
 
 pytestmark = pytest.mark.integration
 

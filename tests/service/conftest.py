@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from service_support import Harness, harness_for
 
 from clinwgs.service.app import create_app
 from clinwgs.service.main import start_background
-from clinwgs.service.pgtemp import pg_available, postgres_server
 from clinwgs.service.settings import Settings
+from tests.service.service_support import Harness, harness_for
+from tests.support.pgtemp import pg_available, postgres_server
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from service_support import Harness, bundle_for, samples_by_ods
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from clinwgs.cli import main as cli_main
 from clinwgs.service.audit import verify_chain, verify_service_cli
 from clinwgs.service.seed import DEMO_ODS
+from tests.service.service_support import Harness, bundle_for, samples_by_ods
 
 
 def _traffic(service: Harness) -> None:

@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
-from service_support import bundle_for
 
 from clinwgs.service.main import BackgroundService, start_background
 from clinwgs.service.seed import demo_patient
 from clinwgs.service.settings import Settings
+from tests.service.service_support import bundle_for
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright not installed (dev extra)")

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 import httpx
-from service_support import dead_url
+
+from tests.service.service_support import dead_url
 
 CLINWGS = str(Path(sys.executable).parent / "clinwgs")
 

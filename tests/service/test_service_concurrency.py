@@ -7,13 +7,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-from service_support import Harness, bundle_for, samples_by_ods
 from sqlalchemy import func, select
 
 from clinwgs.service.audit import verify_chain
 from clinwgs.service.models import FhirResource, Report
 from clinwgs.service.seed import DEMO_ODS
 from clinwgs.service.storage import content_hash
+from tests.service.service_support import Harness, bundle_for, samples_by_ods
 
 
 def test_fifty_concurrent_identical_publishes_make_one_report(live_service: Harness) -> None:

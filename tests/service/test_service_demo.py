@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from service_support import find_identifier_leaks, identifier_strings
 
 from clinwgs.service.seed import demo_patient
+from tests.service.service_support import find_identifier_leaks, identifier_strings
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = ["PC001", "HG00096", "HG00099", "HG00101", "NA12878"]

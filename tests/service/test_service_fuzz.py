@@ -10,12 +10,12 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from service_support import bundle_for, harness_for
 
 from clinwgs.service.app import create_app
 from clinwgs.service.auth import ANONYMOUS
 from clinwgs.service.reports import publish
 from clinwgs.service.settings import Settings
+from tests.service.service_support import bundle_for, harness_for
 
 EXAMPLES_PER_OPERATION = 20
 

@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from service_support import dead_url, find_identifier_leaks, identifier_strings, make_results
 from sqlalchemy import func, select
 
 from clinwgs.cli import main as cli_main
@@ -19,6 +18,7 @@ from clinwgs.service.main import start_background
 from clinwgs.service.models import FhirResource, Patient, Report
 from clinwgs.service.seed import demo_patient
 from clinwgs.service.settings import Settings
+from tests.service.service_support import dead_url, find_identifier_leaks, identifier_strings, make_results
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN_ENV = "CLINWGS_TEST_RULE_TOKEN"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-from service_support import Harness, dead_url, make_results, samples_by_ods
 from sqlalchemy import func, select
 
 from clinwgs.cli import main as cli_main
 from clinwgs.service.main import BackgroundService, start_background
 from clinwgs.service.models import Report
 from clinwgs.service.seed import DEMO_ODS
+from tests.service.service_support import Harness, dead_url, make_results, samples_by_ods
 
 TOKEN_ENV = "CLINWGS_TEST_PUBLISH_TOKEN"
 
@@ -176,8 +176,8 @@ def test_analysis_period_is_the_samples_own_steps(tmp_path: Path) -> None:
     import json
     from datetime import UTC, datetime
 
-    from clinwgs.errors import InputIntegrityError
-    from clinwgs.publish import manifest_period
+    from clinwgs.core.errors import InputIntegrityError
+    from clinwgs.publish.client import manifest_period
 
     steps = [
         {"rule": "index_bwa", "scope": "reference bundle", "start": "2026-11-20T08:00:00+00:00",

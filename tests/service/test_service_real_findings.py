@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
-from service_support import Harness
 
 from clinwgs.fhir import build_report_bundle
 from clinwgs.interpret.engine import Inputs, SampleRequest, interpret
@@ -15,6 +14,7 @@ from clinwgs.interpret.settings import load_settings
 from clinwgs.models.findings import Findings
 from clinwgs.service.registration import register
 from clinwgs.service.seed import demo_patient
+from tests.service.service_support import Harness
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "interpret"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from service_support import OTHER_ODS, PDF, Harness, bundle_for, samples_by_ods
-
 from clinwgs.service.seed import DEMO_ODS, demo_patient
+from tests.service.service_support import OTHER_ODS, PDF, Harness, bundle_for, samples_by_ods
 
 
 def _publish(service: Harness, sample_id: str, variant: int = 0) -> dict:

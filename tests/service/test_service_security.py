@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from service_support import OTHER_ODS, Harness, bundle_for, samples_by_ods
 from sqlalchemy import select
 
 from clinwgs.service.models import AuditEventRow
 from clinwgs.service.seed import DEMO_ODS
+from tests.service.service_support import OTHER_ODS, Harness, bundle_for, samples_by_ods
 
 
 def _audit_rows(service: Harness) -> list[AuditEventRow]:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from service_support import OTHER_ODS, PDF, Harness, example_findings, samples_by_ods
 from sqlalchemy import select
 
 from clinwgs.fhir import build_report_bundle
+from clinwgs.ops.turnaround import service_times
 from clinwgs.service.models import TestRequest as RequestRow  # "Test*" would look like a test class
 from clinwgs.service.seed import DEMO_ODS, demo_patient
-from clinwgs.turnaround import service_times
+from tests.service.service_support import OTHER_ODS, PDF, Harness, example_findings, samples_by_ods
 
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 END = START + timedelta(hours=9)

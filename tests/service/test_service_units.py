@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from clinwgs.errors import ConfigError
+from clinwgs.core.errors import ConfigError
 from clinwgs.service.db import make_engine, migrate
 from clinwgs.service.models import Base
 from clinwgs.service.nhs import is_valid_nhs_number

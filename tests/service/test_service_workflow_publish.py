@@ -20,14 +20,14 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
-from service_support import find_identifier_leaks, identifier_strings
 from sqlalchemy import func, select
 
+from clinwgs.provenance.verify import verify_manifest
 from clinwgs.service.main import start_background
 from clinwgs.service.models import Patient, Report
 from clinwgs.service.settings import Settings
-from clinwgs.simulate import simulate_positive_control
-from clinwgs.verify import verify_manifest
+from clinwgs.validation.simulate import simulate_positive_control
+from tests.service.service_support import find_identifier_leaks, identifier_strings
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = "PC001"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from clinwgs.cli import main
-from clinwgs.crashtest import prepare_workdir
+from tests.support.crashtest import prepare_workdir
 
 ROOT = Path(__file__).resolve().parents[2]
 

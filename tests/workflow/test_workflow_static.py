@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from clinwgs.sheets import SCHEMA_DIR, load_schema
+from clinwgs.config.sheets import SCHEMA_DIR, load_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 SLICE = ROOT / "tests" / "data" / "brca1_slice"

@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from clinwgs.inputs import write_input_check
+from clinwgs.inputs.units import write_input_check
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stderr = open(sm.log[0], "w")  # noqa: SIM115

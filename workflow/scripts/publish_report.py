@@ -2,7 +2,7 @@
 
 import sys
 
-from clinwgs.publish import cli_main
+from clinwgs.publish.client import cli_main
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stdout = sys.stderr = open(sm.log[0], "w")  # noqa: SIM115

@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from clinwgs.reference import chunk_intervals, non_n_intervals, read_bed, write_bed
+from clinwgs.reference.bundles import chunk_intervals, non_n_intervals, read_bed, write_bed
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stderr = open(sm.log[0], "w")  # noqa: SIM115

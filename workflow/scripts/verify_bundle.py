@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from clinwgs.reference import load_manifest, write_verification
+from clinwgs.reference.bundles import load_manifest, write_verification
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stderr = open(sm.log[0], "w")  # noqa: SIM115

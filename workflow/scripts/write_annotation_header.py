@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from clinwgs.vcf_annotation import write_header
+from clinwgs.annotate.header import write_header
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stderr = open(sm.log[0], "w")  # noqa: SIM115

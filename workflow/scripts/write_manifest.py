@@ -1,8 +1,8 @@
-"""Adapter: write results/<sample>/{manifest,analysis_manifest}.json (clinwgs.provenance), log its sha256."""
+"""Adapter: write results/<sample>/{manifest,analysis_manifest}.json (clinwgs.provenance.manifest), log its sha256."""
 
 from pathlib import Path
 
-from clinwgs.provenance import ManifestRequest, write_manifest
+from clinwgs.provenance.manifest import ManifestRequest, write_manifest
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 p = sm.params.p

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from clinwgs.errors import InputIntegrityError
+from clinwgs.core.errors import InputIntegrityError
 from clinwgs.models.findings import GeneCoverage
 
 Interval = tuple[int, int]  # start0, end0 (half-open)

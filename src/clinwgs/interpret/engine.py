@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from clinwgs import __version__
-from clinwgs.errors import ConfigError, InputIntegrityError
+from clinwgs.core.errors import ConfigError, InputIntegrityError
 from clinwgs.interpret import acmg
 from clinwgs.interpret.alleles import Allele, HeaderInfo, inspect_header, sample_alleles
 from clinwgs.interpret.combine import assign_tier, classify
@@ -349,7 +349,7 @@ def _limitations(header: HeaderInfo, inputs: Inputs) -> tuple[list[str], list[st
 
 
 def database_args(bundle: Any) -> list[str]:
-    """``--database NAME=RELEASE`` arguments from a reference bundle (clinwgs.reference.Bundle)."""
+    """``--database NAME=RELEASE`` arguments from a reference bundle (clinwgs.reference.bundles.Bundle)."""
     files = bundle.files
     pairs = [("Reference", f"{bundle.name} ({bundle.build})")]
     if files.gff3 is not None:

@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clinwgs.errors import InputIntegrityError
+from clinwgs.core.errors import InputIntegrityError
 
 
 @dataclass(frozen=True)

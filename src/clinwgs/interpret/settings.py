@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from clinwgs.errors import ConfigError
+from clinwgs.core.errors import ConfigError
 from clinwgs.interpret.acmg import AcmgSettings
 from clinwgs.interpret.panels import Panel, load_acmg_sf, load_lab_panel, load_panelapp, load_scout_panel
 

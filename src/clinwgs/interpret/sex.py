@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from clinwgs.errors import InputIntegrityError
+from clinwgs.core.errors import InputIntegrityError
 from clinwgs.models.findings import SexCheck
 
 _AUTOSOME = re.compile(r"^(chr)?([1-9]|1\d|2[0-2])$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from clinwgs.errors import InputIntegrityError
+from clinwgs.core.errors import InputIntegrityError
 
 STATS_KEYS = {
     "raw total sequences": "reads",

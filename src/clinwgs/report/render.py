@@ -13,7 +13,7 @@ import jinja2
 import yaml
 
 from clinwgs import __version__
-from clinwgs.errors import InputIntegrityError
+from clinwgs.core.errors import InputIntegrityError
 from clinwgs.interpret.output import atomic_write
 from clinwgs.models.findings import FINDINGS_SCHEMA_VERSION, Findings
 from clinwgs.report.context import build_context, finding_row, summary_sentence

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from clinwgs.ops.turnaround import as_document
 from clinwgs.service.audit import to_fhir_audit_event, verify_chain
 from clinwgs.service.deps import (
     Auditor,
@@ -26,7 +27,6 @@ from clinwgs.service.queries import read_patient, read_resource, search_provenan
 from clinwgs.service.registration import RegistrationIn, RegistrationOut, register
 from clinwgs.service.reports import amend, publish, read_report, sign_off
 from clinwgs.service.turnaround import worklist
-from clinwgs.turnaround import as_document
 
 router = APIRouter()
 FHIR_JSON = "application/fhir+json"

@@ -79,7 +79,7 @@ def append_event(session: Session, entry: AuditEntry) -> AuditEventRow:
 
 def verify_chain(session: Session | str) -> list[str]:
     """Problems found in the audit chain (empty list = intact). Takes a session or a database URL
-    (``clinwgs audit verify-service --database-url URL`` in clinwgs.provenance passes the URL)."""
+    (``clinwgs audit verify-service --database-url URL`` in clinwgs.provenance.manifest passes the URL)."""
     if isinstance(session, str):
         return _verify_url(session)
     problems: list[str] = []

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import uvicorn
 
-from clinwgs.errors import ClinwgsError
+from clinwgs.core.errors import ClinwgsError
 from clinwgs.service.app import create_app
 from clinwgs.service.auth import ROLES, create_token
 from clinwgs.service.db import Database

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from clinwgs.ops.turnaround import LIMIT_DAYS, STAGES, TARGET_DAYS
 from clinwgs.service.audit import verify_chain
 from clinwgs.service.auth import Principal
 from clinwgs.service.db import Database
@@ -34,7 +35,6 @@ from clinwgs.service.models import AuditEventRow, FhirResource, Patient, Report
 from clinwgs.service.problems import ApiError
 from clinwgs.service.reports import ensure_visible, latest, report_body, sign_off
 from clinwgs.service.turnaround import worklist
-from clinwgs.turnaround import LIMIT_DAYS, STAGES, TARGET_DAYS
 
 router = APIRouter(prefix="/ui", tags=["clinician pages"])
 _env = Environment(loader=PackageLoader("clinwgs.service", "templates"), autoescape=select_autoescape())

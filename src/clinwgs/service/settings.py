@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from clinwgs.errors import ConfigError
+from clinwgs.core.errors import ConfigError
 
 DEV_TOKEN_PEPPER = "dev-only-token-pepper-change-me"
 

@@ -6,7 +6,7 @@ finished   workflow's first step start and last step end, from its provenance ma
 reported   the first report version's ``created_at``
 authorised the newest version's ``authorised_at``
 
-The milestones, states and ordering are ``clinwgs.turnaround``'s (the same as ``clinwgs status``).
+The milestones, states and ordering are ``clinwgs.ops.turnaround``'s (the same as ``clinwgs status``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from clinwgs.fhir.study import analysis_period
+from clinwgs.ops.turnaround import Assessment, Timeline, assess, aware_utc, ranked
 from clinwgs.service.auth import Principal
 from clinwgs.service.models import FhirResource, Report, TestRequest
-from clinwgs.turnaround import Assessment, Timeline, assess, aware_utc, ranked
 
 SOURCE = "record service"
 ANALYSIS_PROFILE = "genomic-study-analysis"

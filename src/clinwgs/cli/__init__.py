@@ -1,0 +1,63 @@
+"""The one command-line entry point: ``clinwgs <command>``.
+
+Each command lives in the module that owns it; this file only dispatches, so importing the CLI stays
+cheap and one stage's dependencies never slow another's start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+from clinwgs.core.errors import ClinwgsError
+
+# command -> ("module", "function", one-line help). The function takes argv (list[str]) and returns an int.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "demo": ("clinwgs.ops.demo", "cli_main", "prepare the demo bundle and run the whole workflow on it"),
+    "run": ("clinwgs.ops.runner", "cli_main", "run the workflow (locally or --profile slurm)"),
+    "validate": ("clinwgs.config.load", "cli_main", "validate config.yaml, samples.tsv and units.tsv"),
+    "simulate": ("clinwgs.validation.simulate", "cli_main", "write seeded simulated reads"),
+    "interpret": ("clinwgs.interpret.engine", "cli_main", "annotated VCF -> findings.json/tsv"),
+    "report": ("clinwgs.report.render", "cli_main", "findings -> clinician report (HTML, PDF, JSON)"),
+    "serve": ("clinwgs.service.main", "cli_main", "run the patient record service (FastAPI)"),
+    "publish": ("clinwgs.publish.client", "cli_main", "post a sample's report bundle to the record service"),
+    "audit": ("clinwgs.provenance.manifest", "cli_main", "verify results or the service audit chain"),
+    "benchmark": ("clinwgs.validation.compare", "cli_main", "compare a call set with a truth VCF"),
+    "validate-pipeline": ("clinwgs.validation.pack", "cli_main", "run the validation pack"),
+    "status": ("clinwgs.ops.turnaround", "cli_main", "turnaround per sample against the 7-10 day target"),
+}
+
+
+def _usage() -> str:
+    width = max(len(c) for c in COMMANDS)
+    lines = ["usage: clinwgs <command> [options]", "", "commands:"]
+    lines += [f"  {name.ljust(width)}  {help_}" for name, (_, _, help_) in COMMANDS.items()]
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"}:
+        print(_usage())
+        return 0
+    if args[0] == "--version":
+        from clinwgs import __version__
+
+        print(f"clinwgs {__version__}")
+        return 0
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(f"clinwgs: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module_name, func_name, _ = COMMANDS[name]
+    func: Callable[[list[str]], int] = getattr(importlib.import_module(module_name), func_name)
+    try:
+        return int(func(rest) or 0)
+    except ClinwgsError as exc:
+        print(f"clinwgs {name}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,146 @@
+"""`clinwgs demo`: prepare the demo (simulate positive control PC001 if absent), start the embedded record
+service, run the whole workflow (which publishes each report to that service), list the outputs.
+
+Demo samples (config/samples.tsv): PC001 (simulated, BRCA1 c.68_69delAG het), HG00096/HG00099/HG00101
+(1000 Genomes BAMs, reused), NA12878 (GIAB chr20 FASTQ, GRCh37). Outputs go to results/<sample>/.
+The record service runs on the URL of `publish.url` in config/config.yaml with a fresh SQLite database
+outside the checkout (`demo_service_dir()`), holding one fictitious 999-range test patient per sample: the
+workflow's files only ever carry the pseudonymous sample IDs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from clinwgs.config.load import RunConfig, load_config
+from clinwgs.core.errors import ClinwgsError
+from clinwgs.ops.runner import REPO_ROOT, run_workflow
+
+PC001_PREFIX = Path("resources/demo/PC001")
+CONFIG = Path("config/config.yaml")
+
+
+def demo_service_dir() -> Path:
+    """Where the demo's record service keeps its database: outside any checkout (fictitious identifiers
+    still never sit next to workflow files)."""
+    from clinwgs.service.settings import xdg_data_home
+
+    return xdg_data_home() / "clinwgs" / "demo-service"
+
+
+def reset_demo_service(data_dir: Path) -> None:
+    """Empty the demo's record-service folder, refusing when its database holds any patient whose NHS number
+    is outside the 999 test range: real patient data is never deleted, whoever put it there."""
+    database = data_dir / "records.sqlite3"
+    if database.is_file():
+        import sqlite3
+
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as db:
+                numbers = [row[0] for row in db.execute("SELECT nhs_number FROM patients")]
+        except sqlite3.DatabaseError as exc:
+            raise ClinwgsError(
+                f"cannot read the demo record database ({exc}); not deleting it", path=database
+            ) from exc
+        real = sum(not str(n).startswith("999") for n in numbers)
+        if real:
+            raise ClinwgsError(
+                f"{real} patient(s) outside the 999 test range: this is not a demo database; not deleting it "
+                "(move it away, or set XDG_DATA_HOME for the demo)",
+                path=database,
+            )
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def ensure_positive_control(repo: Path) -> Path:
+    """Simulate PC001's reads (seeded) unless both FASTQs exist; returns the R1 path."""
+    r1 = repo / f"{PC001_PREFIX}.R1.fastq.gz"
+    r2 = repo / f"{PC001_PREFIX}.R2.fastq.gz"
+    if not (r1.is_file() and r2.is_file()):
+        from clinwgs.validation.simulate import simulate_positive_control
+
+        print(f"clinwgs demo: simulating positive control PC001 -> {PC001_PREFIX}.R1/R2.fastq.gz", flush=True)
+        simulate_positive_control(repo, repo / PC001_PREFIX)
+    return r1
+
+
+def summary(repo: Path, samples: list[str]) -> str:
+    lines = ["", "clinwgs demo: outputs"]
+    for sample in samples:
+        vcf = repo / "results" / sample / "vcf" / f"{sample}.annotated.vcf.gz"
+        report = repo / "results" / sample / "report" / f"{sample}.report.html"
+        state = ", ".join(
+            f"{what}: {'ok' if path.is_file() else 'MISSING'}"
+            for what, path in (("annotated VCF", vcf), ("report", report))
+        )
+        lines.append(f"  {sample:8s} results/{sample}/  ({state})")
+    lines.append("  QC report: results/multiqc/multiqc_report.html")
+    return "\n".join(lines)
+
+
+def service_address(run: RunConfig) -> tuple[str, int]:
+    """Host and port of the record service the workflow publishes to (config `publish.url`)."""
+    publish = (run.model_extra or {}).get("publish") or {}
+    url = urlsplit(publish.get("url", "http://127.0.0.1:8780"))
+    return url.hostname or "127.0.0.1", url.port or 80
+
+
+def cli_main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="clinwgs demo", description=__doc__.splitlines()[0])
+    ap.add_argument("--cores", type=int, default=2)
+    ap.add_argument("--aligner", choices=["bwa", "minimap2"], help="override config.yaml (default: bwa)")
+    ap.add_argument(
+        "--serve",
+        action="store_true",
+        help="keep the record service running after the workflow (Ctrl-C stops it) to browse the reports",
+    )
+    args = ap.parse_args(argv)
+    os.chdir(REPO_ROOT)
+    start = time.monotonic()
+    ensure_positive_control(REPO_ROOT)
+    from clinwgs.service.main import demo_links, start_demo_service
+
+    config = load_config(CONFIG)  # the sheets as the workflow will see them, PC001's reads now present
+    samples = list(config.samples)
+    host, port = service_address(config)
+    data_dir = demo_service_dir()
+    reset_demo_service(data_dir)  # a fresh demo record: fictitious patients only
+    print(f"clinwgs demo: record service on http://{host}:{port} (database under {data_dir})", flush=True)
+    try:
+        service = start_demo_service(samples, data_dir, port=port, host=host)
+    except ClinwgsError as exc:
+        raise ClinwgsError(
+            f"{exc}: stop what listens there, or set publish.url in {CONFIG} to a free port", path=CONFIG
+        ) from exc
+    try:
+        # publish again on every demo run: this run's service starts empty; progress lines ("N of M steps
+        # done", each finished rule), not every job's full description
+        extra = ["--forcerun", "publish_report", "--quiet", "rules"]
+        if args.aligner:
+            extra += ["--config", f"aligner={args.aligner}"]
+        status, _ = run_workflow(CONFIG, args.cores, extra)
+        print(summary(REPO_ROOT, samples))
+        print("\nclinwgs demo: reports in the record service")
+        print("\n".join(demo_links(service, REPO_ROOT / "results", samples)))
+        print(f"\nclinwgs demo: finished with status {status} in {time.monotonic() - start:.0f} s")
+        if args.serve and status == 0:
+            print("clinwgs demo: serving the reports; press Ctrl-C to stop", flush=True)
+            try:
+                while service.thread.is_alive():
+                    time.sleep(1)
+            except KeyboardInterrupt:
+                pass
+        else:
+            print(
+                f"  to browse them later: clinwgs serve --host {host} --port {port} --data-dir {data_dir}"
+                " (the tokens above stay valid)"
+            )
+    finally:
+        service.stop()
+    return status

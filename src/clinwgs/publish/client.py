@@ -1,0 +1,317 @@
+"""``clinwgs publish``: post one sample's report Bundle to the record service, with retries and backoff.
+
+    clinwgs publish --sample S [--results results] [--url URL] [--token-env CLINWGS_SERVICE_TOKEN]
+                    [--retries 5] [--backoff 0.5] [--receipt PATH] [--receipt-on-failure] [--amend]
+
+Reads results/<S>/interpret/findings.json and (when present) results/<S>/report/<S>.report.pdf; writes
+only results/<S>/publish/receipt.json (atomically). When the service cannot be reached the command exits
+non-zero with a clear message and writes nothing, unless --receipt-on-failure (the workflow rule), which
+records a "not published" receipt and exits 0 so the analysis completes; publishing again later creates
+exactly one report because the service recognises the identical Bundle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import ValidationError
+
+from clinwgs.core.errors import ClinwgsError, InputIntegrityError
+from clinwgs.fhir.bundle import build_report_bundle
+from clinwgs.models.findings import Findings
+
+RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
+DEFAULT_URL = "http://127.0.0.1:8780"
+
+
+class PublishError(ClinwgsError):
+    exit_code = 3
+    http_status: int | None = None  # set when the service answered and refused (409: changed report)
+
+
+@dataclass(frozen=True)
+class PublishInputs:
+    sample_id: str
+    findings: Path
+    pdf: Path | None
+    manifest: Path | None
+    receipt: Path
+
+
+def load_findings(path: Path, sample_id: str) -> Findings:
+    try:
+        findings = Findings.model_validate_json(path.read_bytes())
+    except FileNotFoundError as exc:
+        raise InputIntegrityError(
+            "findings.json not found; run the interpret step first", path=path, sample=sample_id
+        ) from exc
+    except ValidationError as exc:
+        raise InputIntegrityError(
+            f"not a valid findings document: {exc.errors()[0]['msg']}", path=path, sample=sample_id
+        ) from exc
+    if findings.sample_id != sample_id:
+        raise InputIntegrityError(
+            f"findings are for sample {findings.sample_id}", path=path, sample=sample_id
+        )
+    if findings.release_blocked:
+        blockers = "; ".join(findings.release_blockers) or "no reason given"
+        raise PublishError(f"release blocked, not published: {blockers}", path=path, sample=sample_id)
+    return findings
+
+
+def manifest_period(manifest: bytes, path: Path, sample_id: str) -> tuple[datetime, datetime] | None:
+    """First start and last end of the sample's own steps in a provenance manifest (None without any).
+    Reference-bundle steps are left out: an index built once, maybe days before, serves many samples."""
+    try:
+        steps = [s for s in json.loads(manifest).get("steps") or [] if s.get("scope") != "reference bundle"]
+        starts = [datetime.fromisoformat(s["start"]) for s in steps if s.get("start")]
+        ends = [datetime.fromisoformat(s["end"]) for s in steps if s.get("end")]
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise InputIntegrityError(f"not a provenance manifest: {exc}", path=path, sample=sample_id) from exc
+    return (min(starts), max(ends)) if starts and ends else None
+
+
+def build_bundle(inputs: PublishInputs) -> dict[str, Any]:
+    findings = load_findings(inputs.findings, inputs.sample_id)
+    pdf = inputs.pdf.read_bytes() if inputs.pdf and inputs.pdf.exists() else None
+    if inputs.manifest is None:
+        return build_report_bundle(findings, pdf)
+    manifest = inputs.manifest.read_bytes()
+    period = manifest_period(manifest, inputs.manifest, inputs.sample_id)
+    return build_report_bundle(findings, pdf, hashlib.sha256(manifest).hexdigest(), period)
+
+
+def send_with_retries(
+    method: str,
+    url: str,
+    path: str,
+    token: str,
+    *,
+    body: dict[str, Any] | None = None,
+    params: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    retries: int,
+    backoff_s: float,
+    timeout_s: float = 30.0,
+) -> tuple[httpx.Response, int]:
+    """One request to the service; connection errors and 408/429/5xx are retried with exponential backoff
+    (capped at 30 s). Returns the response and the number of attempts."""
+    sent = {"Authorization": f"Bearer {token}", "Content-Type": "application/fhir+json", **(headers or {})}
+    content = json.dumps(body).encode() if body is not None else None
+    last_problem = ""
+    for attempt in range(1, retries + 2):
+        try:
+            response = httpx.request(
+                method,
+                f"{url.rstrip('/')}{path}",
+                content=content,
+                params=params,
+                headers=sent,
+                timeout=timeout_s,
+            )
+            if response.status_code not in RETRYABLE_STATUS:
+                return response, attempt
+            last_problem = f"HTTP {response.status_code}"
+        except httpx.TransportError as exc:
+            last_problem = f"{type(exc).__name__}: {exc}"
+        if attempt <= retries:
+            time.sleep(min(backoff_s * 2 ** (attempt - 1), 30.0))
+    raise PublishError(
+        f"record service at {url} unreachable after {retries + 1} attempt(s) ({last_problem}); "
+        "results are untouched; run `clinwgs publish` again when it is back"
+    )
+
+
+def _refused(response: httpx.Response, inputs: PublishInputs) -> PublishError:
+    try:
+        detail = response.json()["issue"][0]["diagnostics"]
+    except (ValueError, KeyError, IndexError, TypeError):
+        detail = response.text[:300]
+    error = PublishError(
+        f"record service refused the report (HTTP {response.status_code}): {detail}",
+        path=inputs.findings,
+        sample=inputs.sample_id,
+    )
+    error.http_status = response.status_code
+    return error
+
+
+def write_receipt(path: Path, receipt: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(receipt, indent=2, sort_keys=True) + "\n")
+    tmp.replace(path)
+
+
+def _receipt(
+    inputs: PublishInputs, url: str, response: httpx.Response, attempts: int, **extra: Any
+) -> dict[str, Any]:
+    answer = response.json()
+    receipt = {
+        "sample_id": inputs.sample_id,
+        "published": True,
+        "service_url": url,
+        "attempts": attempts,
+        "http_status": response.status_code,
+        "report_id": answer["report_id"],
+        "version": answer["version"],
+        "created": answer["created"],
+        "status": answer["status"],
+        "content_hash": answer["content_hash"],
+        "published_at": datetime.now(UTC).isoformat(),
+        **extra,
+    }
+    write_receipt(inputs.receipt, receipt)
+    return receipt
+
+
+def publish_sample(
+    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+) -> dict[str, Any]:
+    """Publish and return the receipt (also written to ``inputs.receipt``); raises PublishError."""
+    bundle = build_bundle(inputs)
+    response, attempts = send_with_retries(
+        "POST", url, "/fhir", token, body=bundle, retries=retries, backoff_s=backoff_s
+    )
+    if response.status_code not in (200, 201):
+        raise _refused(response, inputs)
+    return _receipt(inputs, url, response, attempts)
+
+
+def amend_sample(
+    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+) -> dict[str, Any]:
+    """Send this analysis as a new version of the sample's report (after a re-analysis changed it): the
+    service keeps every earlier version, links the new one to it by Provenance and needs a fresh two-person
+    sign-off. If-Match names the version read just before, so a concurrent amendment is refused (412)."""
+    bundle = build_bundle(inputs)
+    kw: dict[str, Any] = {"retries": retries, "backoff_s": backoff_s}
+    found, attempts = send_with_retries(
+        "GET", url, "/fhir/DiagnosticReport", token, params={"identifier": inputs.sample_id}, **kw
+    )
+    if found.status_code != 200:
+        raise _refused(found, inputs)
+    entries = found.json().get("entry") or []
+    if not entries:
+        raise PublishError(
+            "the record service holds no report for this sample: publish it first (without --amend)",
+            sample=inputs.sample_id,
+        )
+    current = entries[0]["resource"]
+    version = str(current["meta"]["versionId"])
+    response, more = send_with_retries(
+        "PUT",
+        url,
+        f"/fhir/DiagnosticReport/{current['id']}",
+        token,
+        body=bundle,
+        headers={"If-Match": f'W/"{version}"'},
+        **kw,
+    )
+    if response.status_code not in (200, 201):
+        raise _refused(response, inputs)
+    return _receipt(inputs, url, response, attempts + more, amended_from_version=int(version))
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="clinwgs publish", description=__doc__.split("\n\n")[0])
+    p.add_argument("--sample", required=True, help="pseudonymous sample ID")
+    p.add_argument("--results", default="results", help="results directory (default: results)")
+    p.add_argument("--findings", help="default: <results>/<sample>/interpret/findings.json")
+    p.add_argument("--pdf", help="default: <results>/<sample>/report/<sample>.report.pdf (if present)")
+    p.add_argument(
+        "--manifest",
+        help="provenance manifest whose sha256 goes into the Provenance (default: "
+        "<results>/<sample>/manifest.json when present, as the workflow rule passes it, so a later publish "
+        "sends the identical Bundle)",
+    )
+    p.add_argument("--receipt", help="default: <results>/<sample>/publish/receipt.json")
+    p.add_argument("--url", default=os.environ.get("CLINWGS_SERVICE_URL", DEFAULT_URL))
+    p.add_argument("--token-env", default="CLINWGS_SERVICE_TOKEN", help="environment variable with the token")
+    p.add_argument("--retries", type=int, default=5)
+    p.add_argument("--backoff", type=float, default=0.5, help="first retry delay in seconds (doubles)")
+    p.add_argument(
+        "--amend",
+        action="store_true",
+        help="the record holds an earlier report of this sample (a re-analysis changed it): send this one as "
+        "its next version (If-Match), which then needs a fresh sign-off",
+    )
+    p.add_argument(
+        "--receipt-on-failure",
+        action="store_true",
+        help="service down: write a 'not published' receipt and exit 0 (workflow rule)",
+    )
+    return p
+
+
+def _earlier_publication(receipt: Path) -> dict[str, Any] | None:
+    """The receipt of an earlier successful publish of this sample (or what it kept of one), if any."""
+    try:
+        earlier = json.loads(receipt.read_text())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(earlier, dict):
+        return None
+    if earlier.get("published") is True:
+        return earlier
+    kept = earlier.get("previously_published")
+    return kept if isinstance(kept, dict) else None
+
+
+def _existing(path: Path) -> Path | None:
+    return path if path.is_file() else None
+
+
+def cli_main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    sample_dir = Path(args.results) / args.sample
+    pdf_default = sample_dir / "report" / f"{args.sample}.report.pdf"
+    inputs = PublishInputs(
+        sample_id=args.sample,
+        findings=Path(args.findings or sample_dir / "interpret" / "findings.json"),
+        pdf=Path(args.pdf) if args.pdf else pdf_default,
+        manifest=Path(args.manifest) if args.manifest else _existing(sample_dir / "manifest.json"),
+        receipt=Path(args.receipt or sample_dir / "publish" / "receipt.json"),
+    )
+    token = os.environ.get(args.token_env, "")
+    try:
+        if not token:
+            raise PublishError(
+                f"no service token: set the environment variable {args.token_env}", sample=args.sample
+            )
+        send = amend_sample if args.amend else publish_sample
+        receipt = send(inputs, args.url, token, retries=args.retries, backoff_s=args.backoff)
+    except PublishError as exc:
+        if not args.receipt_on_failure:
+            raise
+        failed: dict[str, Any] = {
+            "sample_id": args.sample,
+            "published": False,
+            "service_url": args.url,
+            "error": str(exc),
+            "recorded_at": datetime.now(UTC).isoformat(),
+        }
+        if exc.http_status is not None:
+            failed["http_status"] = exc.http_status
+        earlier = _earlier_publication(inputs.receipt)
+        if earlier:  # a rerun changed the report: keep the record of what the service already holds
+            failed["previously_published"] = earlier
+        write_receipt(inputs.receipt, failed)
+        print(f"clinwgs publish: NOT published: {exc}")
+        return 0
+    state = "created" if receipt["created"] else "already present (identical), nothing duplicated"
+    if "amended_from_version" in receipt and receipt["created"]:
+        state = f"amended (was v{receipt['amended_from_version']}; needs a fresh sign-off)"
+    print(
+        f"clinwgs publish: sample {args.sample}: report {receipt['report_id']} v{receipt['version']} {state}"
+    )
+    return 0

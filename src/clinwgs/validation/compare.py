@@ -1,0 +1,129 @@
+"""``clinwgs benchmark``: compare a call set with a truth VCF inside a confident-regions BED.
+
+Both VCFs are normalised and decomposed against the reference (clinwgs.validation.normalise), matched
+allele by allele with a haplotype-aware fallback (clinwgs.validation.match), and scored genotype-aware per
+variant type (clinwgs.validation.metrics). Method and limitations: docs/accuracy.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from clinwgs.core.errors import InputIntegrityError
+from clinwgs.validation.haplotype import ReferenceWindow
+from clinwgs.validation.match import Matching, match_calls
+from clinwgs.validation.metrics import summarise
+from clinwgs.validation.normalise import check_contigs, choose_sample, normalise_vcf
+from clinwgs.validation.records import Regions, read_calls
+from clinwgs.validation.render import to_html, to_markdown
+
+OUTPUT_NAMES = ("benchmark.json", "benchmark.md", "benchmark.html")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _require(path: Path, what: str) -> None:
+    if not path.is_file():
+        raise InputIntegrityError(f"{what} not found", path=path)
+
+
+def bcftools_version() -> str:
+    out = subprocess.run(["bcftools", "--version"], capture_output=True, text=True, check=False).stdout
+    return out.splitlines()[0] if out else "unknown"
+
+
+def compare(truth: Path, query: Path, reference: Path, bed: Path, *, truth_sample: str | None = None,
+            query_sample: str | None = None, include_filtered: bool = False,
+            label: str = "benchmark") -> dict[str, Any]:
+    """Run the whole comparison and return the result document (nothing is written)."""
+    return compare_with_matching(truth, query, reference, bed, truth_sample=truth_sample,
+                                 query_sample=query_sample, include_filtered=include_filtered, label=label)[0]
+
+
+def compare_with_matching(truth: Path, query: Path, reference: Path, bed: Path, *,
+                          truth_sample: str | None = None, query_sample: str | None = None,
+                          include_filtered: bool = False,
+                          label: str = "benchmark") -> tuple[dict[str, Any], Matching]:
+    """As compare(), also returning the per-call outcomes (for per-control-type sensitivity)."""
+    for path, what in ((truth, "truth VCF"), (query, "query VCF"), (reference, "reference FASTA"),
+                       (bed, "confident BED")):
+        _require(path, what)
+    regions = Regions.from_bed(bed)
+    t_sample, q_sample = choose_sample(truth, truth_sample), choose_sample(query, query_sample)
+    check_contigs(truth, reference)
+    check_contigs(query, reference)
+    with tempfile.TemporaryDirectory(prefix="clinwgs-benchmark-") as tmp:
+        t_norm, q_norm = Path(tmp, "truth.norm.vcf.gz"), Path(tmp, "query.norm.vcf.gz")
+        t_cmds = normalise_vcf(truth, reference, t_sample, t_norm, pass_only=False)
+        q_cmds = normalise_vcf(query, reference, q_sample, q_norm, pass_only=not include_filtered)
+        truth_calls, query_calls = list(read_calls(t_norm)), list(read_calls(q_norm))
+    matching = match_calls(truth_calls, query_calls, ReferenceWindow(reference))
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    result: dict[str, Any] = {"label": label, "generated_utc": now}
+    result.update(summarise(matching, regions))
+    result["inputs"] = {
+        "truth": {"path": str(truth), "sample": t_sample, "sha256": sha256_of(truth)},
+        "query": {"path": str(query), "sample": q_sample, "sha256": sha256_of(query),
+                  "records_scored": "all" if include_filtered else "FILTER PASS or '.'"},
+        "reference": {"path": str(reference)},
+        "bed": {"path": str(bed), "sha256": sha256_of(bed), "size_bp": regions.size_bp},
+    }
+    result["method"] = {"tool": bcftools_version(), "truth_normalisation": t_cmds,
+                        "query_normalisation": q_cmds, "docs": "docs/accuracy.md"}
+    return result, matching
+
+
+def write_outputs(result: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Write benchmark.json/.md/.html, each to a temporary name renamed when complete."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    texts = (json.dumps(result, indent=2) + "\n", to_markdown(result), to_html(result))
+    written = []
+    for name, text in zip(OUTPUT_NAMES, texts, strict=True):
+        final = out_dir / name
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp_name, final)
+        written.append(final)
+    return written
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="clinwgs benchmark", description=__doc__.splitlines()[0])
+    parser.add_argument("--truth", type=Path, required=True, help="truth VCF (bgzipped)")
+    parser.add_argument("--query", type=Path, required=True, help="call set to assess (VCF/BCF)")
+    parser.add_argument("--reference", type=Path, required=True, help="indexed reference FASTA")
+    parser.add_argument("--bed", type=Path, required=True, help="confident regions BED")
+    parser.add_argument("--out", type=Path, required=True, help="output folder for benchmark.json/.md/.html")
+    parser.add_argument("--truth-sample", help="truth sample (default: the only one)")
+    parser.add_argument("--query-sample", help="query sample (default: the only one)")
+    parser.add_argument("--include-filtered", action="store_true",
+                        help="score query records whatever their FILTER (default: PASS or '.' only)")
+    parser.add_argument("--label", default="benchmark", help="name shown in the summary")
+    return parser
+
+
+def cli_main(argv: list[str]) -> int:
+    args = build_parser().parse_args(argv)
+    result = compare(args.truth, args.query, args.reference, args.bed, truth_sample=args.truth_sample,
+                     query_sample=args.query_sample, include_filtered=args.include_filtered, label=args.label)
+    write_outputs(result, args.out)
+    for kind, s in result["confident"].items():
+        print(f"{kind.upper():5s} precision {s['precision']} ({s['tp_query']}/{s['query_total']}) "
+              f"recall {s['recall']} ({s['tp_truth']}/{s['truth_total']}) F1 {s['f1']}")
+    print(f"wrote {args.out}/benchmark.json, .md, .html")
+    return 0
