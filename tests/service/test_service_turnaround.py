@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from clinwgs.fhir import build_report_bundle
-from clinwgs.ops.turnaround import service_times
 from clinwgs.service.models import TestRequest as RequestRow  # "Test*" would look like a test class
 from clinwgs.service.seed import DEMO_ODS, demo_patient
+from clinwgs.service.turnaround import service_times
 from tests.service.service_support import OTHER_ODS, PDF, Harness, example_findings, samples_by_ods
 
 START = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""Adapter: write results/<sample>/{manifest,analysis_manifest}.json (clinwgs.provenance.manifest), log its sha256."""
+"""Adapter: write results/<sample>/{manifest,analysis_manifest}.json (clinwgs.provenance.manifest)."""
 
 from pathlib import Path
 

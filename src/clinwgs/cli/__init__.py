@@ -14,18 +14,18 @@ from clinwgs.core.errors import ClinwgsError
 
 # command -> ("module", "function", one-line help). The function takes argv (list[str]) and returns an int.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "demo": ("clinwgs.ops.demo", "cli_main", "prepare the demo bundle and run the whole workflow on it"),
-    "run": ("clinwgs.ops.runner", "cli_main", "run the workflow (locally or --profile slurm)"),
+    "demo": ("clinwgs.cli.demo", "main", "prepare the demo bundle and run the whole workflow on it"),
+    "run": ("clinwgs.cli.run", "main", "run the workflow (locally or --profile slurm)"),
     "validate": ("clinwgs.config.load", "cli_main", "validate config.yaml, samples.tsv and units.tsv"),
-    "simulate": ("clinwgs.validation.simulate", "cli_main", "write seeded simulated reads"),
+    "simulate": ("clinwgs.cli.simulate", "main", "write seeded simulated reads"),
     "interpret": ("clinwgs.interpret.engine", "cli_main", "annotated VCF -> findings.json/tsv"),
     "report": ("clinwgs.report.render", "cli_main", "findings -> clinician report (HTML, PDF, JSON)"),
     "serve": ("clinwgs.service.main", "cli_main", "run the patient record service (FastAPI)"),
-    "publish": ("clinwgs.publish.client", "cli_main", "post a sample's report bundle to the record service"),
+    "publish": ("clinwgs.cli.publish", "main", "post a sample's report bundle to the record service"),
     "audit": ("clinwgs.provenance.manifest", "cli_main", "verify results or the service audit chain"),
-    "benchmark": ("clinwgs.validation.compare", "cli_main", "compare a call set with a truth VCF"),
-    "validate-pipeline": ("clinwgs.validation.pack", "cli_main", "run the validation pack"),
-    "status": ("clinwgs.ops.turnaround", "cli_main", "turnaround per sample against the 7-10 day target"),
+    "benchmark": ("clinwgs.cli.benchmark", "main", "compare a call set with a truth VCF"),
+    "validate-pipeline": ("clinwgs.cli.validate_pipeline", "main", "run the validation pack"),
+    "status": ("clinwgs.cli.status", "main", "turnaround per sample against the 7-10 day target"),
 }
 
 

@@ -10,7 +10,6 @@ workflow's files only ever carry the pseudonymous sample IDs.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
 import shutil
@@ -91,16 +90,9 @@ def service_address(run: RunConfig) -> tuple[str, int]:
     return url.hostname or "127.0.0.1", url.port or 80
 
 
-def cli_main(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(prog="clinwgs demo", description=__doc__.splitlines()[0])
-    ap.add_argument("--cores", type=int, default=2)
-    ap.add_argument("--aligner", choices=["bwa", "minimap2"], help="override config.yaml (default: bwa)")
-    ap.add_argument(
-        "--serve",
-        action="store_true",
-        help="keep the record service running after the workflow (Ctrl-C stops it) to browse the reports",
-    )
-    args = ap.parse_args(argv)
+def run_demo(cores: int, aligner: str | None = None, serve: bool = False) -> int:
+    """Prepare the positive control, start a fresh demo record service, run the workflow on the demo sheets
+    and publish into it; with ``serve``, keep the service running until Ctrl-C. Returns Snakemake's status."""
     os.chdir(REPO_ROOT)
     start = time.monotonic()
     ensure_positive_control(REPO_ROOT)
@@ -122,14 +114,14 @@ def cli_main(argv: list[str]) -> int:
         # publish again on every demo run: this run's service starts empty; progress lines ("N of M steps
         # done", each finished rule), not every job's full description
         extra = ["--forcerun", "publish_report", "--quiet", "rules"]
-        if args.aligner:
-            extra += ["--config", f"aligner={args.aligner}"]
-        status, _ = run_workflow(CONFIG, args.cores, extra)
+        if aligner:
+            extra += ["--config", f"aligner={aligner}"]
+        status, _ = run_workflow(CONFIG, cores, extra)
         print(summary(REPO_ROOT, samples))
         print("\nclinwgs demo: reports in the record service")
         print("\n".join(demo_links(service, REPO_ROOT / "results", samples)))
         print(f"\nclinwgs demo: finished with status {status} in {time.monotonic() - start:.0f} s")
-        if args.serve and status == 0:
+        if serve and status == 0:
             print("clinwgs demo: serving the reports; press Ctrl-C to stop", flush=True)
             try:
                 while service.thread.is_alive():

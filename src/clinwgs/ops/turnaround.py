@@ -19,10 +19,8 @@ pending milestone is overdue, *breached* past the 10-day limit. Times are UTC.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -115,7 +113,7 @@ def aware_utc(when: datetime) -> datetime:
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
-def _parse_iso(text: str) -> datetime:
+def parse_iso(text: str) -> datetime:
     return aware_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
 
 
@@ -143,11 +141,11 @@ def add_results_times(timeline: Timeline, results: Path, benchmarks: Path, input
         timeline.set("received", max(_mtime(p) for p in present), "input files")
     starts = [s["start"] for s in read_steps(benchmarks, timeline.sample) if s.get("start")]
     if starts:
-        timeline.set("started", _parse_iso(min(starts)), "benchmarks")
+        timeline.set("started", parse_iso(min(starts)), "benchmarks")
     manifest = results / timeline.sample / "manifest.json"
     if manifest.is_file():
         created = json.loads(manifest.read_text()).get("created_at")
-        timeline.set("finished", _parse_iso(created) if created else _mtime(manifest), "manifest.json")
+        timeline.set("finished", parse_iso(created) if created else _mtime(manifest), "manifest.json")
     receipt = results / timeline.sample / "publish" / "receipt.json"
     if receipt.is_file():
         # only a report that reached the record counts: a "not published" receipt (service down, release
@@ -155,29 +153,18 @@ def add_results_times(timeline: Timeline, results: Path, benchmarks: Path, input
         answer = json.loads(receipt.read_text() or "{}")
         if answer.get("published") is True:
             when = answer.get("published_at")
-            timeline.set("reported", _parse_iso(when) if when else _mtime(receipt), "publish receipt")
-
-
-def service_times(database_url: str) -> dict[str, dict[str, datetime]]:
-    """Stage times per sample ID from the record service's database (read only): received, and for a
-    published sample started/finished (the analysis period it carries), reported and authorised."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
-    from clinwgs.service.turnaround import service_timelines
-
-    engine = create_engine(database_url)
-    try:
-        with Session(engine) as session:
-            return {t.sample: dict(t.times) for t in service_timelines(session)}
-    finally:
-        engine.dispose()
+            timeline.set("reported", parse_iso(when) if when else _mtime(receipt), "publish receipt")
 
 
 def collect(
-    results: Path, benchmarks: Path, units_tsv: Path | None, database_url: str | None
+    results: Path,
+    benchmarks: Path,
+    units_tsv: Path | None,
+    from_service: dict[str, dict[str, datetime]] | None = None,
 ) -> list[Timeline]:
-    from_service = service_times(database_url) if database_url else {}
+    """Timelines of every sample in results/, the unit sheet or the record service (``from_service``: stage
+    times per sample, as ``clinwgs.service.turnaround.service_times`` reads them)."""
+    from_service = from_service or {}
     inputs = input_files(units_tsv) if units_tsv is not None else {}
     samples = sorted(set(samples_in_results(results)) | set(from_service) | set(inputs))
     timelines = []
@@ -227,30 +214,3 @@ def as_document(assessments: list[Assessment], now: datetime) -> dict[str, Any]:
         for a in assessments
     ]
     return {"now": now.isoformat(), "target_days": TARGET_DAYS, "limit_days": LIMIT_DAYS, "samples": records}
-
-
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="clinwgs status", description=__doc__.split("\n")[0])
-    p.add_argument("--results", type=Path, default=Path("results"), help="results directory")
-    p.add_argument("--benchmarks", type=Path, default=Path("benchmarks/out"), help="step benchmark files")
-    p.add_argument(
-        "--units", type=Path, default=None, help="units.tsv (default config/units.tsv): input file times"
-    )
-    p.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL"),
-        help="record service database (SQLAlchemy URL, read only); default $DATABASE_URL",
-    )
-    p.add_argument("--now", default=None, help="evaluate at this UTC time (ISO 8601); default: now")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
-    return p
-
-
-def cli_main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
-    now = _parse_iso(args.now) if args.now else datetime.now(UTC)
-    units = args.units if args.units is not None else DEFAULT_UNITS if DEFAULT_UNITS.is_file() else None
-    timelines = collect(args.results, args.benchmarks, units, args.database_url)
-    assessments = ranked([assess(t, now) for t in timelines])
-    print(as_json(assessments, now) if args.json else as_table(assessments))
-    return 0

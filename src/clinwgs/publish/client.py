@@ -12,10 +12,8 @@ exactly one report because the service recognises the identical Bundle.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -222,37 +220,6 @@ def amend_sample(
     return _receipt(inputs, url, response, attempts + more, amended_from_version=int(version))
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="clinwgs publish", description=__doc__.split("\n\n")[0])
-    p.add_argument("--sample", required=True, help="pseudonymous sample ID")
-    p.add_argument("--results", default="results", help="results directory (default: results)")
-    p.add_argument("--findings", help="default: <results>/<sample>/interpret/findings.json")
-    p.add_argument("--pdf", help="default: <results>/<sample>/report/<sample>.report.pdf (if present)")
-    p.add_argument(
-        "--manifest",
-        help="provenance manifest whose sha256 goes into the Provenance (default: "
-        "<results>/<sample>/manifest.json when present, as the workflow rule passes it, so a later publish "
-        "sends the identical Bundle)",
-    )
-    p.add_argument("--receipt", help="default: <results>/<sample>/publish/receipt.json")
-    p.add_argument("--url", default=os.environ.get("CLINWGS_SERVICE_URL", DEFAULT_URL))
-    p.add_argument("--token-env", default="CLINWGS_SERVICE_TOKEN", help="environment variable with the token")
-    p.add_argument("--retries", type=int, default=5)
-    p.add_argument("--backoff", type=float, default=0.5, help="first retry delay in seconds (doubles)")
-    p.add_argument(
-        "--amend",
-        action="store_true",
-        help="the record holds an earlier report of this sample (a re-analysis changed it): send this one as "
-        "its next version (If-Match), which then needs a fresh sign-off",
-    )
-    p.add_argument(
-        "--receipt-on-failure",
-        action="store_true",
-        help="service down: write a 'not published' receipt and exit 0 (workflow rule)",
-    )
-    return p
-
-
 def _earlier_publication(receipt: Path) -> dict[str, Any] | None:
     """The receipt of an earlier successful publish of this sample (or what it kept of one), if any."""
     try:
@@ -267,36 +234,32 @@ def _earlier_publication(receipt: Path) -> dict[str, Any] | None:
     return kept if isinstance(kept, dict) else None
 
 
-def _existing(path: Path) -> Path | None:
-    return path if path.is_file() else None
-
-
-def cli_main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
-    sample_dir = Path(args.results) / args.sample
-    pdf_default = sample_dir / "report" / f"{args.sample}.report.pdf"
-    inputs = PublishInputs(
-        sample_id=args.sample,
-        findings=Path(args.findings or sample_dir / "interpret" / "findings.json"),
-        pdf=Path(args.pdf) if args.pdf else pdf_default,
-        manifest=Path(args.manifest) if args.manifest else _existing(sample_dir / "manifest.json"),
-        receipt=Path(args.receipt or sample_dir / "publish" / "receipt.json"),
-    )
-    token = os.environ.get(args.token_env, "")
+def publish_or_record(
+    inputs: PublishInputs,
+    url: str,
+    token: str,
+    *,
+    amend: bool = False,
+    retries: int = 5,
+    backoff_s: float = 0.5,
+    receipt_on_failure: bool = False,
+    token_env: str = "CLINWGS_SERVICE_TOKEN",
+) -> dict[str, Any]:
+    """Publish (or amend) a sample's report. With ``receipt_on_failure`` (the workflow rule), a failure is
+    written as a "not published" receipt that keeps any earlier successful publication, and returned."""
     try:
         if not token:
-            raise PublishError(
-                f"no service token: set the environment variable {args.token_env}", sample=args.sample
-            )
-        send = amend_sample if args.amend else publish_sample
-        receipt = send(inputs, args.url, token, retries=args.retries, backoff_s=args.backoff)
+            raise PublishError(f"no service token: set the environment variable {token_env}",
+                               sample=inputs.sample_id)
+        send = amend_sample if amend else publish_sample
+        return send(inputs, url, token, retries=retries, backoff_s=backoff_s)
     except PublishError as exc:
-        if not args.receipt_on_failure:
+        if not receipt_on_failure:
             raise
         failed: dict[str, Any] = {
-            "sample_id": args.sample,
+            "sample_id": inputs.sample_id,
             "published": False,
-            "service_url": args.url,
+            "service_url": url,
             "error": str(exc),
             "recorded_at": datetime.now(UTC).isoformat(),
         }
@@ -306,12 +269,4 @@ def cli_main(argv: list[str]) -> int:
         if earlier:  # a rerun changed the report: keep the record of what the service already holds
             failed["previously_published"] = earlier
         write_receipt(inputs.receipt, failed)
-        print(f"clinwgs publish: NOT published: {exc}")
-        return 0
-    state = "created" if receipt["created"] else "already present (identical), nothing duplicated"
-    if "amended_from_version" in receipt and receipt["created"]:
-        state = f"amended (was v{receipt['amended_from_version']}; needs a fresh sign-off)"
-    print(
-        f"clinwgs publish: sample {args.sample}: report {receipt['report_id']} v{receipt['version']} {state}"
-    )
-    return 0
+        return failed

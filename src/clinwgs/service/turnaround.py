@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from clinwgs.fhir.study import analysis_period
@@ -91,3 +91,14 @@ def worklist(session: Session, principal: Principal, now: datetime) -> list[tupl
     report_ids = {timeline.sample: report_id for timeline, report_id in rows}
     assessed = ranked([assess(timeline, now) for timeline, _ in rows])
     return [(a, report_ids[a.timeline.sample]) for a in assessed]
+
+
+def service_times(database_url: str) -> dict[str, dict[str, datetime]]:
+    """Stage times per sample ID from the record service's database (read only): received, and for a
+    published sample started/finished (the analysis period it carries), reported and authorised."""
+    engine = create_engine(database_url)
+    try:
+        with Session(engine) as session:
+            return {t.sample: dict(t.times) for t in service_timelines(session)}
+    finally:
+        engine.dispose()

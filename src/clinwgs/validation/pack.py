@@ -8,7 +8,6 @@ optionally re-runs the caller bare on the workflow's BAM (ΔF1), and writes a da
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import os
@@ -197,26 +196,13 @@ def write_report(report: dict[str, Any], run_dir: Path) -> list[Path]:
     return written
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="clinwgs validate-pipeline", description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=Path("config/validation.yaml"))
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="repository root (default: cwd)")
-    parser.add_argument("--aligner", choices=["bwa", "minimap2"], help="override workflow.aligner")
-    parser.add_argument("--caller", choices=["bcftools", "freebayes"], help="override workflow.caller")
-    parser.add_argument("--cores", type=int, help="override workflow.cores")
-    parser.add_argument("--output-dir", type=Path, help="override output_dir")
-    return parser
-
-
-def cli_main(argv: list[str]) -> int:
-    args = build_parser().parse_args(argv)
-    repo = args.repo.resolve()
-    cfg = load_validation_config(args.config).resolve(repo)
-    overrides = {k: v for k, v in (("aligner", args.aligner), ("caller", args.caller), ("cores", args.cores))
-                 if v is not None}
+def run_validation(config: Path, repo: Path, overrides: dict[str, object], output_dir: Path | None) -> int:
+    """Run the validation pack; print the verdict and each criterion; 0 when it passes."""
+    repo = repo.resolve()
+    cfg = load_validation_config(config).resolve(repo)
     cfg = cfg.model_copy(update={"workflow": cfg.workflow.model_copy(update=overrides)})
-    if args.output_dir is not None:
-        cfg = cfg.model_copy(update={"output_dir": args.output_dir.resolve()})
+    if output_dir is not None:
+        cfg = cfg.model_copy(update={"output_dir": output_dir.resolve()})
     preflight(cfg, repo)
     started = dt.datetime.now(dt.UTC)
     run_dir = cfg.output_dir / started.strftime("%Y-%m-%dT%H%M%SZ")

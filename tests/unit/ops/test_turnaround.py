@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from clinwgs.ops.turnaround import State, Timeline, assess, cli_main, collect, ranked, service_times
+from clinwgs.cli.status import main as cli_main
+from clinwgs.ops.turnaround import State, Timeline, assess, collect, ranked
+from clinwgs.service.turnaround import service_times
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -189,7 +191,9 @@ def test_record_service_times_win_over_results(tmp_path: Path) -> None:
     }
     (s1,) = [
         t
-        for t in collect(tmp_path / "results", tmp_path / "benchmarks", tmp_path / "units.tsv", url)
+        for t in collect(
+            tmp_path / "results", tmp_path / "benchmarks", tmp_path / "units.tsv", service_times(url)
+        )
         if t.sample == "S001"
     ]
     assert s1.times["received"] == T0 - timedelta(days=1)

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from clinwgs.cli.benchmark import main as cli_main
 from clinwgs.core.errors import InputIntegrityError, ReferenceMismatchError
-from clinwgs.validation.compare import cli_main, compare
+from clinwgs.validation.compare import compare
 
 # 1-based positions of features in REFERENCE (checked by test_fixture_reference_features):
 #   101..110  'CACACACACA' dinucleotide repeat   (a 2-bp deletion can be written at 100, 102, ... 108)
