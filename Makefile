@@ -34,13 +34,16 @@ $(VENV)/.installed: pyproject.toml
 demo: system-deps venv
 	$(VENV)/bin/clinwgs demo --cores $(CORES)
 
-test: system-deps venv
-	$(PY) -m pytest tests
+# lint first (seconds), then every test; CLINWGS_REQUIRE_ALL turns a missing tool/server/plugin into a failure
+test: system-deps venv lint
+	CLINWGS_REQUIRE_ALL=1 $(PY) -m pytest tests
 
+# snakemake --lint needs sheets whose files exist: tests/data/lint names two demo inputs (a BAM and FASTQs)
 lint: venv
-	$(VENV)/bin/ruff check src tests
+	$(VENV)/bin/ruff check src tests workflow benchmarks
 	$(VENV)/bin/mypy
-	$(VENV)/bin/snakemake --lint --configfile config/config.yaml
+	$(VENV)/bin/snakemake --lint --configfile config/config.yaml \
+	  --config samples=tests/data/lint/samples.tsv units=tests/data/lint/units.tsv
 
 clean-results:
 	rm -rf results logs benchmarks/out .snakemake

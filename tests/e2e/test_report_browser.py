@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from clinwgs.cli import main
+from tests.support.tools import require
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "interpret"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")]
+pytestmark = pytest.mark.browser
+require(CHROMIUM, "chromium (Debian package)")
 
 
 def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:

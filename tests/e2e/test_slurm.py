@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.crashtest import Workflow, prepare_workdir, tool_env
+from tests.support.tools import require
 
 pytestmark = [pytest.mark.slurm, pytest.mark.integration]
 
@@ -46,8 +47,7 @@ def _slurm_up() -> bool:
 
 @pytest.fixture(scope="module")
 def slurm_cluster() -> None:
-    if shutil.which("sbatch") is None or not Path("/usr/sbin/slurmctld").exists():
-        pytest.skip("slurm-wlm is not installed (make system-deps installs it)")
+    require(shutil.which("sbatch") and Path("/usr/sbin/slurmctld").exists(), "slurm-wlm (make system-deps)")
     os.environ.setdefault("SLURM_CONF", "/etc/slurm/slurm.conf")
     script = str(ROOT / ".ci" / "start-slurm.sh")
     started = subprocess.run([script], capture_output=True, text=True, timeout=120)

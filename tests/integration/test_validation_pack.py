@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from clinwgs.cli import main
+from tests.support.tools import require
 
 REPO = Path(__file__).resolve().parents[2]
 CONTROL_TYPES = {"snv_stop_gained", "snv_missense", "deletion", "duplication", "splice_canonical",
@@ -23,8 +24,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def pack(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path, dict[str, Any]]:
     for tool in ("minimap2", "samtools", "bcftools", "fastp"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} not installed")
+        require(shutil.which(tool), f"{tool} (make system-deps)")
     out = tmp_path_factory.mktemp("validation")
     code = main(["validate-pipeline", "--config", str(REPO / "config" / "validation.yaml"),
                  "--repo", str(REPO), "--aligner", "minimap2", "--cores", "2", "--output-dir", str(out)])

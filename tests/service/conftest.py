@@ -15,12 +15,12 @@ from clinwgs.service.main import start_background
 from clinwgs.service.settings import Settings
 from tests.service.service_support import Harness, harness_for
 from tests.support.pgtemp import pg_available, postgres_server
+from tests.support.tools import require
 
 
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
-    if not pg_available():
-        pytest.skip("PostgreSQL 15 binaries not installed (apt-get install postgresql)")
+    require(pg_available(), "PostgreSQL server binaries (apt-get install postgresql)")
     with postgres_server() as url:
         yield url
 

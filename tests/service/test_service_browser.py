@@ -5,6 +5,7 @@ report is final and the worklist shows the sample done."""
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,10 +18,14 @@ from clinwgs.service.main import BackgroundService, start_background
 from clinwgs.service.seed import demo_patient
 from clinwgs.service.settings import Settings
 from tests.service.service_support import bundle_for
+from tests.support.tools import require
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright not installed (dev extra)")
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")]
+pytestmark = pytest.mark.browser
+require(CHROMIUM, "chromium (Debian package)")
+require(importlib.util.find_spec("playwright"), "playwright (pip install -e '.[dev]')")
+from playwright import sync_api as playwright  # noqa: E402 - after the check that it is installed
+
 SAMPLE = "SBROWSE01"
 # headless as root, and nothing that reaches out of a closed network (Playwright adds a fresh profile)
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

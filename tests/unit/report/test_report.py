@@ -12,6 +12,7 @@ from clinwgs.core.errors import InputIntegrityError
 from clinwgs.models.findings import Findings
 from clinwgs.report.render import load_findings, render_html, report_json
 from tests.support.interpret_vcf import DATA, REPO, run
+from tests.support.tools import require
 
 TEMPLATES = REPO / "reports"
 
@@ -147,8 +148,7 @@ def test_pdf_text_shows_the_finding(rendered: dict[str, Path]) -> None:
     import shutil
     import subprocess
 
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler-utils (pdftotext) not installed")
+    require(shutil.which("pdftotext"), "pdftotext (Debian poppler-utils)")
     text = subprocess.run(
         ["pdftotext", str(rendered["pdf"]), "-"], capture_output=True, text=True, check=True
     ).stdout
