@@ -81,10 +81,6 @@ def classify(criteria: Sequence[_Criterion]) -> Classification:
     return Classification.VUS
 
 
-def met_codes(criteria: Sequence[_Criterion]) -> list[str]:
-    return [c.code for c in criteria if c.status == "met"]
-
-
 def assign_tier(
     classification: Classification, genotype_fits: bool, protein_altering: bool, rare: bool, passed: bool
 ) -> Tier:
