@@ -1,7 +1,7 @@
 """Field-by-field snapshots of the JSON contracts between stages (findings.json, report JSON, FHIR Bundle).
 
-A document is flattened to ``dotted.path -> value`` pairs; volatile values (times, UUIDs, digests of files that
-carry times, tool versions of this machine, the PDF bytes) are masked by a rule that says why, so a difference
+A document is flattened to ``dotted.path -> value`` pairs; volatile values (times, UUIDs, digests of files
+that carry times, tool versions of this machine, the PDF bytes) are masked by a rule that says why, so a difference
 names the field that changed. ``CLINWGS_UPDATE_SNAPSHOTS=1`` rewrites the stored snapshot after a deliberate
 change (review the diff in git).
 """
@@ -76,9 +76,10 @@ def differences(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
 def check_snapshot(doc: Any, stored: Path) -> list[str]:
     """Differences between ``doc`` and the stored snapshot (empty: equal). Rewrites it when asked to."""
     actual = masked(doc)
-    if os.environ.get("CLINWGS_UPDATE_SNAPSHOTS") == "1" or not stored.exists():
-        if os.environ.get("CLINWGS_UPDATE_SNAPSHOTS") != "1":
-            return [f"no snapshot at {stored}: run with CLINWGS_UPDATE_SNAPSHOTS=1 to write it, then review it"]
+    update = os.environ.get("CLINWGS_UPDATE_SNAPSHOTS") == "1"
+    if not update and not stored.exists():
+        return [f"no snapshot at {stored}: write it with CLINWGS_UPDATE_SNAPSHOTS=1, then review it"]
+    if update:
         stored.parent.mkdir(parents=True, exist_ok=True)
         stored.write_text(json.dumps(actual, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         return []

@@ -38,6 +38,6 @@ def test_a_changed_clinical_field_is_named(tmp_path: Path, monkeypatch: pytest.M
     ]
 
 
-def test_a_missing_snapshot_fails_rather_than_passing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_missing_snapshot_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CLINWGS_UPDATE_SNAPSHOTS", raising=False)
     assert check_snapshot(DOC, tmp_path / "absent.json")
