@@ -2,8 +2,8 @@
 
 A document is flattened to ``dotted.path -> value`` pairs; volatile values (times, UUIDs, digests of files
 that carry times, tool versions of this machine, the PDF bytes) are masked by a rule that says why, so a
-difference names the field that changed. ``CLINWGS_UPDATE_SNAPSHOTS=1`` rewrites the stored snapshot after a deliberate
-change (review the diff in git).
+difference names the field that changed. ``CLINWGS_UPDATE_SNAPSHOTS=1`` rewrites the stored snapshot after
+a deliberate change (review the diff in git).
 """
 
 from __future__ import annotations
