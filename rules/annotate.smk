@@ -1,7 +1,38 @@
 # Normalisation (reference-checked), hard filters as FILTER flags, and annotation: bcftools csq with the
-# bundle's GFF3 (skipped, with a header note, when it has none), ClinVar and population AF (INFO keys:
-# docs/architecture.md). Commands are built by clinwgs.vcf_annotation.
-from clinwgs.vcf_annotation import annotate_pipeline, filter_pipeline, write_header
+# bundle's GFF3 (skipped, with a header note, when it has none), SnpEff HGVS names (database built from the same
+# GFF3, rules/ref.smk), ClinVar matched on the exact allele (prepared copy, rules/ref.smk) and population AF
+# (INFO keys: docs/architecture.md). Commands are built by clinwgs.vcf_annotation.
+from clinwgs.vcf_annotation import SnpEffDb, annotate_pipeline, filter_pipeline, write_header
+
+
+def snpeff_db(sample):
+    """The sample's bundle's SnpEff database (None when the bundle has no gene models)."""
+    bundle = bundle_of(sample)
+    if bundle.files.gff3 is None:
+        return None
+    base = f"{res_dir(sample)}/snpeff_{bundle.files.gff3.sha256[:12]}"
+    return SnpEffDb(config=f"{base}/snpEff.config", genome=bundle.name)
+
+
+def clinvar_prepared(sample):
+    bundle = bundle_of(sample)
+    if bundle.files.clinvar is None:
+        return None
+    return f"{res_dir(sample)}/clinvar_{bundle.files.clinvar.sha256[:12]}/clinvar.alleles.vcf.gz"
+
+
+def annotation_inputs(wildcards):
+    """The SnpEff database and the prepared ClinVar file the sample's annotation needs (when the bundle has them)."""
+    out = {}
+    db = snpeff_db(wildcards.sample)
+    if db is not None:
+        out["snpeff_config"] = db.config
+        out["snpeff_db"] = f"{db.config.rsplit('/', 1)[0]}/data/{db.genome}/snpEffectPredictor.bin"
+    clinvar = clinvar_prepared(wildcards.sample)
+    if clinvar is not None:
+        out["clinvar"] = clinvar
+        out["clinvar_tbi"] = clinvar + ".tbi"
+    return out
 
 
 rule normalise_variants:
@@ -72,6 +103,7 @@ rule write_annotation_header:
 rule annotate_variants:
     input:
         unpack(ref_files),
+        unpack(annotation_inputs),
         vcf="results/{sample}/vcf/{sample}.filtered.vcf.gz",
         header="results/{sample}/vcf/{sample}.annotation_header.txt",
     output:
@@ -79,7 +111,13 @@ rule annotate_variants:
         tbi="results/{sample}/vcf/{sample}.annotated.vcf.gz.tbi",
     params:
         cmd=lambda w, input, output: annotate_pipeline(
-            bundle_of(w.sample), input.vcf, output.vcf, input.fasta, input.header
+            bundle_of(w.sample),
+            input.vcf,
+            output.vcf,
+            input.fasta,
+            input.header,
+            snpeff_db(w.sample),
+            clinvar_prepared(w.sample),
         ),
     log:
         "logs/annotate_variants/{sample}.log",
@@ -87,9 +125,9 @@ rule annotate_variants:
         "benchmarks/out/annotate_variants/{sample}.tsv"
     threads: 1
     resources:
-        mem_mb=1024,
+        mem_mb=3072,
         runtime=30,
     conda:
-        "../workflow/envs/bcftools.yaml"
+        "../workflow/envs/snpeff.yaml"
     shell:
         "({params.cmd} && tabix -p vcf {output.vcf}) 2> {log}"
