@@ -1,8 +1,10 @@
 """Shell pipelines for the annotate stage, built from a bundle (so the INFO-key contract lives in one place).
 
 INFO keys written (docs/architecture.md): BCSQ (bcftools csq), ANN (SnpEff, HGVS c./p. names), CLNSIG,
-CLNREVSTAT, CLNDN, CLNHGVS, CLNVID (ClinVar ID column), CLNACC (the ClinVar RCV accessions of the exact allele),
-CLNRSALL (every dbSNP ID ClinVar lists for the allele), POP_AF_<NAME> for each population AF file (POP_AF_EXAC,
+CLNREVSTAT, CLNDN, CLNHGVS, CLNVID (ClinVar ID column), CLNACC (the ClinVar RCV accessions of the exact
+allele),
+CLNRSALL (every dbSNP ID ClinVar lists for the allele), POP_AF_<NAME> for each population AF file
+(POP_AF_EXAC,
 POP_AF_1KG).
 
 ClinVar is matched on the exact allele (``--pair-logic exact``) against a prepared copy of the bundle's file
@@ -53,14 +55,16 @@ class SnpEffDb:
 
 def snpeff_command() -> str:
     """How to start SnpEff: Debian's jar through java (Debian's ``snpEff`` wrapper echoes part of its own
-    command line to stdout, which would corrupt the VCF), else the ``snpEff`` of the environment (bioconda)."""
+    command line to stdout, which would corrupt the VCF), else the ``snpEff`` of the environment
+    (bioconda)."""
     if DEBIAN_SNPEFF_JAR.is_file() and not os.environ.get("CONDA_PREFIX"):
         return f"java -Xmx2g -jar {DEBIAN_SNPEFF_JAR}"
     return f"{shutil.which('snpEff') or 'snpEff'} -Xmx2g"
 
 
 def snpeff_ann(db: SnpEffDb) -> str:
-    """SnpEff ``ann`` reading VCF on stdin: offline (no download, no stats, no update check), HGVS 3' shift."""
+    """SnpEff ``ann`` reading VCF on stdin: offline (no download, no stats, no update check), HGVS 3'
+    shift."""
     return (
         f"{snpeff_command()} ann -noLog -noStats -nodownload -noInteraction -c {shlex.quote(db.config)} "
         f"{shlex.quote(db.genome)} -"

@@ -31,7 +31,8 @@ def test_positive_control_pc001_is_tier1_brca1_frameshift() -> None:
     assert f.clinvar is not None and (f.clinvar.significance, f.clinvar.stars) == ("Pathogenic", 2)
     assert f.clinvar.accession == "RCV000019230.9" and f.clinvar.dbsnp == ["rs386833395"]
     # ExAC r0.3 carries this Ashkenazi founder allele at AF 0.0002389 > 0.0001: PM2_Supporting is not met,
-    # so the automated class is PVS1 + PP5 = Likely pathogenic; ClinVar's Pathogenic (2 stars, no conflicts) is
+    # so the automated class is PVS1 + PP5 = Likely pathogenic; ClinVar's Pathogenic (2 stars, no
+    # conflicts) is
     # reported as a known pathogenic variant, and the difference is flagged
     assert f.classification is Classification.PATHOGENIC and f.classification_source == "clinvar"
     assert f.automated_classification is Classification.LIKELY_PATHOGENIC and f.discordant

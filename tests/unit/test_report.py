@@ -159,7 +159,10 @@ def test_pdf_text_shows_the_finding(rendered: dict[str, Path]) -> None:
     ).stdout
     words = " ".join(text.split())
     assert (
-        "BRCA1" in words and "Pathogenic" in words and "p.(Glu23ValfsTer17)" in words and "Authorisation" in words
+        "BRCA1" in words
+        and "Pathogenic" in words
+        and "p.(Glu23ValfsTer17)" in words
+        and "Authorisation" in words
     )
 
 

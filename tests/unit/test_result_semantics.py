@@ -42,7 +42,9 @@ def test_demo_samples_not_fully_assessed_are_never_negative(sample: str) -> None
 
 def test_negative_only_when_every_panel_gene_is_fully_assessed() -> None:
     findings = _hg00099()
-    full = [c.model_copy(update={"fully_assessed": True, "fraction_at_threshold": 1.0}) for c in findings.coverage]
+    full = [
+        c.model_copy(update={"fully_assessed": True, "fraction_at_threshold": 1.0}) for c in findings.coverage
+    ]
     negative = findings.model_copy(update={"coverage": full, "findings": [], "for_review": []})
     assert result_status(negative) == "negative"
     assert NEGATIVE in json.dumps(build_report_bundle(negative))

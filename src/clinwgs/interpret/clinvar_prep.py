@@ -1,15 +1,19 @@
 """Prepare a bundle's ClinVar VCF for exact-allele annotation (rules/ref.smk: prepare_clinvar).
 
-Input: the bundle's ClinVar VCF after ``bcftools norm -f <fasta> -m -any`` and ``bcftools sort`` (left-aligned,
-one ALT per record, as the sample VCFs are). Output: one record per allele (CHROM, POS, REF, ALT), bgzipped and
+Input: the bundle's ClinVar VCF after ``bcftools norm -f <fasta> -m -any`` and ``bcftools sort``
+(left-aligned,
+one ALT per record, as the sample VCFs are). Output: one record per allele (CHROM, POS, REF, ALT),
+bgzipped and
 indexed, with two INFO keys added:
 
 * ``CLNACC``: the ClinVar accessions of that allele: the RCV accessions where the release lists them (2015:
   ``CLNACC_2015``), else the Variation ID as a VCV accession (current releases put it in the ID column);
 * ``CLNRSALL``: every dbSNP rs ID ClinVar gives for the allele.
 
-Several records for one allele (the 2015 release lists some alleles under up to four rs IDs) become one: the ID
-column keeps the lowest rs number (dbSNP keeps the oldest rs ID when it merges records), the others are kept in
+Several records for one allele (the 2015 release lists some alleles under up to four rs IDs) become one:
+the ID
+column keeps the lowest rs number (dbSNP keeps the oldest rs ID when it merges records), the others are
+kept in
 CLNRSALL; RCV accessions are pooled. Differing classifications are pooled too, so they read as a conflict.
 """
 
@@ -24,8 +28,8 @@ from clinwgs.errors import InputIntegrityError
 
 _RS = re.compile(r"^rs(\d+)$")
 HEADER = (
-    '##INFO=<ID=CLNACC,Number=.,Type=String,Description="ClinVar accessions of this exact allele (RCV, or VCV '
-    'from the Variation ID) (clinwgs prepare_clinvar)">',
+    '##INFO=<ID=CLNACC,Number=.,Type=String,Description="ClinVar accessions of this exact allele '
+    '(RCV, or VCV from the Variation ID) (clinwgs prepare_clinvar)">',
     '##INFO=<ID=CLNRSALL,Number=.,Type=String,Description="Every dbSNP rs ID ClinVar lists for this exact '
     'allele (clinwgs prepare_clinvar)">',
 )
@@ -105,7 +109,8 @@ def prepare(vcf_in: Path, vcf_out: Path) -> tuple[int, int]:
             read += 1
             if len(rec.alts or ()) != 1:
                 raise InputIntegrityError(
-                    f"{rec.contig}:{rec.pos} has {len(rec.alts or ())} ALT alleles: split with bcftools norm -m -any",
+                    f"{rec.contig}:{rec.pos} has {len(rec.alts or ())} ALT alleles: "
+                    "split with bcftools norm -m -any",
                     path=vcf_in,
                 )
             if group and (rec.contig, rec.pos, rec.ref, rec.alts) != (

@@ -118,7 +118,9 @@ def low_runs(quantized: Path, threshold: int) -> dict[str, list[Interval]]:
             low = int(label.split(":", 1)[0])
             start, end = int(row[1]), int(row[2])
         except (IndexError, ValueError) as exc:
-            raise InputIntegrityError(f"malformed mosdepth quantized row {row!r}: {exc}", path=quantized) from exc
+            raise InputIntegrityError(
+                f"malformed mosdepth quantized row {row!r}: {exc}", path=quantized
+            ) from exc
         if low < threshold:
             out[row[0]].append((start, end))
     return {k: _merge(v) for k, v in out.items()}

@@ -517,7 +517,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--regions", type=Path, help="mosdepth <prefix>.regions.bed.gz over the panel BED")
     p.add_argument("--mosdepth-summary", type=Path, help="mosdepth <prefix>.mosdepth.summary.txt (sex check)")
     p.add_argument("--reference", type=Path, help="indexed reference FASTA (HGVS g. names)")
-    p.add_argument("--manifest", type=Path, help="bundle manifest.yaml (RefSeq accessions, reporting transcripts)")
+    p.add_argument(
+        "--manifest", type=Path, help="bundle manifest.yaml (RefSeq accessions, reporting transcripts)"
+    )
     p.add_argument("--quantized", type=Path, help="mosdepth --quantize 0:<x>: output (exact coverage gaps)")
     p.add_argument("--gff3", type=Path, help="bundle gene models (c. ranges of coverage gaps)")
     p.add_argument("--database", action="append", default=[], metavar="NAME=RELEASE")

@@ -88,7 +88,7 @@ class Annotation(Strict):
     consequence: str  # Sequence Ontology term(s) joined by '&', e.g. "frameshift_variant"
     hgvs_c: str | None = None  # with accession, e.g. "NM_007294.4:c.68_69del"
     hgvs_p: str | None = None  # predicted, 3-letter, e.g. "p.(Glu23ValfsTer17)"; "p.?" for splice sites
-    hgvs_g: str | None = None  # with the RefSeq chromosome accession, e.g. "NC_000017.11:g.43124028_43124029del"
+    hgvs_g: str | None = None  # on the RefSeq chromosome, e.g. "NC_000017.11:g.43124030_43124031del"
     nomenclature_source: str | None = None  # e.g. "SnpEff 5.1d, cross-checked with bcftools csq"; 1.2.0
     max_population_af: float | None = None
     population_af_source: str | None = None
@@ -107,8 +107,10 @@ class Finding(Strict):
     genotype_fits_inheritance: bool
     review_reason: str | None = None  # why a record sits on the scientist's review list (not reported)
     # 1.2.0: where `classification` comes from. "clinvar" = a known pathogenic variant (ClinVar P/LP, review
-    # status >= the configured stars, no conflicts), reported as such; `automated_classification` is always the
-    # automated ACMG result, and `discordant` is True when the two differ (the report shows "discordant: review")
+    # status >= the configured stars, no conflicts), reported as such; `automated_classification` is
+    # always the
+    # automated ACMG result, and `discordant` is True when the two differ (the report shows "discordant:
+    # review")
     classification_source: Literal["acmg_automated", "clinvar"] = "acmg_automated"
     automated_classification: Classification | None = None
     discordant: bool = False

@@ -64,7 +64,9 @@ def summary_sentence(findings: Findings) -> str:
             f"Negative: no pathogenic or likely pathogenic variant was identified; all {len(genes)} gene(s) "
             f"of the {findings.test_code} panel were fully assessed."
         )
-    parts = [f"No pathogenic or likely pathogenic variant found in the regions assessed for {findings.test_code}"]
+    parts = [
+        f"No pathogenic or likely pathogenic variant found in the regions assessed for {findings.test_code}"
+    ]
     if gap_text:
         parts.append(f"{gap_text}, so this result does not exclude a variant there")
     if findings.for_review:

@@ -15,8 +15,13 @@ import yaml
 from clinwgs import __version__
 from clinwgs.errors import InputIntegrityError
 from clinwgs.interpret.output import atomic_write
-from clinwgs.models.findings import FINDINGS_SCHEMA_VERSION, Findings
-from clinwgs.models.findings import not_fully_assessed, panel_genes, result_status
+from clinwgs.models.findings import (
+    FINDINGS_SCHEMA_VERSION,
+    Findings,
+    not_fully_assessed,
+    panel_genes,
+    result_status,
+)
 from clinwgs.report.context import additional_findings_statement, build_context, finding_row, summary_sentence
 from clinwgs.report.qc import mosdepth_dist, samtools_stats
 from clinwgs.report.svg import bar_chart, line_chart
