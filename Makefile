@@ -5,7 +5,7 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 CORES ?= 2
-APT_PACKAGES := bwa minimap2 samtools bcftools tabix freebayes fastp mosdepth libhts-dev samblaster \
+APT_PACKAGES := bwa minimap2 samtools bcftools tabix freebayes fastp mosdepth libhts-dev samblaster snpeff \
   postgresql slurm-wlm munge chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
 .PHONY: demo test system-deps venv lint clean-results

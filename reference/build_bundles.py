@@ -104,7 +104,7 @@ def entry(bundle: Path, path: Path, source: str, release: str, **extra: Any) -> 
 
 
 def write_manifest(
-    bundle: Path, header: dict[str, str], files: dict[str, Any], filename: str = "manifest.yaml"
+    bundle: Path, header: dict[str, Any], files: dict[str, Any], filename: str = "manifest.yaml"
 ) -> None:
     doc = dict(header)
     doc["files"] = files
@@ -156,7 +156,24 @@ def build_grch38_brca1(p: Provenance) -> None:
     fa = b / names[0]
     write_manifest(
         b,
-        {"name": "GRCh38_BRCA1", "build": "GRCh38", "contig_naming": "ucsc"},
+        {
+            "name": "GRCh38_BRCA1",
+            "build": "GRCh38",
+            "contig_naming": "ucsc",
+            # RefSeq chromosome accession per contig: the g. names (HGVS) are written on it
+            "accessions": {"chr17": "NC_000017.11"},
+            # reporting transcript per gene (c./p. names): MANE Select v1.0; GENCODE v19 carries the
+            # Ensembl transcript at version 3, whose coding exons match NM_007294.4 (MANE Select pair)
+            "transcripts": {
+                "BRCA1": {
+                    "id": "ENST00000357654",
+                    "version": "3",
+                    "refseq": "NM_007294.4",
+                    "protein": "NP_009225.1",
+                    "label": "MANE Select",
+                }
+            },
+        },
         {
             "fasta": entry(
                 b,
@@ -224,7 +241,12 @@ def build_grch37_chr20(p: Provenance) -> None:
     giab = "GIAB NIST high-confidence NA12878 (deepvariant testdata, chr20:10.0-10.1 Mb)"
     write_manifest(
         b,
-        {"name": "GRCh37_chr20", "build": "GRCh37", "contig_naming": "ucsc"},
+        {
+            "name": "GRCh37_chr20",
+            "build": "GRCh37",
+            "contig_naming": "ucsc",
+            "accessions": {"chr20": "NC_000020.10"},
+        },
         {
             "fasta": entry(b, b / fa_name, "UCSC hg19 chr20 (deepvariant testdata, N-masked)", "hg19"),
             "regions": entry(b, regions, "derived: non-N runs of the FASTA", "hg19"),
@@ -259,7 +281,12 @@ def build_grch38_chr20_hg002(p: Provenance) -> None:
     giab = "GIAB HG002 v4.2.1 benchmark (google/deepvariant testdata), clipped to chr20:7-10 Mb"
     write_manifest(
         b,
-        {"name": "GRCh38_chr20_HG002", "build": "GRCh38", "contig_naming": "ucsc"},
+        {
+            "name": "GRCh38_chr20_HG002",
+            "build": "GRCh38",
+            "contig_naming": "ucsc",
+            "accessions": {"chr20": "NC_000020.11"},
+        },
         {
             "fasta": entry(b, fa, "GRCh38 chr20:1-10 Mb (google/deepvariant testdata)", "GRCh38 no-alt"),
             "regions": entry(b, regions, "derived: non-N runs of the FASTA", "GRCh38"),

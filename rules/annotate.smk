@@ -1,6 +1,7 @@
 # Normalisation (reference-checked), hard filters as FILTER flags, and annotation: bcftools csq with the
-# bundle's GFF3 (skipped, with a header note, when it has none), ClinVar and population AF (INFO keys:
-# docs/architecture.md). Commands are built by clinwgs.annotate.header.
+# bundle's GFF3 (skipped, with a header note, when it has none), SnpEff HGVS names (database built from the same
+# GFF3, rules/ref.smk), ClinVar matched on the exact allele (prepared copy, rules/ref.smk) and population AF
+# (INFO keys: docs/architecture.md). Commands are built by clinwgs.annotate.header.
 from clinwgs.annotate.header import annotate_pipeline, filter_pipeline, write_header
 
 
@@ -72,6 +73,7 @@ rule write_annotation_header:
 rule annotate_variants:
     input:
         unpack(ref_files),
+        unpack(annotation_inputs),
         vcf="results/{sample}/vcf/{sample}.filtered.vcf.gz",
         header="results/{sample}/vcf/{sample}.annotation_header.txt",
     output:
@@ -79,7 +81,13 @@ rule annotate_variants:
         tbi="results/{sample}/vcf/{sample}.annotated.vcf.gz.tbi",
     params:
         cmd=lambda w, input, output: annotate_pipeline(
-            bundle_of(w.sample), input.vcf, output.vcf, input.fasta, input.header
+            bundle_of(w.sample),
+            input.vcf,
+            output.vcf,
+            input.fasta,
+            input.header,
+            snpeff_db(w.sample),
+            clinvar_prepared(w.sample),
         ),
     log:
         "logs/annotate_variants/{sample}.log",
@@ -87,9 +95,9 @@ rule annotate_variants:
         "benchmarks/out/annotate_variants/{sample}.tsv"
     threads: 1
     resources:
-        mem_mb=1024,
+        mem_mb=3072,
         runtime=30,
     conda:
-        "../workflow/envs/bcftools.yaml"
+        "../workflow/envs/snpeff.yaml"
     shell:
         "({params.cmd} && tabix -p vcf {output.vcf}) 2> {log}"

@@ -2,6 +2,7 @@
 # Later stages extend the targets with one line each in sample_final_outputs().
 from pathlib import Path
 
+from clinwgs.annotate.header import SnpEffDb
 from clinwgs.config.load import load_config_dict
 from clinwgs.inputs.units import alignment_matches_reference, require_matching_reference
 from clinwgs.reference.bundles import load_manifest
@@ -182,3 +183,36 @@ def caller_command(wildcards, input, output):
         f"bcftools mpileup -f {input.fasta} -R {input.bed} -a FORMAT/AD,FORMAT/DP -Ou {input.aln}"
         f" | bcftools call -m -v -a GQ -Oz -o {output}"
     )
+
+
+# ---- annotation inputs (rules/annotate.smk) ----
+
+
+def snpeff_db(sample):
+    """The sample's bundle's SnpEff database (None when the bundle has no gene models)."""
+    bundle = bundle_of(sample)
+    if bundle.files.gff3 is None:
+        return None
+    base = f"{res_dir(sample)}/snpeff_{bundle.files.gff3.sha256[:12]}"
+    return SnpEffDb(config=f"{base}/snpEff.config", genome=bundle.name)
+
+
+def clinvar_prepared(sample):
+    bundle = bundle_of(sample)
+    if bundle.files.clinvar is None:
+        return None
+    return f"{res_dir(sample)}/clinvar_{bundle.files.clinvar.sha256[:12]}/clinvar.alleles.vcf.gz"
+
+
+def annotation_inputs(wildcards):
+    """The SnpEff database and prepared ClinVar file the sample's annotation needs (when the bundle has them)."""
+    out = {}
+    db = snpeff_db(wildcards.sample)
+    if db is not None:
+        out["snpeff_config"] = db.config
+        out["snpeff_db"] = f"{db.config.rsplit('/', 1)[0]}/data/{db.genome}/snpEffectPredictor.bin"
+    clinvar = clinvar_prepared(wildcards.sample)
+    if clinvar is not None:
+        out["clinvar"] = clinvar
+        out["clinvar_tbi"] = f"{clinvar}.tbi"
+    return out

@@ -15,6 +15,7 @@ rule write_panel_bed:
         bed="results/{sample}/interpret/{sample}.panel.bed",
     params:
         test_code=lambda w: RUN.samples[w.sample].test_code,
+        additional_findings=lambda w: bool(RUN.samples[w.sample].consent_additional_findings),
         gff3=lambda w: bundle_of(w.sample).files.gff3.path if bundle_of(w.sample).files.gff3 else None,
     log:
         "logs/write_panel_bed/{sample}.log",
@@ -39,6 +40,7 @@ rule depth_panel:
         thresholds="results/{sample}/qc/{sample}.panel.thresholds.bed.gz",
         regions="results/{sample}/qc/{sample}.panel.regions.bed.gz",
         dist="results/{sample}/qc/{sample}.panel.mosdepth.region.dist.txt",
+        quantized="results/{sample}/qc/{sample}.panel.quantized.bed.gz",
     params:
         prefix="results/{sample}/qc/{sample}.panel",
         threshold=COVERAGE_THRESHOLD_X,
@@ -55,17 +57,20 @@ rule depth_panel:
         "../workflow/envs/mosdepth.yaml"
     shell:
         # an empty BED (no panel gene has a model in the bundle) gives empty outputs: every gene "not analysed"
+        # --quantize 0:<x>: gives the runs of bases below the threshold (exact coverage gaps, merged)
         "(if [ -s {input.bed} ]; then {params.env} mosdepth -n -t {threads} --thresholds {params.threshold}"
-        " --fasta {input.fasta} --by {input.bed} {params.prefix} {input.aln};"
+        " --quantize 0:{params.threshold}: --fasta {input.fasta} --by {input.bed} {params.prefix} {input.aln};"
         " else printf '' | gzip > {output.thresholds}; printf '' | gzip > {output.regions};"
-        " : > {output.dist}; fi) 2> {log}"
+        " printf '' | gzip > {output.quantized}; : > {output.dist}; fi) 2> {log}"
 
 
 rule interpret_variants:
     input:
+        unpack(ref_files),
         vcf="results/{sample}/vcf/{sample}.annotated.vcf.gz",
         thresholds="results/{sample}/qc/{sample}.panel.thresholds.bed.gz",
         regions="results/{sample}/qc/{sample}.panel.regions.bed.gz",
+        quantized="results/{sample}/qc/{sample}.panel.quantized.bed.gz",
         summary="results/{sample}/qc/{sample}.mosdepth.summary.txt",
         settings=INTERPRET_SETTINGS,
     output:
@@ -74,6 +79,7 @@ rule interpret_variants:
     params:
         sample=lambda w: RUN.samples[w.sample],
         bundle=lambda w: bundle_of(w.sample),
+        manifest=lambda w: str(RUN.bundles[RUN.samples[w.sample].reference]),
     log:
         "logs/interpret_variants/{sample}.log",
     benchmark:

@@ -11,6 +11,9 @@ from clinwgs.models.findings import Findings
 REPO = Path(__file__).resolve().parents[2]
 SETTINGS = REPO / "config" / "panels.yaml"
 DATA = REPO / "tests" / "data" / "interpret"
+BUNDLE = REPO / "reference" / "GRCh38_BRCA1"
+MANIFEST = BUNDLE / "manifest.yaml"
+FASTA = BUNDLE / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
 
 HEADER = """##fileformat=VCFv4.2
 ##contig=<ID=chr17,length=83257441>
@@ -55,4 +58,5 @@ def run(
     **inputs: Path,
 ) -> Findings:
     request = SampleRequest(sample, test_code, sex, consent, "GRCh38", None)
+    inputs = {"reference": FASTA, "manifest": MANIFEST, **inputs}
     return interpret(Inputs(vcf, databases={"ClinVar": "test"}, **inputs), request, load_settings(SETTINGS))

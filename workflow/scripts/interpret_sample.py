@@ -18,7 +18,13 @@ options = {
     "--thresholds": sm.input.thresholds,
     "--regions": sm.input.regions,
     "--mosdepth-summary": sm.input.summary,
+    "--quantized": sm.input.quantized,
+    "--reference": sm.input.fasta,
+    "--manifest": sm.params.manifest,
     "--out-json": sm.output.json,
     "--out-tsv": sm.output.tsv,
 }
+gff3 = sm.params.bundle.files.gff3
+if gff3 is not None:
+    options["--gff3"] = str(gff3.path)
 sys.exit(cli_main([x for pair in options.items() for x in pair] + database_args(sm.params.bundle)))

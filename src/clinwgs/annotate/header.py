@@ -1,18 +1,31 @@
 """Shell pipelines for the annotate stage, built from a bundle (so the INFO-key contract lives in one place).
 
-INFO keys written (docs/architecture.md): BCSQ (bcftools csq), CLNSIG, CLNREVSTAT, CLNDN, CLNHGVS, CLNVID
-(ClinVar ID column), POP_AF_<NAME> for each population AF file (POP_AF_EXAC, POP_AF_1KG).
+INFO keys written (docs/architecture.md): BCSQ (bcftools csq), ANN (SnpEff, HGVS c./p. names), CLNSIG,
+CLNREVSTAT, CLNDN, CLNHGVS, CLNVID (ClinVar ID column), CLNACC (the ClinVar RCV accessions of the exact
+allele),
+CLNRSALL (every dbSNP ID ClinVar lists for the allele), POP_AF_<NAME> for each population AF file
+(POP_AF_EXAC,
+POP_AF_1KG).
+
+ClinVar is matched on the exact allele (``--pair-logic exact``) against a prepared copy of the bundle's file
+(``clinwgs.interpret.clinvar_prep``: normalised, one record per allele), so a record is never annotated with a
+neighbouring allele's record or with the first of several records for the same allele.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shlex
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 from clinwgs.config.load import Filters
 from clinwgs.reference.bundles import Bundle
 
-CLINVAR_KEYS = ("CLNSIG", "CLNREVSTAT", "CLNDN", "CLNHGVS")
+CLINVAR_KEYS = ("CLNSIG", "CLNREVSTAT", "CLNDN", "CLNHGVS", "CLNACC", "CLNRSALL")
+DEBIAN_SNPEFF_JAR = Path("/usr/share/java/snpeff.jar")
 CLNVID_HEADER = (
     '##INFO=<ID=CLNVID,Number=1,Type=String,Description="ClinVar record ID column (rsID or VariationID)">'
 )
@@ -32,17 +45,53 @@ def filter_pipeline(vcf_in: str, vcf_out: str, filters: Filters) -> str:
     return " | ".join(parts)
 
 
-def annotation_steps(bundle: Bundle, fasta: str) -> list[str]:
+@dataclass(frozen=True)
+class SnpEffDb:
+    """A SnpEff database built by the workflow (rules/ref.smk: build_snpeff_db): its config file and the
+    genome name inside it."""
+
+    config: str
+    genome: str
+
+
+def snpeff_command() -> str:
+    """How to start SnpEff: Debian's jar through java (Debian's ``snpEff`` wrapper echoes part of its own
+    command line to stdout, which would corrupt the VCF), else the ``snpEff`` of the environment
+    (bioconda)."""
+    if DEBIAN_SNPEFF_JAR.is_file() and not os.environ.get("CONDA_PREFIX"):
+        return f"java -Xmx2g -jar {DEBIAN_SNPEFF_JAR}"
+    return f"{shutil.which('snpEff') or 'snpEff'} -Xmx2g"
+
+
+def snpeff_ann(db: SnpEffDb) -> str:
+    """SnpEff ``ann`` reading VCF on stdin: offline (no download, no stats, no update check), HGVS 3'
+    shift."""
+    return (
+        f"{snpeff_command()} ann -noLog -noStats -nodownload -noInteraction -c {shlex.quote(db.config)} "
+        f"{shlex.quote(db.genome)} -"
+    )
+
+
+def annotation_steps(
+    bundle: Bundle, fasta: str, snpeff: SnpEffDb | None = None, clinvar: str | None = None
+) -> list[str]:
     """bcftools commands, each reading one indexed file (appended by the caller) and writing BCF.
 
-    bcftools 1.16 `annotate -a` needs an indexed input, so steps run one after another on temp files."""
+    bcftools 1.16 `annotate -a` needs an indexed input, so steps run one after another on temp files.
+    ``clinvar``: the prepared ClinVar file (exact-allele matching); without it, the bundle's file as is.
+    A SnpEff step is written ``SNPEFF:<command>``: the caller pipes VCF text through it."""
     steps = []
     if bundle.files.gff3 is not None:
         gff = shlex.quote(str(bundle.files.gff3.path))
         steps.append(f"bcftools csq -l -p a -f {shlex.quote(fasta)} -g {gff}")
+        if snpeff is not None:
+            steps.append("SNPEFF:" + snpeff_ann(snpeff))
     if bundle.files.clinvar is not None:
-        columns = ",".join([f"INFO/{k}" for k in CLINVAR_KEYS] + ["INFO/CLNVID:=ID"])
-        steps.append(f"bcftools annotate -a {shlex.quote(str(bundle.files.clinvar.path))} -c {columns}")
+        # CLNACC/CLNRSALL exist only in the prepared file
+        keys = CLINVAR_KEYS if clinvar else CLINVAR_KEYS[:4]
+        columns = ",".join([f"INFO/{k}" for k in keys] + ["INFO/CLNVID:=ID"])
+        source = clinvar or str(bundle.files.clinvar.path)
+        steps.append(f"bcftools annotate --pair-logic exact -a {shlex.quote(source)} -c {columns}")
     for pop in bundle.files.pop_af:
         column = f"INFO/POP_AF_{pop.name}:=INFO/{pop.info_field}"
         steps.append(f"bcftools annotate -a {shlex.quote(str(pop.path))} -c {column}")
@@ -57,14 +106,31 @@ def annotation_header(bundle: Bundle) -> str:
     return "\n".join(lines) + "\n"
 
 
-def annotate_pipeline(bundle: Bundle, vcf_in: str, vcf_out: str, fasta: str, header_file: str) -> str:
-    """Full annotate command: header lines -> csq -> ClinVar -> population AF -> bgzip VCF.
+def annotate_pipeline(
+    bundle: Bundle,
+    vcf_in: str,
+    vcf_out: str,
+    fasta: str,
+    header_file: str,
+    snpeff: SnpEffDb | None = None,
+    clinvar: str | None = None,
+) -> str:
+    """Full annotate command: header lines -> csq -> SnpEff -> ClinVar -> population AF -> bgzip VCF.
 
     Intermediate BCFs are written next to the output as <out>.stepN.bcf and removed at the end."""
-    commands = [f"bcftools annotate -h {shlex.quote(header_file)}"] + annotation_steps(bundle, fasta)
+    commands = [f"bcftools annotate -h {shlex.quote(header_file)}"] + annotation_steps(
+        bundle, fasta, snpeff, clinvar
+    )
+    commands = [
+        f"bcftools view -Ov {{prev}} | {c.removeprefix('SNPEFF:')} | bcftools view" if c.startswith("SNPEFF:")
+        else c
+        for c in commands
+    ]
     lines = []
     previous = shlex.quote(vcf_in)
     for number, command in enumerate(commands):
+        if "{prev}" in command:
+            command, previous = command.replace("{prev}", previous), ""
         if number == len(commands) - 1:
             lines.append(f"{command} -Oz -o {shlex.quote(vcf_out)} {previous}")
             break
@@ -83,3 +149,25 @@ def write_header(bundle: Bundle, out: Path) -> None:
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(annotation_header(bundle), encoding="utf-8")
     tmp.replace(out)
+
+
+def prepare_snpeff_inputs(gff3: Path, fasta_bgzf: Path, db_dir: Path, genome: str) -> Path:
+    """Lay out a SnpEff database folder for ``snpEff build -gff3``; returns its config file.
+
+    The GFF3's ``ID``/``Parent`` values lose their ``gene:``/``transcript:`` prefixes, so SnpEff names
+    transcripts as the bundle's ``transcripts`` table does. The FASTA is linked (not copied) in as
+    ``sequences.fa.gz``; the caller removes it after the build."""
+    data = db_dir / "data" / genome
+    data.mkdir(parents=True, exist_ok=True)
+    prefixed = re.compile(r"\b(ID|Parent)=(gene|transcript):")
+    with gff3.open(encoding="utf-8") as src, (data / "genes.gff").open("w", encoding="utf-8") as out:
+        for line in src:
+            out.write(prefixed.sub(r"\1=", line))
+    sequences = data / "sequences.fa.gz"
+    sequences.unlink(missing_ok=True)
+    sequences.symlink_to(fasta_bgzf.resolve())
+    config = db_dir / "snpEff.config"
+    tmp = config.with_name(config.name + ".tmp")
+    tmp.write_text(f"data.dir = ./data/\n{genome}.genome : {genome}\n", encoding="utf-8")
+    tmp.replace(config)
+    return config

@@ -19,29 +19,43 @@ from pydantic import ValidationError
 from clinwgs.fhir.codes import OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
 from clinwgs.fhir.observations import implication_observation, variant_observation
 from clinwgs.fhir.study import genomic_study, provenance
-from clinwgs.models.findings import Classification, Findings, Tier
+from clinwgs.models.findings import Findings, not_fully_assessed, panel_genes, result_status
 
 __all__ = ["SAMPLE_ID_SYSTEM", "build_report_bundle", "validate_bundle", "overall_result"]
 _NAMESPACE = uuid.UUID("6f1e7a52-3c0b-4c55-9a44-1c7d1f0ad001")
 
 
 def overall_result(findings: Findings) -> str:
-    causal = {Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC}
-    if any(f.tier == Tier.TIER1 and f.classification in causal for f in findings.findings):
-        return "positive"
-    return "inconclusive" if findings.findings else "negative"
+    """positive / negative / inconclusive, as the report says (models.findings.result_status): never
+    "negative" (LA6577-6) unless every gene of the panel was fully assessed."""
+    return result_status(findings)
+
+
+def _coverage_sentence(findings: Findings) -> str:
+    genes = panel_genes(findings)
+    missing = not_fully_assessed(findings, genes)
+    if not missing:
+        return ""
+    return f" {len(missing)} of {len(genes)} genes not fully assessed: {', '.join(missing)}."
 
 
 def _summary(findings: Findings) -> str:
     if not findings.findings:
-        return f"No reportable variant found in the genes analysed for test {findings.test_code}."
+        if result_status(findings) == "negative":
+            return (
+                f"Negative: no reportable variant; all genes of test {findings.test_code} fully assessed."
+            )
+        return (
+            f"No P/LP variant found in the regions assessed for test {findings.test_code} (inconclusive)."
+            + _coverage_sentence(findings)
+        )
     counts: dict[str, int] = {}
     for finding in findings.findings:
         key = f"{finding.classification.value.lower()} ({finding.tier.value})"
         counts[key] = counts.get(key, 0) + 1
     genes = sorted({f.annotation.gene for f in findings.findings})
     parts = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-    return f"Reported variants in {', '.join(genes)}: {parts}."
+    return f"Reported variants in {', '.join(genes)}: {parts}." + _coverage_sentence(findings)
 
 
 def _presented_form(pdf: bytes, sample_id: str) -> dict[str, Any]:

@@ -64,7 +64,7 @@ def _variant_components(finding: Finding) -> list[dict[str, Any]]:
     if a.hgvs_c:
         comps.append(component("48004-6", "DNA change (c.HGVS)", valueCodeableConcept={"text": a.hgvs_c}))
     hgvs_g = a.hgvs_g
-    if hgvs_g and not a.hgvs_c:
+    if hgvs_g:  # with its RefSeq chromosome accession (findings 1.2.0), beside the c. name
         comps.append(
             component("81290-9", "Genomic DNA change (gHGVS)", valueCodeableConcept={"text": hgvs_g})
         )
@@ -82,12 +82,17 @@ def _variant_components(finding: Finding) -> list[dict[str, Any]]:
         )
     if v.depth is not None:
         comps.append(component("82121-5", "Allelic read depth", valueQuantity={"value": v.depth}))
-    if finding.clinvar and finding.clinvar.accession:
+    cv = finding.clinvar
+    if cv and cv.accession and cv.accession.startswith(("RCV", "VCV")):
+        # the exact allele's ClinVar accession (never a dbSNP ID under a ClinVar label)
         comps.append(
             component(
                 "81252-9",
                 "Discrete genetic variant",
-                valueCodeableConcept={"text": f"ClinVar {finding.clinvar.accession}"},
+                valueCodeableConcept={
+                    "coding": [{"system": "http://www.ncbi.nlm.nih.gov/clinvar", "code": cv.accession}],
+                    "text": f"ClinVar {cv.accession} ({cv.release})",
+                },
             )
         )
     return comps

@@ -26,6 +26,9 @@ class AcmgSettings:
     pm2_max_af: float = 0.0001
     clinvar_pp5_bp6: bool = True
     clinvar_min_stars: int = 1
+    # a ClinVar P/LP assertion at or above this review status (and no conflict) is reported as a known
+    # pathogenic variant, as CPSR does; the automated class is shown beside it
+    known_pathogenic_min_stars: int = 2
 
 
 @dataclass(frozen=True)

@@ -21,12 +21,14 @@ class HeaderInfo:
     population: list[tuple[str, str]]  # present (INFO key, label)
     has_clinvar: bool
     annotators: dict[str, str]  # e.g. {"bcftools csq": "1.16+htslib-1.16"}
+    has_ann: bool = False  # SnpEff INFO/ANN present (HGVS names)
 
 
 _VERSION_LINE = re.compile(
     r"^##(bcftools[_/](?:csq|annotate|norm|call|view|mpileup))Version=(\S+)", re.MULTILINE
 )
 _VEP_LINE = re.compile(r"^##VEP=\"?(v?[\w.]+)", re.MULTILINE)
+_SNPEFF_LINE = re.compile(r"^##SnpEffVersion=\"?([\w.]+)", re.MULTILINE)
 
 
 def inspect_header(vcf: Any, population_keys: list[tuple[str, str]]) -> HeaderInfo:
@@ -40,12 +42,16 @@ def inspect_header(vcf: Any, population_keys: list[tuple[str, str]]) -> HeaderIn
     vep = _VEP_LINE.search(raw)
     if vep:
         annotators["Ensembl VEP"] = vep.group(1)
+    snpeff = _SNPEFF_LINE.search(raw)
+    if snpeff:
+        annotators["SnpEff"] = snpeff.group(1)
     return HeaderInfo(
         consequence_key=key,
         vep_columns=columns,
         population=[(k, label) for k, label in population_keys if k in infos],
         has_clinvar="CLNSIG" in infos,
         annotators=annotators,
+        has_ann="ANN" in infos,
     )
 
 
@@ -64,6 +70,7 @@ class Allele:
     consequences: list[Consequence]
     population: PopulationEvidence
     clinvar: clinvar.ClinVarAssertion | None
+    ann: str | None = None  # raw SnpEff INFO/ANN (parsed only for records that are reported)
 
 
 def _info_list(record: Any, key: str) -> list[str] | None:
@@ -141,7 +148,10 @@ def sample_alleles(record: Any, sample: int, header: HeaderInfo) -> Iterator[All
                 _info_list(record, "CLNREVSTAT"),
                 _info_list(record, "CLNDN"),
                 str(record.INFO.get("CLNVID") or record.ID or "") or None,
+                _info_list(record, "CLNACC"),
+                _info_list(record, "CLNRSALL"),
             )
+        ann = record.INFO.get("ANN") if header.has_ann else None
         yield Allele(
             chrom=record.CHROM,
             pos1=record.POS,
@@ -158,4 +168,5 @@ def sample_alleles(record: Any, sample: int, header: HeaderInfo) -> Iterator[All
                 {label: _af(record, key, alt_index) for key, label in header.population}
             ),
             clinvar=cv,
+            ann=(",".join(ann) if isinstance(ann, tuple | list) else str(ann)) if ann else None,
         )

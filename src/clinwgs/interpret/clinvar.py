@@ -67,7 +67,12 @@ class ClinVarAssertion:
     accession: str | None
     generation: str  # "numeric (2015)" or "text (current)"
     submitted: tuple[str, ...] = ()  # every term as written (2015: one per RCV)
+    accessions: tuple[str, ...] = ()  # RCV/VCV accessions of the exact allele (prepared ClinVar: CLNACC)
+    dbsnp: tuple[str, ...] = ()  # every rs ID of the allele (CLNRSALL), lowest first
 
+    def known_pathogenic(self, min_stars: int) -> bool:
+        """P/LP (no conflict: a conflict aggregates to its own term) at or above ``min_stars``."""
+        return self.is_pathogenic and self.stars >= min_stars
     @property
     def is_pathogenic(self) -> bool:
         return self.significance in PATHOGENIC_TERMS
@@ -147,6 +152,8 @@ def from_info(
     clnrevstat: Sequence[str] | None,
     clndn: Sequence[str] | None,
     accession: str | None,
+    accessions: Sequence[str] | None = None,
+    rs_ids: Sequence[str] | None = None,
 ) -> ClinVarAssertion | None:
     """Build one assertion from the INFO values of one record (None when the record has no CLNSIG)."""
     if not clnsig or all(v in {"", "."} for v in clnsig):
@@ -157,7 +164,10 @@ def from_info(
     conditions = tuple(
         dict.fromkeys(c.strip() for c in names if c.strip() and c.strip().lower() not in _NO_CONDITION)
     )
-    return ClinVarAssertion(sig, text, stars, conditions, accession, generation, tuple(submitted))
+    accs = tuple(a for v in accessions or [] for a in v.replace("|", ",").split(",") if a and a != ".")
+    rs = tuple(r for v in rs_ids or [] for r in v.replace("|", ",").split(",") if r and r != ".")
+    cited = accs[0] if accs else accession
+    return ClinVarAssertion(sig, text, stars, conditions, cited, generation, tuple(submitted), accs, rs)
 
 
 _NO_CONDITION = frozenset({"not provided", "not specified", "."})

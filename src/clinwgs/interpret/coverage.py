@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinwgs.core.errors import InputIntegrityError
-from clinwgs.models.findings import GeneCoverage
+from clinwgs.models.findings import CoverageGap, GeneCoverage
 
 Interval = tuple[int, int]  # start0, end0 (half-open)
 NO_MODEL = "no gene model in the reference bundle"
@@ -107,25 +107,117 @@ def _rows(path: Path) -> list[list[str]]:
         raise InputIntegrityError(f"cannot read mosdepth output: {exc}", path=path) from exc
 
 
-def gene_coverage(thresholds: Path, regions: Path, genes: list[str], threshold: int) -> list[GeneCoverage]:
+def low_runs(quantized: Path, threshold: int) -> dict[str, list[Interval]]:
+    """Runs of bases below ``threshold`` from mosdepth ``--quantize 0:<threshold>:`` (contig -> sorted
+    half-open intervals). A bin is low when its label's lower bound is below the threshold (default labels
+    ``0:20`` / ``20:inf``, or MOSDEPTH_Q0-style names are refused)."""
+    out: dict[str, list[Interval]] = defaultdict(list)
+    for row in _rows(quantized):
+        try:
+            label = row[3]
+            low = int(label.split(":", 1)[0])
+            start, end = int(row[1]), int(row[2])
+        except (IndexError, ValueError) as exc:
+            raise InputIntegrityError(
+                f"malformed mosdepth quantized row {row!r}: {exc}", path=quantized
+            ) from exc
+        if low < threshold:
+            out[row[0]].append((start, end))
+    return {k: _merge(v) for k, v in out.items()}
+
+
+def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start < end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return _merge(out)
+
+
+@dataclass(frozen=True)
+class CdsMap:
+    """Genomic -> c. positions on one transcript (coding part only)."""
+
+    accession: str
+    strand: str
+    cds: list[Interval]  # half-open, sorted by genomic start
+
+    def c_pos(self, pos1: int) -> int | None:
+        offset = 0
+        blocks = self.cds if self.strand == "+" else list(reversed(self.cds))
+        for start, end in blocks:
+            if start < pos1 <= end:
+                inner = pos1 - start if self.strand == "+" else end - pos1 + 1
+                return offset + inner
+            offset += end - start
+        return None
+
+    def c_range(self, start1: int, end1: int) -> str | None:
+        a, b = self.c_pos(start1), self.c_pos(end1)
+        if a is None or b is None:
+            return None
+        lo, hi = sorted((a, b))
+        return f"{self.accession}:c.{lo}_{hi}" if lo != hi else f"{self.accession}:c.{lo}"
+
+
+def cds_maps(gff3: Path, transcripts: dict[str, tuple[str, str]]) -> dict[str, CdsMap]:
+    """gene -> CdsMap of its reporting transcript (``transcripts``: gene -> (transcript ID, accession))."""
+    wanted = {tx: gene for gene, (tx, _) in transcripts.items()}
+    blocks: dict[str, list[Interval]] = defaultdict(list)
+    strand: dict[str, str] = {}
+    opener = gzip.open if gff3.suffix == ".gz" else open
+    try:
+        with opener(gff3, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                cols = line.rstrip("\n").split("\t")
+                if line.startswith("#") or len(cols) < 9 or cols[2] != "CDS":
+                    continue
+                tx = _attrs(cols[8]).get("Parent", "").split(":", 1)[-1].split(".")[0]
+                if tx in wanted:
+                    blocks[tx].append((int(cols[3]) - 1, int(cols[4])))
+                    strand[tx] = cols[6]
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise InputIntegrityError(f"cannot read GFF3 gene models: {exc}", path=gff3) from exc
+    return {
+        wanted[tx]: CdsMap(transcripts[wanted[tx]][1], strand[tx], _merge(iv)) for tx, iv in blocks.items()
+    }
+
+
+def gene_coverage(
+    thresholds: Path,
+    regions: Path,
+    genes: list[str],
+    threshold: int,
+    quantized: Path | None = None,
+    maps: dict[str, CdsMap] | None = None,
+) -> list[GeneCoverage]:
     """Per panel gene, from mosdepth ``--by <panel bed> --thresholds <x>`` outputs (``*.thresholds.bed.gz``:
     chrom start end name count>=x; ``*.regions.bed.gz``: chrom start end name mean)."""
     good: dict[str, int] = defaultdict(int)
     length: dict[str, int] = defaultdict(int)
     depth_sum: dict[str, float] = defaultdict(float)
     below: dict[str, list[str]] = defaultdict(list)
+    spans: dict[str, list[tuple[str, Interval]]] = defaultdict(list)
     try:
         for row in _rows(thresholds):
             gene, label = row[3].split("|", 1)
             size, ok = int(row[2]) - int(row[1]), int(row[4])
             length[gene] += size
             good[gene] += ok
+            spans[gene].append((row[0], (int(row[1]), int(row[2]))))
             if ok < size:
                 below[gene].append(label)
         for row in _rows(regions):
             depth_sum[row[3].split("|", 1)[0]] += (int(row[2]) - int(row[1])) * float(row[4])
     except (IndexError, ValueError) as exc:
         raise InputIntegrityError(f"malformed mosdepth region row: {exc}", path=thresholds) from exc
+    low = low_runs(quantized, threshold) if quantized is not None else None
     out: list[GeneCoverage] = []
     for gene in genes:
         if not length.get(gene):
@@ -137,10 +229,25 @@ def gene_coverage(thresholds: Path, regions: Path, genes: list[str], threshold: 
                     threshold_x=threshold,
                     fully_assessed=False,
                     exons_below=[NO_MODEL],
+                    analysed=False,
                 )
             )
             continue
         fraction = good[gene] / length[gene]
+        gaps: list[CoverageGap] = []
+        if low is not None:
+            for contig in sorted({c for c, _ in spans[gene]}):
+                coding = _merge([iv for c, iv in spans[gene] if c == contig])
+                for start, end in _intersect(coding, low.get(contig, [])):
+                    cmap = (maps or {}).get(gene)
+                    gaps.append(
+                        CoverageGap(
+                            chrom=contig,
+                            start1=start + 1,
+                            end1=end,
+                            hgvs_c_range=cmap.c_range(start + 1, end) if cmap else None,
+                        )
+                    )
         out.append(
             GeneCoverage(
                 gene=gene,
@@ -149,6 +256,7 @@ def gene_coverage(thresholds: Path, regions: Path, genes: list[str], threshold: 
                 threshold_x=threshold,
                 fully_assessed=good[gene] == length[gene],
                 exons_below=below[gene],
+                gaps=gaps,
             )
         )
     return out

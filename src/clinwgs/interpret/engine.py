@@ -21,8 +21,9 @@ from clinwgs.interpret import acmg
 from clinwgs.interpret.alleles import Allele, HeaderInfo, inspect_header, sample_alleles
 from clinwgs.interpret.combine import assign_tier, classify
 from clinwgs.interpret.consequence import Consequence, most_severe_per_gene
-from clinwgs.interpret.coverage import gene_coverage
+from clinwgs.interpret.coverage import cds_maps, gene_coverage
 from clinwgs.interpret.inheritance import genotype_fits, mode_of
+from clinwgs.interpret.nomenclature import Names, Nomenclature, load_nomenclature, name_allele, parse_ann
 from clinwgs.interpret.output import write_findings
 from clinwgs.interpret.panels import Panel, PanelGene
 from clinwgs.interpret.settings import InterpretSettings, load_settings
@@ -64,6 +65,20 @@ class Inputs:
     regions: Path | None = None  # mosdepth <prefix>.regions.bed.gz over the same BED
     mosdepth_summary: Path | None = None
     databases: dict[str, str] = field(default_factory=dict)
+    reference: Path | None = None  # indexed FASTA: g. names (3' shift, dup detection)
+    manifest: Path | None = None  # bundle manifest.yaml: RefSeq accessions and reporting transcripts
+    quantized: Path | None = None  # mosdepth --quantize 0:<x>: output: the exact bases below the threshold
+    gff3: Path | None = None  # bundle gene models: c. ranges of coverage gaps
+
+
+@dataclass
+class _Naming:
+    """What naming needs while triaging: the bundle's tables, the reference, the annotator versions."""
+
+    nomenclature: Nomenclature
+    fasta: Any
+    snpeff: str | None
+    fallback: dict[str, str]
 
 
 @dataclass
@@ -193,8 +208,39 @@ def _models(criteria: list[acmg.Crit]) -> list[CriterionResult]:
     return out
 
 
+def _names(c: _Candidate, naming: _Naming | None) -> Names | None:
+    if naming is None:
+        return None
+    a = c.allele
+    if naming.snpeff is None or a.ann is None:
+        return Names(
+            None, None, None, None, None, (), "none",
+            ("no SnpEff annotation (INFO/ANN) in the VCF: no c./p. names",),
+        )
+    return name_allele(
+        a.chrom,
+        a.pos1,
+        a.ref,
+        a.alt,
+        c.csq.gene,
+        parse_ann(a.ann),
+        c.csq,
+        naming.nomenclature,
+        naming.fasta,
+        f"SnpEff {naming.snpeff}",
+        naming.fallback.get(c.csq.gene),
+    )
+
+
 def _finding(
-    c: _Candidate, build: str, tier: Tier, fits: bool, clinvar_release: str, reason: str | None
+    c: _Candidate,
+    build: str,
+    tier: Tier,
+    fits: bool,
+    clinvar_release: str,
+    reason: str | None,
+    names: Names | None = None,
+    reported_class: Classification | None = None,
 ) -> Finding:
     a, pop = c.allele, c.allele.population
     cv = None
@@ -207,7 +253,37 @@ def _finding(
             accession=a.clinvar.accession,
             release=f"ClinVar {clinvar_release}",
             submitted=list(a.clinvar.submitted),
+            accessions=list(a.clinvar.accessions),
+            dbsnp=list(a.clinvar.dbsnp),
         )
+    if names is not None and names.source != "none":
+        annotation = Annotation(
+            gene=c.csq.gene,
+            hgnc_id=c.gene.hgnc_id,
+            transcript=names.transcript,
+            transcript_refseq=names.transcript_refseq,
+            consequence="&".join(names.terms) or c.csq.consequence,
+            hgvs_c=names.hgvs_c,
+            hgvs_p=names.hgvs_p,
+            hgvs_g=names.hgvs_g,
+            max_population_af=pop.max_af,
+            population_af_source=pop.max_source,
+            nomenclature_source=f"{names.source}, cross-checked with bcftools csq",
+        )
+    else:
+        annotation = Annotation(
+            gene=c.csq.gene,
+            hgnc_id=c.gene.hgnc_id,
+            transcript=c.csq.transcript,
+            consequence=c.csq.consequence,
+            hgvs_c=c.csq.hgvs_c,
+            hgvs_p=c.csq.hgvs_p,
+            hgvs_g=names.hgvs_g if names else None,
+            max_population_af=pop.max_af,
+            population_af_source=pop.max_source,
+            nomenclature_source="annotator's own HGVS (VEP)" if c.csq.hgvs_c else None,
+        )
+    shown = reported_class or c.classification
     return Finding(
         variant=Variant(
             chrom=a.chrom,
@@ -221,18 +297,8 @@ def _finding(
             genotype_quality=a.genotype_quality,
             filters=a.filters,
         ),
-        annotation=Annotation(
-            gene=c.csq.gene,
-            hgnc_id=c.gene.hgnc_id,
-            transcript=c.csq.transcript,
-            consequence=c.csq.consequence,
-            hgvs_c=c.csq.hgvs_c,
-            hgvs_p=c.csq.hgvs_p,
-            hgvs_g=c.csq.hgvs_g,
-            max_population_af=pop.max_af,
-            population_af_source=pop.max_source,
-        ),
-        classification=c.classification,
+        annotation=annotation,
+        classification=shown,
         criteria=_models([*c.criteria, *acmg.not_evaluated()]),
         clinvar=cv,
         tier=tier,
@@ -241,7 +307,27 @@ def _finding(
         additional_finding=c.panel.additional_findings,
         genotype_fits_inheritance=fits,
         review_reason=reason,
+        classification_source="clinvar" if reported_class is not None else "acmg_automated",
+        automated_classification=c.classification,
+        discordant=reported_class is not None and reported_class is not c.classification,
     )
+
+
+_CLINVAR_CLASS = {
+    "Pathogenic": Classification.PATHOGENIC,
+    "Likely pathogenic": Classification.LIKELY_PATHOGENIC,
+    # ClinVar's aggregate of P and LP submissions: reported as the weaker of the two
+    "Pathogenic/Likely pathogenic": Classification.LIKELY_PATHOGENIC,
+}
+
+
+def _known_pathogenic(c: _Candidate, min_stars: int) -> Classification | None:
+    cv = c.allele.clinvar
+    if cv is None or not cv.known_pathogenic(min_stars):
+        return None
+    if any(r.code == "BA1" and r.status == "met" for r in c.criteria):
+        return None  # common in a population: the review list, never a known-pathogenic report
+    return _CLINVAR_CLASS.get(cv.significance)
 
 
 def _rare(c: _Candidate) -> bool:
@@ -249,21 +335,29 @@ def _rare(c: _Candidate) -> bool:
 
 
 def _triage(
-    cands: list[_Candidate], request: SampleRequest, clinvar_release: str
+    cands: list[_Candidate],
+    request: SampleRequest,
+    clinvar_release: str,
+    naming: _Naming | None = None,
+    known_min_stars: int = 2,
 ) -> tuple[list[Finding], list[Finding]]:
-    qualifying = Counter(c.csq.gene for c in cands if c.classification in P_LP)
+    known = {id(c): _known_pathogenic(c, known_min_stars) for c in cands}
+    qualifying = Counter(
+        c.csq.gene for c in cands if (known[id(c)] or c.classification) in P_LP
+    )
     reported: list[Finding] = []
     review: list[Finding] = []
     for c in cands:
+        klass = known[id(c)] or c.classification
         fits, why = genotype_fits(
             mode_of(c.gene.inheritance), c.allele.copies, c.allele.ploidy, qualifying[c.csq.gene], request.sex
         )
-        tier = assign_tier(c.classification, fits, c.csq.is_protein_altering, _rare(c), not c.allele.filters)
+        tier = assign_tier(klass, fits, c.csq.is_protein_altering, _rare(c), not c.allele.filters)
         if c.panel.additional_findings and tier is Tier.TIER2:
             tier = Tier.NONE  # secondary findings: only P/LP are reported
         reason = None
-        if tier is Tier.NONE and c.classification in P_LP:
-            reason = f"{c.classification.value} but " + (
+        if tier is Tier.NONE and klass in P_LP:
+            reason = f"{klass.value} but " + (
                 f"failed filters {c.allele.filters}" if c.allele.filters else why
             )
         elif tier is Tier.NONE and c.allele.clinvar and c.allele.clinvar.mentions_pathogenic:
@@ -273,10 +367,21 @@ def _triage(
                 "but automated class "
                 f"{c.classification.value} (met: {', '.join(met)})"
             )
-        if tier is not Tier.NONE:
-            reported.append(_finding(c, request.genome_build, tier, fits, clinvar_release, reason))
-        elif reason:
-            review.append(_finding(c, request.genome_build, tier, fits, clinvar_release, reason))
+        if tier is Tier.NONE and not reason:
+            continue
+        names = _names(c, naming)
+        # without any SnpEff annotation the whole analysis is release-blocked (_limitations); with it, a
+        # record whose names are missing, invalid or disputed between the tools goes to review
+        if names is not None and names.problems and tier is not Tier.NONE and naming and naming.snpeff:
+            # never pick one tool's answer silently: the scientist decides
+            reason = "nomenclature for review: " + "; ".join(names.problems)
+            tier = Tier.NONE
+        elif names is not None and names.problems:
+            reason = f"{reason}; nomenclature: {'; '.join(names.problems)}"
+        finding = _finding(
+            c, request.genome_build, tier, fits, clinvar_release, reason, names, known[id(c)]
+        )
+        (reported if tier is not Tier.NONE else review).append(finding)
     reported.sort(key=lambda f: (f.tier.value, f.annotation.gene, f.variant.pos1))
     return reported, review
 
@@ -294,13 +399,31 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
     records = _records(vcf, inputs.vcf, request.sample_id)
     cands, examined, in_panel = _candidates(records, column, header, genes, settings, clinvar_release)
     vcf.close()
-    reported, review = _triage(cands, request, clinvar_release)
+    naming = _naming(inputs, header, settings)
+    try:
+        reported, review = _triage(
+            cands, request, clinvar_release, naming, settings.acmg.known_pathogenic_min_stars
+        )
+    finally:
+        if naming is not None and naming.fasta is not None:
+            naming.fasta.close()
     notes, blockers = _limitations(header, inputs)
-    panel_genes = [g for p in panels for g in p.genes]
+    panel_genes = [g for p in [*panels, *([sf] if sf else [])] for g in p.genes]
     coverage = []
     if inputs.thresholds and inputs.regions:
+        maps = None
+        if inputs.gff3 is not None and naming is not None:
+            tables = {
+                g: (t.id, t.accession) for g, t in naming.nomenclature.transcripts.items() if g in panel_genes
+            }
+            maps = cds_maps(inputs.gff3, tables) if tables else None
         coverage = gene_coverage(
-            inputs.thresholds, inputs.regions, list(dict.fromkeys(panel_genes)), settings.coverage_threshold_x
+            inputs.thresholds,
+            inputs.regions,
+            list(dict.fromkeys(panel_genes)),
+            settings.coverage_threshold_x,
+            inputs.quantized,
+            maps,
         )
     depths = read_mosdepth_summary(inputs.mosdepth_summary) if inputs.mosdepth_summary else None
     sex = sex_check(request.sex, depths)
@@ -333,6 +456,22 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
     )
 
 
+def _naming(inputs: Inputs, header: HeaderInfo, settings: InterpretSettings) -> _Naming | None:
+    """HGVS naming set-up; None for a VEP-annotated VCF (VEP's own HGVS names are used as they are)."""
+    if header.consequence_key != "BCSQ":
+        return None
+    nomenclature = load_nomenclature(inputs.manifest) if inputs.manifest else Nomenclature()
+    fasta = None
+    if inputs.reference is not None:
+        import pysam
+
+        try:
+            fasta = pysam.FastaFile(str(inputs.reference))
+        except (OSError, ValueError) as exc:
+            raise InputIntegrityError(f"cannot open reference FASTA: {exc}", path=inputs.reference) from exc
+    return _Naming(nomenclature, fasta, header.annotators.get("SnpEff"), settings.transcripts)
+
+
 def _limitations(header: HeaderInfo, inputs: Inputs) -> tuple[list[str], list[str]]:
     notes: list[str] = []
     blockers: list[str] = []
@@ -343,6 +482,10 @@ def _limitations(header: HeaderInfo, inputs: Inputs) -> tuple[list[str], list[st
         notes.append("no population allele frequencies in the VCF: PM2_Supporting, BA1 and BS1 not evaluated")
     if not header.has_clinvar:
         notes.append("no ClinVar annotation in the VCF: ClinVar evidence not cited")
+    if header.consequence_key == "BCSQ" and not header.has_ann:
+        no_names = "no SnpEff annotation (INFO/ANN) in the VCF: reported variants have no c./p. names"
+        notes.append(no_names)
+        blockers.append(no_names)
     if not (inputs.thresholds and inputs.regions):
         notes.append("coverage was not supplied: no gene can be called fully assessed")
     return notes, blockers
@@ -373,6 +516,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", type=Path, help="mosdepth <prefix>.thresholds.bed.gz over the panel BED")
     p.add_argument("--regions", type=Path, help="mosdepth <prefix>.regions.bed.gz over the panel BED")
     p.add_argument("--mosdepth-summary", type=Path, help="mosdepth <prefix>.mosdepth.summary.txt (sex check)")
+    p.add_argument("--reference", type=Path, help="indexed reference FASTA (HGVS g. names)")
+    p.add_argument(
+        "--manifest", type=Path, help="bundle manifest.yaml (RefSeq accessions, reporting transcripts)"
+    )
+    p.add_argument("--quantized", type=Path, help="mosdepth --quantize 0:<x>: output (exact coverage gaps)")
+    p.add_argument("--gff3", type=Path, help="bundle gene models (c. ranges of coverage gaps)")
     p.add_argument("--database", action="append", default=[], metavar="NAME=RELEASE")
     p.add_argument(
         "--population-af",
@@ -408,6 +557,10 @@ def cli_main(argv: list[str]) -> int:
         args.regions,
         args.mosdepth_summary,
         dict(d.split("=", 1) for d in args.database),
+        args.reference,
+        args.manifest,
+        args.quantized,
+        args.gff3,
     )
     settings = load_settings(args.settings)
     if args.population_af:

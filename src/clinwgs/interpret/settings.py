@@ -82,9 +82,12 @@ def load_settings(path: Path) -> InterpretSettings:
         problems += [
             f"test code {code}: unknown panel {n!r}" for n in names if n not in data.get("panels", {})
         ]
+    acmg = data.get("acmg") or {}
+    stars = acmg.get("known_pathogenic_min_stars", 2)
+    if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 4:
+        problems.append(f"acmg.known_pathogenic_min_stars: {stars!r} is not an integer from 1 to 4")
     if problems:
         raise ConfigError(problems, path=path)
-    acmg = data.get("acmg") or {}
     return InterpretSettings(
         source=path,
         panels=data["panels"],

@@ -12,7 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FINDINGS_SCHEMA_VERSION = "1.1.0"  # 1.1.0: hgvs_g, review_reason, for_review, tool_versions, notes
+FINDINGS_SCHEMA_VERSION = "1.2.0"
+# 1.1.0: hgvs_g, review_reason, for_review, tool_versions, notes
+# 1.2.0: HGVS names with accessions (transcript_refseq, nomenclature_source), ClinVar accessions/dbsnp, known
+#        pathogenic (classification_source, automated_classification, discordant), coverage gaps as intervals,
+#        genes_not_fully_assessed / result_status / additional-findings statement helpers
 
 
 class Classification(str, Enum):
@@ -56,9 +60,11 @@ class ClinVarEvidence(Strict):
     review_status: str  # normalised text, e.g. "criteria provided, multiple submitters, no conflicts"
     stars: int = Field(ge=0, le=4)
     conditions: list[str] = []
-    accession: str | None = None  # variation/allele ID or rsID, whatever the release carries
+    accession: str | None = None  # the exact allele's ClinVar accession (RCV/VCV); else the ID column
     release: str  # e.g. "ClinVar 2015-02-04"
     submitted: list[str] = []  # each submitted classification as written (2015: one per RCV); 1.1.0
+    accessions: list[str] = []  # every RCV/VCV accession of the exact allele; 1.2.0
+    dbsnp: list[str] = []  # dbSNP rs IDs ClinVar lists for the allele, lowest (oldest) first; 1.2.0
 
 
 class Variant(Strict):
@@ -77,11 +83,13 @@ class Variant(Strict):
 class Annotation(Strict):
     gene: str  # HGNC symbol
     hgnc_id: str | None = None
-    transcript: str | None = None
+    transcript: str | None = None  # versioned transcript the c. name was computed on (gene models' ID)
+    transcript_refseq: str | None = None  # the RefSeq (MANE Select) match the c. name is written on; 1.2.0
     consequence: str  # Sequence Ontology term(s) joined by '&', e.g. "frameshift_variant"
-    hgvs_c: str | None = None
-    hgvs_p: str | None = None
-    hgvs_g: str | None = None  # genomic change when the annotator gives no c. notation (bcftools csq)
+    hgvs_c: str | None = None  # with accession, e.g. "NM_007294.4:c.68_69del"
+    hgvs_p: str | None = None  # predicted, 3-letter, e.g. "p.(Glu23ValfsTer17)"; "p.?" for splice sites
+    hgvs_g: str | None = None  # on the RefSeq chromosome, e.g. "NC_000017.11:g.43124030_43124031del"
+    nomenclature_source: str | None = None  # e.g. "SnpEff 5.1d, cross-checked with bcftools csq"; 1.2.0
     max_population_af: float | None = None
     population_af_source: str | None = None
 
@@ -98,6 +106,14 @@ class Finding(Strict):
     additional_finding: bool = False  # True for ACMG secondary findings (consent-gated)
     genotype_fits_inheritance: bool
     review_reason: str | None = None  # why a record sits on the scientist's review list (not reported)
+    # 1.2.0: where `classification` comes from. "clinvar" = a known pathogenic variant (ClinVar P/LP, review
+    # status >= the configured stars, no conflicts), reported as such; `automated_classification` is
+    # always the
+    # automated ACMG result, and `discordant` is True when the two differ (the report shows "discordant:
+    # review")
+    classification_source: Literal["acmg_automated", "clinvar"] = "acmg_automated"
+    automated_classification: Classification | None = None
+    discordant: bool = False
 
 
 class PanelUsed(Strict):
@@ -107,13 +123,30 @@ class PanelUsed(Strict):
     genes: list[str]
 
 
+class CoverageGap(Strict):
+    """Merged run of coding bases below the threshold (1-based inclusive), with its c. range when the bundle
+    names a reporting transcript whose CDS contains it."""
+
+    chrom: str
+    start1: int = Field(ge=1)
+    end1: int = Field(ge=1)
+    hgvs_c_range: str | None = None  # e.g. "NM_007294.4:c.4186_4357"
+
+    @property
+    def label(self) -> str:
+        span = f"{self.chrom}:{self.start1}-{self.end1} ({self.end1 - self.start1 + 1} bp)"
+        return f"{span}, {self.hgvs_c_range}" if self.hgvs_c_range else span
+
+
 class GeneCoverage(Strict):
     gene: str
     fraction_at_threshold: float = Field(ge=0, le=1)
     mean_depth: float
     threshold_x: int
     fully_assessed: bool
-    exons_below: list[str] = []
+    exons_below: list[str] = []  # coding intervals with any base below the threshold (or the no-model note)
+    gaps: list[CoverageGap] = []  # 1.2.0: exactly the bases below the threshold, merged
+    analysed: bool = True  # 1.2.0: False when the bundle has no gene model for the gene
 
 
 class SexCheck(Strict):
@@ -147,3 +180,38 @@ class Findings(Strict):
     for_review: list[Finding] = []
     tool_versions: dict[str, str] = {}  # annotators as recorded in the VCF header, interpreter libraries
     notes: list[str] = []  # limitations of this analysis (e.g. no consequence annotation)
+
+
+def panel_genes(findings: Findings) -> list[str]:
+    """The genes of the test's panels (not the ACMG SF list), in panel order."""
+    return list(dict.fromkeys(g for p in findings.panels if p.source != "ACMG SF" for g in p.genes))
+
+
+def sf_genes(findings: Findings) -> list[str]:
+    return list(dict.fromkeys(g for p in findings.panels if p.source == "ACMG SF" for g in p.genes))
+
+
+def not_fully_assessed(findings: Findings, genes: list[str]) -> list[str]:
+    """Genes of ``genes`` that were not fully assessed (no coverage record counts as not assessed)."""
+    assessed = {c.gene for c in findings.coverage if c.fully_assessed}
+    return [g for g in genes if g not in assessed]
+
+
+def result_status(findings: Findings) -> Literal["positive", "negative", "inconclusive"]:
+    """The overall result, the same in the report, the JSON and FHIR.
+
+    positive: a Tier 1 (P/LP) finding in the test's panels. negative: nothing reported, nothing for review,
+    every panel gene fully assessed and the analysis complete. inconclusive: everything else."""
+    primary = [f for f in findings.findings if not f.additional_finding]
+    if any(f.tier is Tier.TIER1 for f in primary):
+        return "positive"
+    genes = panel_genes(findings)
+    if (
+        not primary
+        and not findings.for_review
+        and genes
+        and not not_fully_assessed(findings, genes)
+        and not findings.release_blocked
+    ):
+        return "negative"
+    return "inconclusive"

@@ -7,7 +7,17 @@ from typing import Any
 
 from clinwgs.interpret.coverage import NO_MODEL
 from clinwgs.interpret.engine import NO_CONSEQUENCES
-from clinwgs.models.findings import Classification, Finding, Findings, GeneCoverage, Tier
+from clinwgs.models.findings import (
+    Classification,
+    Finding,
+    Findings,
+    GeneCoverage,
+    Tier,
+    not_fully_assessed,
+    panel_genes,
+    result_status,
+    sf_genes,
+)
 
 P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
 
@@ -24,30 +34,63 @@ def _variant_text(f: Finding) -> str:
 
 
 def summary_sentence(findings: Findings) -> str:
-    """One sentence a clinician reads first."""
+    """One sentence a clinician reads first; the same result category as the JSON and FHIR
+    (models.findings.result_status): "negative" only when every panel gene was fully assessed."""
     if NO_CONSEQUENCES in findings.notes:
         return (
             "Analysis incomplete: the variants could not be assigned to genes (no consequence annotation), "
             "so this is not a negative result."
         )
-    analysed = [g for p in findings.panels if p.source != "ACMG SF" for g in p.genes]
-    gaps = [c.gene for c in findings.coverage if not c.fully_assessed]
+    genes = panel_genes(findings)
+    gaps = not_fully_assessed(findings, genes)
+    threshold = findings.coverage[0].threshold_x if findings.coverage else None
+    gap_text = (
+        f"{len(gaps)} of {len(genes)} gene(s) not fully assessed"
+        + (f" at {threshold}x" if threshold else "")
+        + f" ({', '.join(gaps)})"
+        if gaps
+        else ""
+    )
     tier1 = [f for f in findings.findings if f.tier is Tier.TIER1 and not f.additional_finding]
     if tier1:
         listed = "; ".join(
             f"{f.classification.value.lower()} {f.variant.zygosity.value} {_variant_text(f)}" for f in tier1
         )
-        return f"{len(tier1)} reportable variant(s) identified: {listed}."
-    tail = (
-        f"; {len(gaps)} of {len(analysed)} genes were not fully assessed at "
-        f"{findings.coverage[0].threshold_x}x, so this result does not exclude a variant there"
-        if gaps and findings.coverage
-        else ""
+        tail = f" {gap_text[0].upper()}{gap_text[1:]}." if gap_text else ""
+        return f"{len(tier1)} reportable variant(s) identified: {listed}.{tail}"
+    status = result_status(findings)
+    if status == "negative":
+        return (
+            f"Negative: no pathogenic or likely pathogenic variant was identified; all {len(genes)} gene(s) "
+            f"of the {findings.test_code} panel were fully assessed."
+        )
+    parts = [
+        f"No pathogenic or likely pathogenic variant found in the regions assessed for {findings.test_code}"
+    ]
+    if gap_text:
+        parts.append(f"{gap_text}, so this result does not exclude a variant there")
+    if findings.for_review:
+        parts.append(f"{len(findings.for_review)} record(s) await review by a clinical scientist")
+    return "; ".join(parts) + " (inconclusive)."
+
+
+def additional_findings_statement(findings: Findings) -> str | None:
+    """What the additional-findings section may claim: only the SF genes that were analysed."""
+    if not findings.additional_findings_consented:
+        return None
+    genes = sf_genes(findings)
+    missing = not_fully_assessed(findings, genes)
+    analysed = len(genes) - len(missing)
+    found = [f for f in findings.findings if f.additional_finding]
+    head = (
+        f"{len(found)} additional finding(s) reported"
+        if found
+        else "No pathogenic or likely pathogenic additional finding"
     )
-    return (
-        f"No pathogenic or likely pathogenic variant was identified in the {len(analysed)} gene(s) "
-        f"analysed for {findings.test_code}{tail}."
-    )
+    text = f"{head} in the {analysed} of {len(genes)} ACMG SF genes that were fully assessed"
+    if missing:
+        text += f"; {len(missing)} SF gene(s) were not fully assessed and no statement is made about them"
+    return text + "."
 
 
 def recommended_actions(findings: Findings) -> list[str]:
@@ -84,11 +127,24 @@ def recommended_actions(findings: Findings) -> list[str]:
 def finding_row(f: Finding) -> dict[str, Any]:
     a, v = f.annotation, f.variant
     met = [c for c in f.criteria if c.status == "met"]
+    cv = f.clinvar
     return {
         "gene": a.gene,
         "transcript": a.transcript or "-",
-        "hgvs_c": a.hgvs_c or (a.hgvs_g or "-"),
+        "transcript_refseq": a.transcript_refseq or "",
+        "hgvs_c": a.hgvs_c or "-",
+        "hgvs_g": a.hgvs_g or "-",
         "hgvs_p": a.hgvs_p or "-",
+        "nomenclature_source": a.nomenclature_source or "",
+        "vaf": f"{v.allele_fraction:.0%}" if v.allele_fraction is not None else "-",
+        "classification_source": (
+            "ClinVar (known pathogenic)" if f.classification_source == "clinvar" else "automated ACMG"
+        ),
+        "automated_classification": (f.automated_classification or f.classification).value,
+        "discordant": f.discordant,
+        "clinvar_accession": cv.accession if cv and cv.accession else "",
+        "clinvar_release": cv.release if cv else "",
+        "dbsnp": ", ".join(cv.dbsnp) if cv else "",
         "consequence": a.consequence.replace("_", " "),
         "position": f"{v.chrom}:{v.pos1} {v.ref}>{v.alt} ({v.genome_build})",
         "zygosity": v.zygosity.value,
@@ -116,13 +172,23 @@ def _gap_row(c: GeneCoverage) -> dict[str, Any]:
     unmodelled = c.exons_below == [NO_MODEL]
     listed = c.exons_below[:12]
     more = len(c.exons_below) - len(listed)
-    detail = (
-        "not analysed: the reference bundle has no gene model (or sequence) for this gene"
-        if unmodelled
-        else f"{len(c.exons_below)} coding interval(s) below threshold: "
-        + ", ".join(listed)
-        + (f", ... ({more} more)" if more > 0 else "")
-    )
+    gaps = [g.label for g in c.gaps[:12]]
+    more_gaps = len(c.gaps) - len(gaps)
+    if unmodelled:
+        detail = "not analysed: the reference bundle has no gene model (or sequence) for this gene"
+    elif c.gaps:
+        bases = sum(g.end1 - g.start1 + 1 for g in c.gaps)
+        detail = (
+            f"{bases} coding base(s) below threshold in {len(c.gaps)} interval(s): "
+            + "; ".join(gaps)
+            + (f"; ... ({more_gaps} more)" if more_gaps > 0 else "")
+        )
+    else:
+        detail = (
+            f"{len(c.exons_below)} coding interval(s) below threshold: "
+            + ", ".join(listed)
+            + (f", ... ({more} more)" if more > 0 else "")
+        )
     return {
         "gene": c.gene,
         "pct": f"{c.fraction_at_threshold * 100:.1f}%",
@@ -143,11 +209,16 @@ def build_context(
     return {
         "f": findings,
         "summary": summary_sentence(findings),
+        "result": result_status(findings),
+        "additional_statement": additional_findings_statement(findings),
+        "tier1_count": sum(f.tier is Tier.TIER1 for f in primary),
         "actions": recommended_actions(findings),
         "rows": [finding_row(f) for f in primary],
         "additional_rows": [finding_row(f) for f in additional],
         "review_rows": [finding_row(f) for f in findings.for_review],
-        "gaps": [_gap_row(c) for c in findings.coverage if not c.fully_assessed],
+        "gaps": [
+            _gap_row(c) for c in findings.coverage if not c.fully_assessed and c.gene in panel_genes(findings)
+        ],
         "analysed_panels": [p for p in findings.panels if p.source != "ACMG SF"],
         "sf_panels": [p for p in findings.panels if p.source == "ACMG SF"],
         "qc": {k.replace("_", " "): _number(v) for k, v in qc.items()},

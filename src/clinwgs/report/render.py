@@ -15,8 +15,14 @@ import yaml
 from clinwgs import __version__
 from clinwgs.core.errors import InputIntegrityError
 from clinwgs.interpret.output import atomic_write
-from clinwgs.models.findings import FINDINGS_SCHEMA_VERSION, Findings
-from clinwgs.report.context import build_context, finding_row, summary_sentence
+from clinwgs.models.findings import (
+    FINDINGS_SCHEMA_VERSION,
+    Findings,
+    not_fully_assessed,
+    panel_genes,
+    result_status,
+)
+from clinwgs.report.context import additional_findings_statement, build_context, finding_row, summary_sentence
 from clinwgs.report.qc import mosdepth_dist, samtools_stats
 from clinwgs.report.svg import bar_chart, line_chart
 
@@ -83,7 +89,11 @@ def render_html(
     qc: dict[str, float],
     plots: dict[str, str],
     provenance: dict[str, Any] | None = None,
+    *,
+    report_version: int = 1,
+    signoff: dict[str, str] | None = None,
 ) -> str:
+    """The report as HTML. Without ``signoff`` it is the preliminary report ("PRELIMINARY" on every page)."""
     methods_file = templates / "methods.yaml"
     try:
         methods: dict[str, Any] = yaml.safe_load(methods_file.read_text(encoding="utf-8"))
@@ -97,8 +107,40 @@ def render_html(
     css = (templates / "report.css").read_text(encoding="utf-8")
     context = build_context(findings, qc, plots, methods)
     return env.get_template("report.html.j2").render(
-        **context, css=css, clinwgs_version=__version__, provenance=provenance
+        **context,
+        css=css,
+        clinwgs_version=__version__,
+        provenance=provenance,
+        report_version=report_version,
+        preliminary=signoff is None,
+        signoff=signoff,
     )
+
+
+def render_signed(
+    findings: Findings,
+    templates: Path,
+    *,
+    checked_by: str,
+    checked_at: str,
+    authorised_by: str,
+    authorised_at: str,
+    report_version: int,
+    qc: dict[str, float] | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> tuple[str, bytes]:
+    """The final (signed) report after two-person authorisation: (HTML, PDF) with the checker's and the
+    authoriser's names and times in the sign-off box, no "PRELIMINARY" mark, and ``report_version`` on every
+    page. The caller (record service) stores it as a new version and points presentedForm at it."""
+    names = {"checked_by": checked_by, "authorised_by": authorised_by}
+    empty = [k for k, v in names.items() if not v.strip()]
+    if empty or checked_by.strip() == authorised_by.strip():
+        raise ValueError("a signed report needs two different people (checked_by, authorised_by)")
+    signoff = {**names, "checked_at": checked_at, "authorised_at": authorised_at}
+    html = render_html(
+        findings, templates, qc or {}, {}, provenance, report_version=report_version, signoff=signoff
+    )
+    return html, render_pdf(html, templates)
 
 
 def report_json(findings: Findings, qc: dict[str, float]) -> dict[str, Any]:
@@ -109,6 +151,9 @@ def report_json(findings: Findings, qc: dict[str, float]) -> dict[str, Any]:
         "sample_id": findings.sample_id,
         "test_code": findings.test_code,
         "summary": summary_sentence(findings),
+        "result": result_status(findings),
+        "genes_not_fully_assessed": not_fully_assessed(findings, panel_genes(findings)),
+        "additional_findings": additional_findings_statement(findings),
         "release_blocked": findings.release_blocked,
         "release_blockers": findings.release_blockers,
         "panels": [p.model_dump() for p in findings.panels],

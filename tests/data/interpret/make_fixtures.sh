@@ -8,10 +8,24 @@ HERE=$PWD
 FA=$D/GRCh38_chr17_BRCA1only_Nmasked.fa.gz
 GFF=$D/gencode_v19_BRCA1_region.GRCh38.csq_ready.gff3
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+# SnpEff database from the same GFF3 and FASTA (as rules/ref.smk: build_snpeff_db) and the ClinVar file collapsed
+# to one record per allele (rules/ref.smk: prepare_clinvar)
+mkdir -p "$tmp/se/data/B"
+sed -E 's/(ID|Parent)=(gene|transcript):/\1=/g' "$GFF" > "$tmp/se/data/B/genes.gff"
+cp "$FA" "$tmp/se/data/B/sequences.fa.gz"
+printf 'data.dir = ./data/\nB.genome : B\n' > "$tmp/se/snpEff.config"
+SNPEFF="java -Xmx2g -jar /usr/share/java/snpeff.jar"
+$SNPEFF build -gff3 -noLog -nodownload -noCheckCds -noCheckProtein -c "$tmp/se/snpEff.config" B >/dev/null 2>&1
+bcftools norm -f "$FA" -m -any -c w "$D/clinvar_20150204.BRCA1.GRCh38.modern_format.DERIVED.vcf.gz" -Ou \
+  | bcftools sort -Oz -o "$tmp/cv.norm.vcf.gz"
+"$REPO/.venv/bin/python" -c "import sys; from clinwgs.interpret.clinvar_prep import cli_main; sys.exit(cli_main(sys.argv[1:]))" --vcf "$tmp/cv.norm.vcf.gz" --out "$tmp/cv.vcf.gz"
 annotate() {  # $1 input VCF (one sample), $2 output .annotated.vcf.gz
-  bcftools csq -f "$FA" -g "$GFF" -p a "$1" -Oz -o "$tmp/a.vcf.gz" 2>/dev/null && tabix -f "$tmp/a.vcf.gz"
-  bcftools annotate -a "$D/clinvar_20150204.BRCA1.GRCh38.modern_format.DERIVED.vcf.gz" \
-    -c INFO/CLNSIG,INFO/CLNREVSTAT,INFO/CLNDN,INFO/CLNHGVS "$tmp/a.vcf.gz" -Oz -o "$tmp/b.vcf.gz" && tabix -f "$tmp/b.vcf.gz"
+  bcftools csq -f "$FA" -g "$GFF" -p a "$1" -Ov 2>/dev/null \
+    | $SNPEFF ann -noLog -noStats -nodownload -noInteraction -c "$tmp/se/snpEff.config" B - 2>/dev/null \
+    | bcftools view -Oz -o "$tmp/a.vcf.gz" && tabix -f "$tmp/a.vcf.gz"
+  bcftools annotate --pair-logic exact -a "$tmp/cv.vcf.gz" \
+    -c INFO/CLNSIG,INFO/CLNREVSTAT,INFO/CLNDN,INFO/CLNHGVS,INFO/CLNACC,INFO/CLNRSALL \
+    "$tmp/a.vcf.gz" -Oz -o "$tmp/b.vcf.gz" && tabix -f "$tmp/b.vcf.gz"
   bcftools annotate -a "$D/exac_r0.3.BRCA1.GRCh38.vcf.gz" -c POP_AF_EXAC:=INFO/AF "$tmp/b.vcf.gz" -Oz -o "$tmp/c.vcf.gz"
   tabix -f "$tmp/c.vcf.gz"
   bcftools annotate -a "$D/1000G_phase3.BRCA1.sites.GRCh38.vcf.gz" -c POP_AF_1KG:=INFO/AF "$tmp/c.vcf.gz" \

@@ -71,3 +71,20 @@ def test_bundle_without_gene_models_says_csq_was_skipped(tmp_path: Path) -> None
     assert "csq=skipped: reference bundle GRCh37_chr20 has no gene models" in header.read_text()
     command = annotate_pipeline(BUNDLE37, "in.vcf.gz", "out.vcf.gz", "ref.fa", str(header))
     assert "csq" not in command.split("-h")[1] and "clinvar" not in command
+
+
+def test_snpeff_inputs_strip_gff_id_prefixes_and_link_the_fasta(tmp_path: Path) -> None:
+    from clinwgs.annotate.header import prepare_snpeff_inputs
+
+    gff3 = tmp_path / "in.gff3"
+    gff3.write_text(
+        "chr17\tx\tgene\t1\t9\t.\t-\t.\tID=gene:ENSG1;Name=BRCA1\n"
+        "chr17\tx\tmRNA\t1\t9\t.\t-\t.\tID=transcript:ENST1;Parent=gene:ENSG1\n"
+    )
+    fasta = tmp_path / "genome.fa.gz"
+    fasta.write_bytes(b"not read here")
+    config = prepare_snpeff_inputs(gff3, fasta, tmp_path / "db", "B1")
+    assert config.read_text() == "data.dir = ./data/\nB1.genome : B1\n"
+    genes = (tmp_path / "db" / "data" / "B1" / "genes.gff").read_text()
+    assert "ID=ENSG1;Name=BRCA1" in genes and "ID=ENST1;Parent=ENSG1" in genes and "gene:" not in genes
+    assert (tmp_path / "db" / "data" / "B1" / "sequences.fa.gz").resolve() == fasta.resolve()

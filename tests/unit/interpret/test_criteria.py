@@ -44,7 +44,10 @@ def test_pm2_not_met_above_cutoff_leaves_pvs1_plus_pp5(tmp_path: Path) -> None:
         run(write_vcf(tmp_path, record(f"BCSQ={FRAMESHIFT};{P_CLINVAR};POP_AF_EXAC=0.0002389"))).findings
     )
     assert status(f, "PM2_Supporting") == "not_met"
-    assert f.classification is Classification.LIKELY_PATHOGENIC  # PVS1 + one supporting (SVI rule)
+    # PVS1 + one supporting (SVI rule); ClinVar P with 2 stars is reported as known pathogenic beside it
+    assert f.automated_classification is Classification.LIKELY_PATHOGENIC
+    assert f.classification is Classification.PATHOGENIC and f.classification_source == "clinvar"
+    assert f.discordant
 
 
 def test_ba1_gives_benign_and_not_reported(tmp_path: Path) -> None:

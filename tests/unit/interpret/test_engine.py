@@ -12,7 +12,7 @@ import pytest
 from clinwgs.cli import main
 from clinwgs.core.errors import ConfigError, InputIntegrityError
 from clinwgs.models.findings import Classification, Findings, Tier
-from tests.support.interpret_vcf import DATA, FRAMESHIFT, SETTINGS, record, run, write_vcf
+from tests.support.interpret_vcf import DATA, FASTA, FRAMESHIFT, MANIFEST, SETTINGS, record, run, write_vcf
 
 SCOUT = DATA / "643594.clinical.vcf.gz"
 
@@ -23,12 +23,19 @@ def test_positive_control_pc001_is_tier1_brca1_frameshift() -> None:
     f = out.findings[0]
     assert f.tier is Tier.TIER1 and f.annotation.gene == "BRCA1"
     assert (f.variant.chrom, f.variant.pos1, f.variant.ref, f.variant.alt) == ("chr17", 43124027, "ACT", "A")
-    assert f.annotation.transcript == "ENST00000357654" and f.annotation.hgvs_p == "p.(Glu23ValfsTer17)"
+    assert f.annotation.transcript == "ENST00000357654.3" and f.annotation.hgvs_p == "p.(Glu23ValfsTer17)"
+    assert f.annotation.hgvs_c == "NM_007294.4:c.68_69del"
+    # 3' rule on the forward strand: ACTCT -> the deleted CT is the last one (ClinVar 2015 wrote 28_29delCT)
+    assert f.annotation.hgvs_g == "NC_000017.11:g.43124030_43124031del"
     assert f.variant.zygosity.value == "heterozygous" and f.genotype_fits_inheritance
     assert f.clinvar is not None and (f.clinvar.significance, f.clinvar.stars) == ("Pathogenic", 2)
+    assert f.clinvar.accession == "RCV000019230.9" and f.clinvar.dbsnp == ["rs386833395"]
     # ExAC r0.3 carries this Ashkenazi founder allele at AF 0.0002389 > 0.0001: PM2_Supporting is not met,
-    # so the automated class is PVS1 + PP5 = Likely pathogenic (ClinVar's Pathogenic is cited beside it)
-    assert f.classification is Classification.LIKELY_PATHOGENIC
+    # so the automated class is PVS1 + PP5 = Likely pathogenic; ClinVar's Pathogenic (2 stars, no
+    # conflicts) is
+    # reported as a known pathogenic variant, and the difference is flagged
+    assert f.classification is Classification.PATHOGENIC and f.classification_source == "clinvar"
+    assert f.automated_classification is Classification.LIKELY_PATHOGENIC and f.discordant
     assert [c.code for c in f.criteria if c.status == "met"] == ["PVS1", "PP5"]
     assert out.panels[0].source == "lab-defined" and out.panels[0].version == "0.1-demo"
 
@@ -128,6 +135,10 @@ def test_cli_writes_json_and_tsv(tmp_path: Path) -> None:
             str(SETTINGS),
             "--database",
             "ClinVar=2015-02-04",
+            "--reference",
+            str(FASTA),
+            "--manifest",
+            str(MANIFEST),
             "--out-json",
             str(out_json),
             "--out-tsv",
@@ -136,7 +147,7 @@ def test_cli_writes_json_and_tsv(tmp_path: Path) -> None:
     )
     assert rc == 0
     findings = Findings.model_validate(json.loads(out_json.read_text()))
-    assert findings.databases == {"ClinVar": "2015-02-04"} and findings.schema_version == "1.1.0"
+    assert findings.databases == {"ClinVar": "2015-02-04"} and findings.schema_version == "1.2.0"
     assert "bcftools csq" in findings.tool_versions
     rows = out_tsv.read_text().splitlines()
     assert rows[0].startswith("tier\tgene") and rows[1].startswith("Tier 1\tBRCA1\tENST00000357654")

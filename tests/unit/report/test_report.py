@@ -11,7 +11,7 @@ from clinwgs.cli import main
 from clinwgs.core.errors import InputIntegrityError
 from clinwgs.models.findings import Findings
 from clinwgs.report.render import load_findings, render_html, report_json
-from tests.support.interpret_vcf import DATA, REPO, run
+from tests.support.interpret_vcf import DATA, FASTA, MANIFEST, REPO, run
 from tests.support.tools import require
 
 TEMPLATES = REPO / "reports"
@@ -52,6 +52,10 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                 str(REPO / "config" / "panels.yaml"),
                 "--database",
                 "ClinVar=2015-02-04",
+                "--reference",
+                str(FASTA),
+                "--manifest",
+                str(MANIFEST),
                 "--out-json",
                 str(findings),
                 "--out-tsv",
@@ -98,11 +102,11 @@ def test_positive_report_has_every_section(pc001: Findings) -> None:
         "Authorised by",
     ):
         assert text in html, text
-    assert (
-        "1 reportable variant(s) identified: likely pathogenic heterozygous BRCA1 p.(Glu23ValfsTer17)."
-        in html
-    )
+    assert "1 reportable variant(s) identified: pathogenic heterozygous BRCA1 p.(Glu23ValfsTer17)." in html
+    assert "NM_007294.4:c.68_69del" in html and "NC_000017.11:g.43124030_43124031del" in html
     assert "ENST00000357654" in html and "PVS1, PP5" in html and "★★☆☆" in html
+    assert "DISCORDANT: REVIEW" in html and "RCV000019230.9" in html and "VAF -" in html  # no AD here
+    assert "PRELIMINARY" in html
     assert "R208 Inherited breast and ovarian cancer (LAB-DEFINED DEMO PANEL)</b>, version 0.1-demo" in html
     assert "ClinVar test" in html and "bcftools csq" in html
 
@@ -110,9 +114,10 @@ def test_positive_report_has_every_section(pc001: Findings) -> None:
 def test_negative_report_lists_gaps(hg00099: Findings) -> None:
     html = render_html(hg00099, TEMPLATES, {}, {})
     assert (
-        "No pathogenic or likely pathogenic variant was identified in the 7 gene(s) analysed for R208; "
-        "7 of 7 genes were not fully assessed at 20x"
+        "No pathogenic or likely pathogenic variant found in the regions assessed for R208; "
+        "7 of 7 gene(s) not fully assessed at 20x (BRCA1, BRCA2, PALB2, ATM, CHEK2, RAD51C, RAD51D)"
     ) in html
+    assert "(inconclusive)" in html and "Negative" not in html
     assert "25 coding interval(s) below threshold" in html
     assert "not analysed: the reference bundle has no gene model" in html
     assert 'id="no-findings"' in html
@@ -154,13 +159,79 @@ def test_pdf_text_shows_the_finding(rendered: dict[str, Path]) -> None:
     ).stdout
     words = " ".join(text.split())
     assert (
-        "BRCA1" in words and "Likely" in words and "p.(Glu23ValfsTer17)" in words and "Authorisation" in words
+        "BRCA1" in words
+        and "Pathogenic" in words
+        and "p.(Glu23ValfsTer17)" in words
+        and "Authorisation" in words
     )
+
+
+def _pdftotext(pdf: Path, *args: str) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("poppler-utils (pdftotext) not installed")
+    return subprocess.run(
+        ["pdftotext", "-layout", *args, str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_pdf_findings_have_no_word_broken_across_lines(rendered: dict[str, Path]) -> None:
+    """Page 1 as laid out text: every word of the finding (names, classes, zygosity) is whole on one line."""
+    text = _pdftotext(rendered["pdf"], "-f", "1", "-l", "1")
+    lines = text.splitlines()
+    for word in (
+        "heterozygous",
+        "Pathogenic",
+        "NM_007294.4:c.68_69del",
+        "p.(Glu23ValfsTer17)",
+        "NC_000017.11:g.43124030_43124031del",
+        "frameshift",
+    ):
+        assert any(word in line for line in lines), f"{word!r} is not whole on any line of page 1"
+    # a fragment ending a line and its rest starting the next would be a mid-word break
+    for head, tail in (("heterozyg", "ous"), ("Pathogen", "ic"), ("Inheri", "tance")):
+        for a, b in zip(lines, lines[1:], strict=False):
+            assert not (a.rstrip().endswith(head) and b.lstrip().startswith(tail)), (a, b)
+
+
+def test_every_pdf_page_has_sample_version_and_page_x_of_y(rendered: dict[str, Path]) -> None:
+    pages = _pdftotext(rendered["pdf"]).split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 2
+    for number, page in enumerate(pages, start=1):
+        assert "PC001" in page and "report v1" in page, number
+        assert f"page {number} of {len(pages)}" in page, number
+        assert "PRELIMINARY" in page, number
+
+
+def test_signed_report_carries_both_names_and_no_preliminary_mark(pc001: Findings, tmp_path: Path) -> None:
+    from clinwgs.report.render import render_signed
+
+    html, pdf = render_signed(
+        pc001,
+        TEMPLATES,
+        checked_by="A Scientist",
+        checked_at="2026-12-07 10:00",
+        authorised_by="B Consultant",
+        authorised_at="2026-12-07 11:00",
+        report_version=2,
+    )
+    (tmp_path / "signed.pdf").write_bytes(pdf)
+    text = " ".join(_pdftotext(tmp_path / "signed.pdf").split())
+    assert "A Scientist" in text and "B Consultant" in text and "report v2" in text
+    assert "PRELIMINARY" not in text
+    with pytest.raises(ValueError):
+        render_signed(
+            pc001, TEMPLATES, checked_by="A", checked_at="t", authorised_by="A", authorised_at="t",
+            report_version=2,
+        )
 
 
 def test_unknown_findings_major_version_is_refused(tmp_path: Path, pc001: Findings) -> None:
     path = tmp_path / "findings.json"
-    path.write_text(pc001.model_dump_json().replace('"schema_version":"1.1.0"', '"schema_version":"2.0.0"'))
+    path.write_text(pc001.model_dump_json().replace('"schema_version":"1.2.0"', '"schema_version":"2.0.0"'))
     with pytest.raises(InputIntegrityError, match="schema 2.0.0"):
         load_findings(path)
 
