@@ -21,6 +21,7 @@ VOLATILE: list[tuple[str, str | None, str]] = [
     (r".*", r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?", "an instant"),
     (r".*", r"(urn:uuid:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "a UUID"),
     (r".*(sha256|hash|digest|checksum)[^.]*$", None, "a digest of files that carry run times"),
+    (r".*", r"[0-9a-f]{64}", "a sha256 (of the manifest, which holds run times)"),
     (r".*\.data$", None, "base64 PDF bytes (the PDF carries its creation time)"),
     (r".*presentedForm\[\d+\]\.size$", None, "the PDF's size (its embedded creation time varies)"),
     (r".*(tool_versions|versions)\..*", None, "tool versions of this machine"),

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "audit": ("clinwgs.provenance.manifest", "cli_main", "verify results or the service audit chain"),
     "benchmark": ("clinwgs.cli.benchmark", "main", "compare a call set with a truth VCF"),
     "validate-pipeline": ("clinwgs.cli.validate_pipeline", "main", "run the validation pack"),
+    "bundle": ("clinwgs.cli.bundle", "main", "check a lab's reference files and write a verified bundle"),
     "status": ("clinwgs.cli.status", "main", "turnaround per sample against the 7-10 day target"),
 }
 
