@@ -68,6 +68,8 @@ rule interpret_variants:
         regions="results/{sample}/qc/{sample}.panel.regions.bed.gz",
         summary="results/{sample}/qc/{sample}.mosdepth.summary.txt",
         settings=INTERPRET_SETTINGS,
+        # sample identity (rules/identity.smk): its release blockers join findings.json's
+        identity="results/{sample}/identity/{sample}.identity.json",
     output:
         json="results/{sample}/interpret/findings.json",
         tsv="results/{sample}/interpret/findings.tsv",

@@ -21,4 +21,6 @@ options = {
     "--out-json": sm.output.json,
     "--out-tsv": sm.output.tsv,
 }
+if hasattr(sm.input, "identity"):  # rules/identity.smk
+    options["--identity"] = sm.input.identity
 sys.exit(cli_main([x for pair in options.items() for x in pair] + database_args(sm.params.bundle)))

@@ -90,11 +90,15 @@ class RunIdentity(Strict):
 
 
 def compare_run(fingerprints: list[Fingerprint], settings: IdentitySettings) -> RunIdentity:
+    """Every pair of the run's sample fingerprints made with the same panel (samples on another bundle cannot
+    be compared: their pairs are left out)."""
     ordered = sorted(fingerprints, key=lambda f: f.sample_id)
-    return RunIdentity(
-        samples=[f.sample_id for f in ordered],
-        pairs=[compare(a, b, settings) for a, b in combinations(ordered, 2)],
-    )
+    pairs = [
+        compare(a, b, settings)
+        for a, b in combinations(ordered, 2)
+        if a.sites_file_sha256 == b.sites_file_sha256
+    ]
+    return RunIdentity(samples=[f.sample_id for f in ordered], pairs=pairs)
 
 
 def units_check(units: list[Fingerprint], settings: IdentitySettings) -> tuple[CheckResult, list[str]]:
@@ -140,9 +144,10 @@ def expected_check(
 def duplicates_check(
     sample_id: str, run: RunIdentity | None, settings: IdentitySettings
 ) -> tuple[CheckResult, list[DuplicateFlag], list[str]]:
-    if run is None or len(run.samples) < 2:
-        return CheckResult(status="not applicable", summary="no other sample in this run"), [], []
-    mine = [c for c in run.pairs if sample_id in (c.a, c.b)]
+    mine = [c for c in run.pairs if sample_id in (c.a, c.b)] if run else []
+    if not mine:
+        why = "no other sample of this run has a fingerprint on the same panel"
+        return CheckResult(status="not applicable", summary=why), [], []
     flags = [
         DuplicateFlag(
             other_sample=c.b if c.a == sample_id else c.a, comparison=c, confirmed=c.verdict == "match",
@@ -155,7 +160,7 @@ def duplicates_check(
         f"({f.comparison.figures()}): a duplicate - one of them may be another patient's sample"
         for f in flags if f.confirmed and not f.acknowledged
     ]
-    others = len(run.samples) - 1
+    others = len(mine)
     if blockers:
         status: Status = "fail"
         summary = "; ".join(f"same fingerprint as {f.other_sample}" for f in flags if f.confirmed)
@@ -268,3 +273,29 @@ def read_run(path: Path) -> RunIdentity:
         return RunIdentity.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         raise InputIntegrityError(f"not a readable run identity file: {exc}", path=path) from exc
+
+
+def identity_blockers(path: Path) -> list[str]:
+    """The release blockers of a sample's identity result (what findings.json adds to its own)."""
+    return list(read_identity(path).release_blockers)
+
+
+def manifest_summary(path: Path) -> dict[str, object]:
+    """What the provenance manifest records of an identity result (the file itself is hashed there)."""
+    r = read_identity(path)
+    return {
+        "status": r.status,
+        "bundle": r.bundle,
+        "panel_sites": r.panel_sites,
+        "panel_markers": r.panel_markers,
+        "sites_called": r.sites_called,
+        "checks": {
+            name: {
+                "status": check.status,
+                "comparisons": [c.model_dump() for c in check.comparisons],
+            }
+            for name, check in (("units", r.units), ("expected", r.expected), ("run", r.duplicates))
+        },
+        "sex": r.sex.status,
+        "release_blockers": r.release_blockers,
+    }

@@ -64,6 +64,7 @@ class Inputs:
     regions: Path | None = None  # mosdepth <prefix>.regions.bed.gz over the same BED
     mosdepth_summary: Path | None = None
     databases: dict[str, str] = field(default_factory=dict)
+    identity: Path | None = None  # results/<s>/identity/<s>.identity.json (clinwgs.identity): its blockers
 
 
 @dataclass
@@ -306,6 +307,10 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
     sex = sex_check(request.sex, depths)
     if sex.mismatch:
         blockers.append(sex.note)
+    if inputs.identity is not None:
+        from clinwgs.identity.check import identity_blockers
+
+        blockers += identity_blockers(inputs.identity)
     import cyvcf2
 
     return Findings(
@@ -373,6 +378,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--thresholds", type=Path, help="mosdepth <prefix>.thresholds.bed.gz over the panel BED")
     p.add_argument("--regions", type=Path, help="mosdepth <prefix>.regions.bed.gz over the panel BED")
     p.add_argument("--mosdepth-summary", type=Path, help="mosdepth <prefix>.mosdepth.summary.txt (sex check)")
+    p.add_argument("--identity", type=Path, help="sample identity result (its release blockers are added)")
     p.add_argument("--database", action="append", default=[], metavar="NAME=RELEASE")
     p.add_argument(
         "--population-af",
@@ -408,6 +414,7 @@ def cli_main(argv: list[str]) -> int:
         args.regions,
         args.mosdepth_summary,
         dict(d.split("=", 1) for d in args.database),
+        identity=args.identity,
     )
     settings = load_settings(args.settings)
     if args.population_af:
