@@ -4,45 +4,20 @@
 # run (one file per run, named like its MultiQC report). results/<sample>/identity/<sample>.identity.json
 # feeds findings.json (release blockers), the report's QC section and the provenance manifest.
 from clinwgs.identity.settings import load_identity_settings
+from clinwgs.identity.targets import identity_inputs, panel_path, sample_fingerprints
 
 IDENTITY = load_identity_settings(config)
 RUN_IDENTITY = f"results/identity/{MULTIQC_NAME}.run_identity.json"
 
 
-def fingerprint_panel(sample):
-    panel = bundle_of(sample).files.fingerprint
-    return str(panel.path) if panel else None
-
-
-def fingerprinted_samples():
-    return [s for s in sorted(RUN.samples) if fingerprint_panel(s)]
-
-
-def unit_alignment(wildcards):
-    kind = "reused" if unit_is_reused(wildcards.sample, wildcards.unit) else "aligned"
-    return f"results/{wildcards.sample}/align/units/{wildcards.unit}.{kind}.bam"
-
-
-def identity_inputs(wildcards):
-    s = wildcards.sample
-    inputs = {
-        "summary": f"results/{s}/qc/{s}.mosdepth.summary.txt",
-        "fai": f"{bundle_of(s).files.fasta.path}.fai",
-    }
-    if fingerprint_panel(s):
-        inputs["sample_fp"] = f"results/{s}/identity/{s}.fingerprint.json"
-        inputs["unit_fps"] = [f"results/{s}/identity/units/{u.unit_id}.fingerprint.json" for u in RUN.units[s]]
-        inputs["run"] = RUN_IDENTITY
-        inputs["panel"] = fingerprint_panel(s)
-        if s in IDENTITY.expected:
-            inputs["expected"] = str(IDENTITY.expected[s].vcf)
-    return inputs
-
-
 rule fingerprint_unit:
     input:
-        aln=unit_alignment,
-        sites=lambda w: fingerprint_panel(w.sample),
+        aln=lambda w: (
+            f"results/{w.sample}/align/units/{w.unit}."
+            + ("reused" if unit_is_reused(w.sample, w.unit) else "aligned")
+            + ".bam"
+        ),
+        sites=lambda w: panel_path(bundle_of(w.sample)),
     output:
         "results/{sample}/identity/units/{unit}.fingerprint.json",
     params:
@@ -64,7 +39,7 @@ rule fingerprint_unit:
 rule fingerprint_sample:
     input:
         unpack(sample_alignment),
-        sites=lambda w: fingerprint_panel(w.sample),
+        sites=lambda w: panel_path(bundle_of(w.sample)),
         fasta=ref_fasta,
     output:
         "results/{sample}/identity/{sample}.fingerprint.json",
@@ -86,7 +61,7 @@ rule fingerprint_sample:
 
 rule identity_run:
     input:
-        lambda w: [f"results/{s}/identity/{s}.fingerprint.json" for s in fingerprinted_samples()],
+        lambda w: sample_fingerprints(RUN, BUNDLES),
     output:
         RUN_IDENTITY,
     params:
@@ -107,7 +82,7 @@ rule identity_run:
 
 rule identity_sample:
     input:
-        unpack(identity_inputs),
+        unpack(lambda w: identity_inputs(w.sample, RUN, bundle_of(w.sample), IDENTITY, RUN_IDENTITY)),
     output:
         "results/{sample}/identity/{sample}.identity.json",
     params:
