@@ -132,6 +132,33 @@ def faidx(path: Path) -> None:
     run(f"samtools faidx {path}")
 
 
+def fingerprint_panel(p: Provenance, bundle: Path, pop_vcf: Path, fasta: Path) -> Path:
+    """Sample-identity SNP panel (clinwgs.identity.sites: criteria there and in docs/validation.md)."""
+    from clinwgs.identity.sites import Selection, select_sites, write_sites
+
+    how = Selection()
+    sites = select_sites(pop_vcf, fasta, how)
+    dest = bundle / f"fingerprint_sites.{bundle.name}.tsv"
+    criteria = (
+        f"biallelic PASS SNPs of {pop_vcf.name}, AF {how.min_af}-{how.max_af}, every super-population AF "
+        f"{how.min_pop_af}-{1 - how.min_pop_af}, REF matches the FASTA, no N/homopolymer>=6/2-4 bp repeat x4 "
+        f"within {how.flank} bp, no other variant of AF>={how.neighbour_min_af} within {how.flank} bp; "
+        f"markers (block) = {how.ld_window}-bp windows"
+    )
+    write_sites(
+        sites,
+        dest,
+        [
+            f"clinwgs fingerprint panel of bundle {bundle.name}: {len(sites)} sites, "
+            f"{len({s.block for s in sites})} marker(s)",
+            f"selection: {criteria}",
+            "written by reference/build_bundles.py (clinwgs.identity.sites.select_sites)",
+        ],
+    )
+    p.derived(dest, f"fingerprint panel: {criteria}", "inherits: 1000 Genomes open access")
+    return dest
+
+
 def build_grch38_brca1(p: Provenance) -> None:
     b = HERE / "GRCh38_BRCA1"
     src = "brca1_grch38/"
@@ -154,6 +181,7 @@ def build_grch38_brca1(p: Provenance) -> None:
         "inherits: GRCh38 sequence public domain",
     )
     fa = b / names[0]
+    fingerprint = fingerprint_panel(p, b, b / names[5], fa)
     write_manifest(
         b,
         {
@@ -219,6 +247,12 @@ def build_grch38_brca1(p: Provenance) -> None:
                 ),
             ],
             "regions": entry(b, regions, "derived: non-N runs of the FASTA", "GRCh38"),
+            "fingerprint": entry(
+                b,
+                fingerprint,
+                "derived: common SNPs of 1000G phase 3 sites (clinwgs.identity.sites)",
+                "phase3",
+            ),
         },
     )
 

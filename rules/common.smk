@@ -110,6 +110,7 @@ def sample_final_outputs(sample):
         *(f"results/{sample}/report/{sample}.report.{ext}" for ext in ("html", "pdf", "json")),
         f"results/{sample}/manifest.json",
         f"results/{sample}/publish/receipt.json",
+        f"results/{sample}/identity/{sample}.identity.json",  # rules/identity.smk
     ]
 
 

@@ -73,6 +73,8 @@ rule interpret_variants:
         quantized="results/{sample}/qc/{sample}.panel.quantized.bed.gz",
         summary="results/{sample}/qc/{sample}.mosdepth.summary.txt",
         settings=INTERPRET_SETTINGS,
+        # sample identity (rules/identity.smk): its release blockers join findings.json's
+        identity="results/{sample}/identity/{sample}.identity.json",
     output:
         json="results/{sample}/interpret/findings.json",
         tsv="results/{sample}/interpret/findings.tsv",

@@ -11,7 +11,8 @@ from clinwgs.provenance.targets import analysis_manifest_inputs, final_manifest_
 
 rule write_analysis_manifest:
     input:
-        lambda w: analysis_manifest_inputs(w.sample, per_sample_outputs(w.sample)),
+        lambda w: analysis_manifest_inputs(w.sample, per_sample_outputs(w.sample))
+        + [f"results/{w.sample}/identity/{w.sample}.identity.json"],  # rules/identity.smk
     output:
         manifest="results/{sample}/analysis_manifest.json",
     params:

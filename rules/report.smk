@@ -13,6 +13,8 @@ rule render_report:
             if any(r.name == "write_analysis_manifest" for r in workflow.rules)
             else []
         ),
+        # sample identity (rules/identity.smk), shown in the QC section
+        identity="results/{sample}/identity/{sample}.identity.json",
     output:
         html="results/{sample}/report/{sample}.report.html",
         pdf="results/{sample}/report/{sample}.report.pdf",

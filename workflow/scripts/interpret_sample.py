@@ -27,4 +27,6 @@ options = {
 gff3 = sm.params.bundle.files.gff3
 if gff3 is not None:
     options["--gff3"] = str(gff3.path)
+if hasattr(sm.input, "identity"):  # rules/identity.smk
+    options["--identity"] = sm.input.identity
 sys.exit(cli_main([x for pair in options.items() for x in pair] + database_args(sm.params.bundle)))

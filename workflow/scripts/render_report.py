@@ -15,6 +15,8 @@ options = {
     "--out-pdf": sm.output.pdf,
     "--out-json": sm.output.json,
 }
+if hasattr(sm.input, "identity"):  # rules/identity.smk
+    options["--identity"] = sm.input.identity
 if sm.input.manifest:
     options["--analysis-manifest"] = (
         sm.input.manifest[0] if isinstance(sm.input.manifest, list) else sm.input.manifest

@@ -21,5 +21,10 @@ request = ManifestRequest(
     bundle_key=p["bundle_key"],
     unused_rules=frozenset(p["unused_rules"]),
 )
+identity = Path(request.sample_dir) / "identity" / f"{sample}.identity.json"
+if identity.is_file():  # rules/identity.smk: the identity verdicts, beside the file's sha256 in outputs
+    from clinwgs.identity.check import manifest_summary
+
+    request.extra["identity"] = manifest_summary(identity)
 digest = write_manifest(request, Path(sm.output.manifest))
 Path(sm.log[0]).write_text(f"{sm.output.manifest} sha256 {digest}\n")

@@ -69,6 +69,7 @@ class Inputs:
     manifest: Path | None = None  # bundle manifest.yaml: RefSeq accessions and reporting transcripts
     quantized: Path | None = None  # mosdepth --quantize 0:<x>: output: the exact bases below the threshold
     gff3: Path | None = None  # bundle gene models: c. ranges of coverage gaps
+    identity: Path | None = None  # results/<s>/identity/<s>.identity.json (clinwgs.identity): its blockers
 
 
 @dataclass
@@ -429,6 +430,10 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
     sex = sex_check(request.sex, depths)
     if sex.mismatch:
         blockers.append(sex.note)
+    if inputs.identity is not None:
+        from clinwgs.identity.check import identity_blockers
+
+        blockers += identity_blockers(inputs.identity)
     import cyvcf2
 
     return Findings(
@@ -522,6 +527,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--quantized", type=Path, help="mosdepth --quantize 0:<x>: output (exact coverage gaps)")
     p.add_argument("--gff3", type=Path, help="bundle gene models (c. ranges of coverage gaps)")
+    p.add_argument("--identity", type=Path, help="sample identity result (its release blockers are added)")
     p.add_argument("--database", action="append", default=[], metavar="NAME=RELEASE")
     p.add_argument(
         "--population-af",
@@ -561,6 +567,7 @@ def cli_main(argv: list[str]) -> int:
         args.manifest,
         args.quantized,
         args.gff3,
+        identity=args.identity,
     )
     settings = load_settings(args.settings)
     if args.population_af:

@@ -41,6 +41,7 @@ class BundleFiles(BaseModel):
     clinvar: BundleFile | None = None
     regions: BundleFile | None = None
     pop_af: list[PopAfFile] = []
+    fingerprint: BundleFile | None = None  # sample-identity SNP panel (clinwgs.identity)
 
 
 class Bundle(BaseModel):
@@ -61,6 +62,7 @@ class Bundle(BaseModel):
         named: list[tuple[str, BundleFile | None]] = [
             ("fasta", self.files.fasta), ("gff3", self.files.gff3),
             ("clinvar", self.files.clinvar), ("regions", self.files.regions),
+            ("fingerprint", self.files.fingerprint),
         ]
         named += [(f"pop_af.{p.name}", p) for p in self.files.pop_af]
         return [(n, f) for n, f in named if f is not None]
@@ -77,7 +79,7 @@ def load_manifest(path: Path) -> Bundle:
         raise ReferenceMismatchError("invalid manifest:\n  " + "\n  ".join(problems), path=path)
     base = path.resolve().parent
     files = data["files"]
-    entries = [files[k] for k in ("fasta", "gff3", "clinvar", "regions") if k in files]
+    entries = [files[k] for k in ("fasta", "gff3", "clinvar", "regions", "fingerprint") if k in files]
     for entry in entries + files.get("pop_af", []):
         entry["path"] = str(base / entry["path"])
     return Bundle(**data, manifest=path.resolve())

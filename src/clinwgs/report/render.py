@@ -89,6 +89,7 @@ def render_html(
     qc: dict[str, float],
     plots: dict[str, str],
     provenance: dict[str, Any] | None = None,
+    identity: dict[str, Any] | None = None,
     *,
     report_version: int = 1,
     signoff: dict[str, str] | None = None,
@@ -114,6 +115,7 @@ def render_html(
         report_version=report_version,
         preliminary=signoff is None,
         signoff=signoff,
+        identity=identity,
     )
 
 
@@ -143,7 +145,17 @@ def render_signed(
     return html, render_pdf(html, templates)
 
 
-def report_json(findings: Findings, qc: dict[str, float]) -> dict[str, Any]:
+def identity_section(path: Path) -> dict[str, Any]:
+    """The sample identity result (clinwgs.identity) as the report's QC section shows it."""
+    from clinwgs.identity.check import read_identity
+
+    result = read_identity(path)
+    return {"status": result.status, "lines": result.summary_lines()}
+
+
+def report_json(
+    findings: Findings, qc: dict[str, float], identity: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The machine-readable report: what the HTML says, without layout."""
     return {
         "report_version": REPORT_JSON_VERSION,
@@ -162,6 +174,7 @@ def report_json(findings: Findings, qc: dict[str, float]) -> dict[str, Any]:
         "coverage_gaps": [c.model_dump() for c in findings.coverage if not c.fully_assessed],
         "sex_check": findings.sex_check.model_dump(),
         "qc": qc,
+        "identity": identity,
         "databases": findings.databases,
         "tool_versions": findings.tool_versions,
         "sign_off": {"checked_by": None, "authorised_by": None},
@@ -181,6 +194,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--samtools-stats", type=Path)
     p.add_argument("--mosdepth-dist", type=Path, help="mosdepth *.mosdepth.global.dist.txt")
     p.add_argument("--analysis-manifest", type=Path, help="results/<s>/analysis_manifest.json (cited)")
+    p.add_argument("--identity", type=Path, help="results/<s>/identity/<s>.identity.json (QC section)")
     p.add_argument("--out-html", type=Path, required=True)
     p.add_argument("--out-pdf", type=Path)
     p.add_argument("--out-json", type=Path, required=True)
@@ -192,10 +206,13 @@ def cli_main(argv: list[str]) -> int:
     findings = load_findings(args.findings)
     qc = samtools_stats(args.samtools_stats) if args.samtools_stats else {}
     provenance = analysis_provenance(args.analysis_manifest) if args.analysis_manifest else None
-    html = render_html(findings, args.templates, qc, _plots(findings, args.mosdepth_dist), provenance)
+    identity = identity_section(args.identity) if args.identity else None
+    html = render_html(
+        findings, args.templates, qc, _plots(findings, args.mosdepth_dist), provenance, identity
+    )
     if args.out_pdf:
         atomic_write(args.out_pdf, render_pdf(html, args.templates))
-    atomic_write(args.out_json, json.dumps(report_json(findings, qc), indent=2) + "\n")
+    atomic_write(args.out_json, json.dumps(report_json(findings, qc, identity), indent=2) + "\n")
     atomic_write(args.out_html, html)
     print(f"{findings.sample_id}: {summary_sentence(findings)}")
     return 0
