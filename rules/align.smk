@@ -12,7 +12,6 @@ rule check_inputs:
     params:
         units=lambda w: RUN.units[w.sample],
         fasta=lambda w: str(bundle_of(w.sample).files.fasta.path),
-        fai=lambda w: f"{bundle_of(w.sample).files.fasta.path}.fai",
         require_match=RUN.on_reference_mismatch == "error",
     log:
         "logs/check_inputs/{sample}.log",

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from clinwgs.config.load import load_config_dict
-from clinwgs.inputs.units import alignment_matches_reference, require_matching_reference
+from clinwgs.inputs.alignment import alignment_matches_reference, require_matching_reference
 from clinwgs.reference.bundles import load_manifest
 
 RUN = load_config_dict(config)
@@ -62,10 +62,9 @@ def unit_is_reused(sample, unit):
     if u.bam is None:
         return False
     fasta = bundle_of(sample).files.fasta.path
-    fai = Path(f"{fasta}.fai")
     if RUN.on_reference_mismatch == "error":
-        require_matching_reference(u.bam, fai, fasta, sample)
-    return alignment_matches_reference(u.bam, fai, fasta, sample)
+        require_matching_reference(u.bam, fasta, sample=sample)
+    return alignment_matches_reference(u.bam, fasta, sample=sample)
 
 
 def unit_alignments(wildcards):
