@@ -157,12 +157,6 @@ def aligner_command(wildcards, input, threads):
     return f"bwa mem -K 100000000 -t {threads} -R '{rg}' {input.fasta} {input.r1} {input.r2}"
 
 
-# awk program: set SM of every @RG header line to the sample ID (variable s); other lines unchanged.
-
-
-SET_RG_SAMPLE_AWK = r"""BEGIN {FS = OFS = "\t"} /^@RG/ {for (i = 2; i <= NF; i++) if ($i ~ /^SM:/) $i = "SM:" s} {print}"""
-
-
 def chunk_bed(wildcards):
     return f"{res_dir(wildcards.sample)}/scatter/{wildcards.chunk}.bed"
 

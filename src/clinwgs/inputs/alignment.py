@@ -84,6 +84,42 @@ def read_header(path: Path, *, sample: str | None = None) -> Header:
     return header
 
 
+def check_read_groups(header: Header, path: Path, sample: str | None) -> None:
+    """The file's read groups must name exactly one sample, and (given ``sample``) that sample.
+
+    The workflow never rewrites @RG SM: a BAM/CRAM is the sample it says it is, or it is refused. Without read
+    groups, callers would name the VCF sample after the file path. Messages never quote the SM value (it may
+    be a patient identifier)."""
+    groups = header["RG"]
+    if not groups:
+        raise InputIntegrityError(
+            "BAM/CRAM has no @RG read groups, so the sample it holds cannot be checked: add one with "
+            f"SM:{sample or '<sample ID>'} (samtools addreplacerg) and give the new file",
+            path=path,
+            sample=sample,
+        )
+    names = {g.get("SM", "") for g in groups}
+    if "" in names:
+        raise InputIntegrityError(
+            "a read group of this BAM/CRAM has no SM (sample) tag: every @RG needs SM:<sample ID>",
+            path=path,
+            sample=sample,
+        )
+    if len(names) > 1:
+        raise InputIntegrityError(
+            f"the read groups of this BAM/CRAM name {len(names)} different samples: give one file per sample",
+            path=path,
+            sample=sample,
+        )
+    if sample is not None and names != {sample}:
+        raise InputIntegrityError(
+            "the read groups of this BAM/CRAM name another sample (@RG SM is not this sample ID): check that "
+            "units.tsv gives this sample's file; the workflow does not rewrite SM",
+            path=path,
+            sample=sample,
+        )
+
+
 def reference_lengths(fasta: Path) -> dict[str, int]:
     """Contig lengths of a reference: from its .fai when there is one (``check_fai`` proves it right),
     otherwise by reading the FASTA."""
@@ -124,15 +160,21 @@ def alignment_matches_reference(path: Path, fasta: Path, *, sample: str | None =
     return not reference_mismatches(path, fasta, sample=sample)
 
 
+def _mismatch_error(
+    path: Path, fasta: Path, problems: list[str], sample: str | None
+) -> ReferenceMismatchError:
+    return ReferenceMismatchError(
+        f"aligned to another reference than {fasta.name}: " + "; ".join(problems[:5]),
+        path=path,
+        sample=sample,
+    )
+
+
 def require_matching_reference(path: Path, fasta: Path, *, sample: str | None = None) -> None:
     """Raise ReferenceMismatchError (naming sample and file) when the alignment was made elsewhere."""
     problems = reference_mismatches(path, fasta, sample=sample)
     if problems:
-        raise ReferenceMismatchError(
-            f"aligned to another reference than {fasta.name}: " + "; ".join(problems[:5]),
-            path=path,
-            sample=sample,
-        )
+        raise _mismatch_error(path, fasta, problems, sample)
 
 
 def count_records(path: Path, *, reference: Path | None = None, sample: str | None = None) -> dict[str, Any]:
@@ -161,13 +203,16 @@ def count_records(path: Path, *, reference: Path | None = None, sample: str | No
 def check_alignment(
     path: Path, *, reference: Path | None = None, sample: str | None = None, require_match: bool = False
 ) -> dict[str, Any]:
-    """The full BAM/CRAM check: the reference (an error only when ``require_match``), then every record.
+    """The full BAM/CRAM check: read groups (one sample, ``sample`` when given), the reference (an error
+    only when ``require_match``), then every record.
 
     Returns {"records", "format", "matches_reference"} (the last is None without a reference)."""
-    alignment_format(path, sample=sample)
+    header = read_header(path, sample=sample)
+    check_read_groups(header, path, sample)
     matches: bool | None = None
     if reference is not None:
-        if require_match:
-            require_matching_reference(path, reference, sample=sample)
-        matches = alignment_matches_reference(path, reference, sample=sample)
+        problems = sq_mismatches(header["SQ"], reference_lengths(reference), reference)
+        if problems and require_match:
+            raise _mismatch_error(path, reference, problems, sample)
+        matches = not problems
     return {**count_records(path, reference=reference, sample=sample), "matches_reference": matches}

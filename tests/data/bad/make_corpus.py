@@ -122,6 +122,16 @@ def make_alignment_cases(out: Path, rng: random.Random) -> None:
         stdout=out / "other_ref.bam",
     )
     (out / "grch37_header.sam").unlink()
+    # sample identity: no read groups, read groups of another sample, read groups of two samples
+    rg_lines = [ln for ln in header.splitlines() if ln.startswith("@RG")]
+    other = [ln.replace("SM:HG00096", "SM:HG00097") for ln in rg_lines]
+    two = [other[0], *rg_lines[1:]]
+    variants = {"no_rg.bam": [], "other_sample.bam": other, "two_samples.bam": two}
+    plain = [ln for ln in header.splitlines() if not ln.startswith("@RG")]
+    for name, groups in variants.items():
+        (out / "rg_header.sam").write_text("\n".join(plain + groups) + "\n")
+        sh("samtools", "reheader", "--no-PG", str(out / "rg_header.sam"), str(good), stdout=out / name)
+    (out / "rg_header.sam").unlink()
     cram = out / "good.cram"
     sh("samtools", "view", "-C", "--no-PG", "-T", str(SOURCE_FASTA), "-o", str(cram), str(SOURCE_BAM))
     cdata = cram.read_bytes()

@@ -129,8 +129,8 @@ def test_cram_input_is_read_against_the_reference(tmp_path: Path) -> None:
 
 
 def test_unit_checks_and_json_record(tmp_path: Path) -> None:
-    fq = Unit(sample_id="S-0001", unit_id="L1", platform="ILLUMINA", fq1=FQ1, fq2=FQ2)
-    bam = Unit(sample_id="S-0001", unit_id="L2", platform="ILLUMINA", bam=BAM)
+    fq = Unit(sample_id="HG00099", unit_id="L1", platform="ILLUMINA", fq1=FQ1, fq2=FQ2)
+    bam = Unit(sample_id="HG00099", unit_id="L2", platform="ILLUMINA", bam=BAM)
     out = tmp_path / "check.json"
     write_input_check([fq, bam], FASTA, True, out)
     text = out.read_text()

@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[3]
 BAD = REPO / "tests" / "data" / "bad"
 FASTA = REPO / "reference" / "GRCh38_BRCA1" / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
 SAMPLE = "S0042"
+BAM_SAMPLE = "HG00096"  # the @RG SM of the corpus BAMs (cut from HG00096's reads)
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +129,9 @@ def test_bad_fastq_pairs_give_one_message_on_both_paths(
         ("truncated.cram", False, "BAM/CRAM is corrupt or truncated"),
         ("header_only.bam", False, "BAM/CRAM has no reads"),
         ("other_ref.bam", True, "@SQ LN 81195210 but reference length 83257441"),
+        ("no_rg.bam", False, "has no @RG read groups"),
+        ("other_sample.bam", False, "read groups of this BAM/CRAM name another sample"),
+        ("two_samples.bam", False, "name 2 different samples"),
     ],
 )
 def test_bad_alignments_give_one_message_on_both_paths(
@@ -138,13 +142,14 @@ def test_bad_alignments_give_one_message_on_both_paths(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    unit = Unit(sample_id=SAMPLE, unit_id="L001", platform="ILLUMINA", bam=gen / name)
+    unit = Unit(sample_id=BAM_SAMPLE, unit_id="L001", platform="ILLUMINA", bam=gen / name)
     rule = _rule_message(unit, tmp_path, require_match)
     cli = _cli_message(
-        ["check-alignment", str(gen / name), "--reference", str(FASTA), "--sample", SAMPLE], capsys
+        ["check-alignment", str(gen / name), "--reference", str(FASTA), "--sample", BAM_SAMPLE], capsys
     )
     assert rule == cli
     assert fragment in rule and str(gen / name) in rule
+    assert "HG00097" not in rule  # the other sample's name (SM) is never quoted
 
 
 def test_the_rule_and_the_cli_name_the_same_functions() -> None:
