@@ -92,9 +92,19 @@ def fastq_records(
                     if q:
                         quals.low, quals.high = min(quals.low, min(q)), max(quals.high, max(q))
                 yield _read_name(head), lines[1]
-    except (EOFError, OSError, zlib.error) as exc:
+    except EOFError as exc:
         raise InputIntegrityError(
-            f"FASTQ is truncated or not valid gzip ({type(exc).__name__}: {exc})", path=path, sample=sample
+            "FASTQ is truncated: the gzip stream ends before its end-of-stream marker",
+            path=path,
+            sample=sample,
+        ) from exc
+    except (zlib.error, gzip.BadGzipFile) as exc:
+        raise InputIntegrityError(
+            "FASTQ is not valid gzip (corrupt compressed data)", path=path, sample=sample
+        ) from exc
+    except OSError as exc:
+        raise InputIntegrityError(
+            f"FASTQ cannot be read ({exc.strerror or type(exc).__name__})", path=path, sample=sample
         ) from exc
 
 

@@ -36,6 +36,38 @@ def check_sha256(path: Path, expected: str, *, sample: str | None = None, column
     return actual
 
 
+def check_distinct_files(units: list[Unit]) -> None:
+    """Each input file belongs to one unit: the same file (path, link or identical content) given for two
+    units would double or mix reads. Content is compared (sha256) only for files of equal size."""
+    seen: dict[tuple[int, int], tuple[Unit, str]] = {}
+    by_size: dict[int, list[tuple[Path, Unit, str]]] = {}
+    for unit in units:
+        for column, path, _ in unit.files():
+            if not path.is_file():
+                continue
+            stat = path.stat()
+            first = seen.setdefault((stat.st_dev, stat.st_ino), (unit, column))
+            if first[0] is not unit:  # R1 == R2 of one unit: check_fastq_pair says so
+                raise _shared(path, unit, column, first, "the same file")
+            by_size.setdefault(stat.st_size, []).append((path, unit, column))
+    for group in (g for g in by_size.values() if len(g) > 1):
+        digests: dict[str, tuple[Unit, str]] = {}
+        for path, unit, column in group:
+            first = digests.setdefault(sha256_file(path), (unit, column))
+            if first[0] is not unit:
+                raise _shared(path, unit, column, first, "a file with identical content (sha256)")
+
+
+def _shared(path: Path, unit: Unit, column: str, first: tuple[Unit, str], what: str) -> InputIntegrityError:
+    other, other_column = first
+    return InputIntegrityError(
+        f"units.tsv unit {unit.unit_id} column {column} gives {what} as sample {other.sample_id} unit "
+        f"{other.unit_id} column {other_column}: each input file belongs to exactly one unit",
+        path=path,
+        sample=unit.sample_id,
+    )
+
+
 def check_unit(unit: Unit, fasta: Path, require_match: bool) -> dict[str, Any]:
     """Full integrity check of one unit; returns a small JSON-able record of what was checked."""
     for column, path, expected in unit.files():
@@ -65,6 +97,7 @@ def check_unit(unit: Unit, fasta: Path, require_match: bool) -> dict[str, Any]:
 def write_input_check(units: list[Unit], fasta: Path, require_match: bool, out: Path) -> None:
     """What the ``check_inputs`` rule runs: check every unit of a sample, then write the JSON record
     atomically (nothing is written when a check fails)."""
+    check_distinct_files(units)
     checked = [check_unit(u, fasta, require_match) for u in units]
     write_json_atomic(out, {"sample": units[0].sample_id, "units": checked}, sort_keys=False)
 
@@ -96,6 +129,7 @@ def check_run_inputs(run: RunConfig) -> list[str]:
     bundles = {name: load_manifest(path) for name, path in run.bundles.items()}
     for name, bundle in bundles.items():
         lines.append(f"bundle {name}: {len(verify_bundle(bundle))} files match their sha256")
+    check_distinct_files([u for units in run.units.values() for u in units])
     for sample_id, units in run.units.items():
         fasta = bundles[run.samples[sample_id].reference].files.fasta.path
         for unit in units:
