@@ -1,10 +1,11 @@
 """Malformed-input corpus (tests/data/bad/): every case -> its specific error, exit 2, no new file.
 
-Each case runs in-process (to see the exception class the owning function raises) and as a real ``clinwgs``
-process (exit code 2, message on stderr, no traceback); a case checked by ``clinwgs validate --deep`` also runs
-through ``clinwgs run --dry-run``, which must stop before Snakemake with the same message and create nothing
-(no results/). The two positive controls (``_valid_*``) prove that the base configuration passes the same deep
-checks and ``clinwgs run --dry-run``, so every failure is caused by the case's one defect.
+Each case runs in-process (to see the exception class the owning function raises) and as a real
+``clinwgs`` process (exit code 2, message on stderr, no traceback); a case checked by ``clinwgs validate
+--deep`` also runs through ``clinwgs run --dry-run``, which must stop before Snakemake with the same message
+and create nothing (no results/). The two positive controls (``_valid_*``) prove that the base configuration
+passes the same deep checks and ``clinwgs run --dry-run``, so every failure is caused by the case's one
+defect.
 """
 
 from __future__ import annotations
