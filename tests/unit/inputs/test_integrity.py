@@ -60,7 +60,7 @@ def _truncated(tmp_path: Path) -> Path:
 def test_fastq_pair_checks(gen: Path) -> None:
     assert check_fastq_pair(gen / "good.R1.fastq.gz", gen / "good.R2.fastq.gz", sample="S1") == {"reads": 60}
     cases = {
-        ("truncated.R1.fastq.gz", "good.R2.fastq.gz"): "truncated or not valid gzip",
+        ("truncated.R1.fastq.gz", "good.R2.fastq.gz"): "FASTQ is truncated: the gzip stream ends",
         ("good.R1.fastq.gz", "short.R2.fastq.gz"): "mate files differ in length",
         ("good.R1.fastq.gz", "swapped.R2.fastq.gz"): "mates out of step at read 11",
         ("seqqual.R1.fastq.gz", "good.R2.fastq.gz"): "record 7: sequence length 100 differs from quality",
