@@ -50,12 +50,11 @@ while IFS=$'\t' read -r sample unit platform fq1 fq2 bam _; do
   step "check_inputs $sample" $py -c "
 from pathlib import Path
 from clinwgs.config.load import Unit
-from clinwgs.inputs.units import write_input_check
+from clinwgs.inputs.run import write_input_check
 u = Unit(sample_id='$sample', unit_id='$unit', platform='$platform', fq1='$fq1' or None, fq2='$fq2' or None, bam='$bam' or None)
-write_input_check([u], Path('$ref'), Path('$ref.fai'), False, Path('$d/input_check.json'))"
+write_input_check([u], Path('$ref'), False, Path('$d/input_check.json'))"
   if [ -n "$bam" ]; then
-    awkprog='BEGIN {FS = OFS = "\t"} /^@RG/ {for (i = 2; i <= NF; i++) if ($i ~ /^SM:/) $i = "SM:" s} {print}'
-    step "reuse_alignment $sample" sh "samtools view -h --reference $ref $bam | awk -v s=$sample '$awkprog' | samtools sort -T $d/sorttmp -o $d/unit.bam -"
+    step "reuse_alignment $sample" samtools sort --reference "$ref" -T "$d/sorttmp" -o "$d/unit.bam" "$bam"
   else
     step "trim_reads $sample" fastp -w 1 --detect_adapter_for_pe -i "$fq1" -I "$fq2" -o "$d/R1.fq.gz" -O "$d/R2.fq.gz" -j "$d/fastp.json" -h "$d/fastp.html"
     rg="@RG\\tID:$sample.$unit\\tSM:$sample\\tLB:$sample\\tPL:$platform"

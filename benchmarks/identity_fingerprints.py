@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pysam
 
+from clinwgs.core.io import sha256_file
 from clinwgs.identity.compare import compare
 from clinwgs.identity.genotype import Fingerprint, fingerprint_alignment, fingerprint_from_vcf
 from clinwgs.identity.settings import IdentitySettings
 from clinwgs.identity.sites import load_sites
-from clinwgs.reference.bundles import load_manifest, sha256_file
+from clinwgs.reference.bundles import load_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
 PEOPLE = ("HG00096", "HG00099", "HG00101")

@@ -1,5 +1,6 @@
 # Alignment: per unit (read group = sample.unit), duplicates marked with samblaster, sorted; units merged
-# into one BAM/CRAM per sample. BAM/CRAM input is reused when its @SQ match the bundle, realigned otherwise.
+# into one BAM/CRAM per sample. BAM/CRAM input is reused when its @SQ match the bundle, realigned otherwise;
+# its @RG SM is never rewritten: check_inputs refuses a BAM/CRAM whose read groups name another sample.
 # CRAM is written against the bundle FASTA with remote reference lookup off (REF_PATH/REF_CACHE local).
 
 
@@ -12,7 +13,6 @@ rule check_inputs:
     params:
         units=lambda w: RUN.units[w.sample],
         fasta=lambda w: str(bundle_of(w.sample).files.fasta.path),
-        fai=lambda w: f"{bundle_of(w.sample).files.fasta.path}.fai",
         require_match=RUN.on_reference_mismatch == "error",
     log:
         "logs/check_inputs/{sample}.log",
@@ -113,7 +113,6 @@ rule reuse_alignment:
     params:
         env=no_remote_ref,
         tmp="results/{sample}/align/units/{unit}.sorttmp",
-        sm=lambda w: SET_RG_SAMPLE_AWK,
     log:
         "logs/reuse_alignment/{sample}.{unit}.log",
     benchmark:
@@ -125,9 +124,7 @@ rule reuse_alignment:
     conda:
         "../workflow/envs/samtools.yaml"
     shell:
-        "({params.env} samtools view -h --reference {input.fasta} {input.bam}"
-        " | awk -v s={wildcards.sample} '{params.sm}'"
-        " | samtools sort -T {params.tmp} -o {output} -) 2> {log}"
+        "({params.env} samtools sort --reference {input.fasta} -T {params.tmp} -o {output} {input.bam}) 2> {log}"
 
 
 rule merge_alignments:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from clinwgs.annotate.header import SnpEffDb
 from clinwgs.config.load import load_config_dict
-from clinwgs.inputs.units import alignment_matches_reference, require_matching_reference
+from clinwgs.inputs.alignment import alignment_matches_reference, require_matching_reference
 from clinwgs.reference.bundles import load_manifest
 
 RUN = load_config_dict(config)
@@ -63,10 +63,9 @@ def unit_is_reused(sample, unit):
     if u.bam is None:
         return False
     fasta = bundle_of(sample).files.fasta.path
-    fai = Path(f"{fasta}.fai")
     if RUN.on_reference_mismatch == "error":
-        require_matching_reference(u.bam, fai, fasta, sample)
-    return alignment_matches_reference(u.bam, fai, fasta, sample)
+        require_matching_reference(u.bam, fasta, sample=sample)
+    return alignment_matches_reference(u.bam, fasta, sample=sample)
 
 
 def unit_alignments(wildcards):
@@ -158,12 +157,6 @@ def aligner_command(wildcards, input, threads):
     if RUN.aligner == "minimap2":
         return f"minimap2 -ax sr -t {threads} -R '{rg}' {input.index[0]} {input.r1} {input.r2}"
     return f"bwa mem -K 100000000 -t {threads} -R '{rg}' {input.fasta} {input.r1} {input.r2}"
-
-
-# awk program: set SM of every @RG header line to the sample ID (variable s); other lines unchanged.
-
-
-SET_RG_SAMPLE_AWK = r"""BEGIN {FS = OFS = "\t"} /^@RG/ {for (i = 2; i <= NF; i++) if ($i ~ /^SM:/) $i = "SM:" s} {print}"""
 
 
 def chunk_bed(wildcards):

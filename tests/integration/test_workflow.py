@@ -202,7 +202,7 @@ def test_truncated_fastq_stops_before_alignment(tmp_path: Path) -> None:
     done = run(tmp_path, config, vcf_targets("BAD-001"))
     assert done.returncode != 0
     log = (tmp_path / "logs/check_inputs/BAD-001.log").read_text()
-    assert "sample BAD-001" in log and "cut.R1.fastq.gz" in log and "truncated or corrupt" in log
+    assert "sample BAD-001" in log and "cut.R1.fastq.gz" in log and "FASTQ is truncated" in log
     assert not list((tmp_path / "results").rglob("*.bam")) and not list(
         (tmp_path / "results").rglob("*.vcf.gz")
     )

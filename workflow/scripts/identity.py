@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from clinwgs.core.io import sha256_file
 from clinwgs.identity.check import (
     compare_run,
     not_assessable,
@@ -18,7 +19,6 @@ from clinwgs.identity.genotype import (
     write_fingerprint,
 )
 from clinwgs.identity.sites import load_sites
-from clinwgs.reference.bundles import sha256_file
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stderr = open(sm.log[0], "w")  # noqa: SIM115

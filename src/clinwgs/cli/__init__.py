@@ -22,7 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("clinwgs.report.render", "cli_main", "findings -> clinician report (HTML, PDF, JSON)"),
     "serve": ("clinwgs.service.main", "cli_main", "run the patient record service (FastAPI)"),
     "publish": ("clinwgs.cli.publish", "main", "post a sample's report bundle to the record service"),
-    "audit": ("clinwgs.provenance.manifest", "cli_main", "verify results or the service audit chain"),
+    "audit": ("clinwgs.cli.audit", "main", "verify results or the service audit chain"),
     "benchmark": ("clinwgs.cli.benchmark", "main", "compare a call set with a truth VCF"),
     "validate-pipeline": ("clinwgs.cli.validate_pipeline", "main", "run the validation pack"),
     "bundle": ("clinwgs.cli.bundle", "main", "check a lab's reference files and write a verified bundle"),

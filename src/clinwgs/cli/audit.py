@@ -1,16 +1,22 @@
 """clinwgs audit: verify results and the service audit chain, write manifests, run input checks.
 
 ``verify`` re-hashes results against their manifests, ``verify-service`` checks the record service's
-hash-chained audit log, ``manifest`` writes one, and ``check-*`` run single input-integrity checks.
+hash-chained audit log, ``manifest`` writes one, and ``check-*`` run single input-integrity checks: each calls
+the same function the workflow's ``check_inputs`` rule calls (``clinwgs.inputs.*``), exits 0 and (with
+``--summary-out``) writes a JSON summary only when the input is sound; on a bad input it raises the specific
+ClinwgsError (exit 2) and writes nothing.
+
+All argument parsing of ``clinwgs audit`` lives here; the dispatcher (``clinwgs.cli``) calls ``main``.
 """
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from clinwgs.core.io import load_yaml_strict, write_json_atomic
 from clinwgs.provenance.manifest import ManifestRequest, find_manifests, sample_inputs, write_manifest
 
 
@@ -51,7 +57,7 @@ def _cmd_verify_service(args: Any) -> int:
 
 
 def _cmd_manifest(args: Any) -> int:
-    config = yaml.safe_load(Path(args.configfile).read_text()) if args.configfile else {}
+    config = load_yaml_strict(Path(args.configfile)) if args.configfile else {}
     req = ManifestRequest(
         sample=args.sample,
         sample_dir=Path(args.results) / args.sample,
@@ -66,13 +72,96 @@ def _cmd_manifest(args: Any) -> int:
     return 0
 
 
-def _parser() -> Any:
-    import argparse
+def _opt(path: str | None) -> Path | None:
+    return Path(path) if path else None
 
-    from clinwgs.cli.checks import add_check_commands
 
-    parser = argparse.ArgumentParser(prog="clinwgs audit", description=(__doc__ or "").splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+def _check_vcf(args: Any) -> Any:
+    from clinwgs.inputs.vcf import check_vcf
+
+    return check_vcf(Path(args.vcf), sample=args.sample)
+
+
+def _check_fastq(args: Any) -> Any:
+    from clinwgs.inputs.fastq import check_fastq_pair
+
+    return check_fastq_pair(Path(args.fq1), _opt(args.fq2), sample=args.sample)
+
+
+def _check_alignment(args: Any) -> Any:
+    from clinwgs.inputs.alignment import check_alignment
+
+    ref = _opt(args.reference)
+    return check_alignment(Path(args.path), reference=ref, sample=args.sample, require_match=ref is not None)
+
+
+def _check_fai(args: Any) -> Any:
+    from clinwgs.inputs.fasta import check_fai
+
+    return [e._asdict() for e in check_fai(Path(args.fasta), _opt(args.fai))]
+
+
+def _check_yaml(args: Any) -> Any:
+    return {"keys": sorted(str(k) for k in (load_yaml_strict(Path(args.path)) or {}))}
+
+
+def _check_sha256(args: Any) -> Any:
+    from clinwgs.inputs.run import check_sha256
+
+    return {"sha256": check_sha256(Path(args.path), args.sha256, sample=args.sample)}
+
+
+def _check_panel(args: Any) -> Any:
+    from clinwgs.inputs.panels import check_panel
+
+    return check_panel(Path(args.path), args.format, name=args.name, version=args.version)
+
+
+def _run_check(check: Callable[[Any], Any]) -> Callable[[Any], int]:
+    def run(args: Any) -> int:
+        summary = check(args)
+        if args.summary_out:
+            write_json_atomic(Path(args.summary_out), summary)
+        print("OK")
+        return 0
+
+    return run
+
+
+def _add_check_commands(sub: Any) -> None:
+    def add(name: str, check: Callable[[Any], Any], help_: str, *positional: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=help_)
+        for arg in positional:
+            parser.add_argument(arg)
+        parser.add_argument("--sample", help="pseudonymous sample ID (named in errors)")
+        parser.add_argument("--summary-out", help="write a JSON summary here when the input is sound")
+        parser.set_defaults(func=_run_check(check))
+        return parser
+
+    add("check-vcf", _check_vcf, "strict VCF check in a separate process", "vcf")
+    add(
+        "check-fastq", _check_fastq, "decode a FASTQ (pair) fully, check mates record by record", "fq1"
+    ).add_argument("fq2", nargs="?")
+    add(
+        "check-alignment",
+        _check_alignment,
+        "read a BAM/CRAM completely; check @SQ against a reference",
+        "path",
+    ).add_argument("--reference", help="bundle FASTA (required for CRAM; a different reference is an error)")
+    add("check-fai", _check_fai, "compare a FASTA's .fai with the FASTA", "fasta").add_argument("--fai")
+    add("check-yaml", _check_yaml, "load YAML refusing duplicate keys", "path")
+    panel = add(
+        "check-panel", _check_panel, "load a gene panel as the interpreter would; refuse an empty one", "path"
+    )
+    panel.add_argument("--format", required=True, choices=["panelapp", "acmg", "lab", "scout"])
+    panel.add_argument("--name", help="panel name (PanelApp export)")
+    panel.add_argument("--version", default="3.2", help="ACMG SF version")
+    add("check-sha256", _check_sha256, "compare a file with its expected sha256", "path", "sha256")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="clinwgs audit", description=(__doc__ or "").splitlines()[0])
+    sub = ap.add_subparsers(dest="command", required=True)
     verify = sub.add_parser("verify", help="re-hash a results directory against its manifest(s)")
     verify.add_argument("results", help="results/<sample>, its manifest.json, or the results root")
     verify.add_argument("--expect-sha256", help="manifest hash cited by the report / FHIR Provenance")
@@ -94,10 +183,11 @@ def _parser() -> Any:
     manifest.add_argument("--benchmarks", default="benchmarks/out")
     manifest.add_argument("--out")
     manifest.set_defaults(func=_cmd_manifest)
-    add_check_commands(sub)
-    return parser
+    _add_check_commands(sub)
+    return ap
 
 
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
+    """``clinwgs audit ...``; a bad input raises its ClinwgsError (the dispatcher prints it, exit 2)."""
+    args = parser().parse_args(argv)
     return int(args.func(args))

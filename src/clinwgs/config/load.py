@@ -12,7 +12,6 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from clinwgs.config.sheets import read_tsv, row_problems, schema_problems
@@ -185,14 +184,11 @@ def load_config_dict(cfg: dict[str, Any], where: str = "config.yaml") -> RunConf
 
 def load_config(path: Path) -> RunConfig:
     """Read config.yaml strictly (duplicate keys refused) and validate it with its sheets."""
-    from clinwgs.config.sheets import load_yaml_strict
+    from clinwgs.core.io import load_yaml_strict
 
     if not path.is_file():
         raise ConfigError([f"{path}: file does not exist"], path=path)
-    try:
-        cfg = load_yaml_strict(path)
-    except yaml.YAMLError as exc:
-        raise ConfigError([f"{path}: not valid YAML: {exc}"], path=path) from exc
+    cfg = load_yaml_strict(path)  # ConfigError naming the line of a duplicate key or syntax error
     if not isinstance(cfg, dict):
         raise ConfigError([f"{path}: top level must be a mapping of keys"], path=path)
     return load_config_dict(cfg, where=str(path))
@@ -207,7 +203,7 @@ def cli_main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     run = load_config(args.configfile)
     if args.deep:
-        from clinwgs.inputs.units import check_run_inputs
+        from clinwgs.inputs.run import check_run_inputs
 
         for line in check_run_inputs(run):
             print(line)

@@ -1,4 +1,5 @@
-"""Reference checks: a ``.fai`` that disagrees with its FASTA, and alignments made against another reference.
+"""Reference FASTA checks: a ``.fai`` that disagrees with its FASTA (the @SQ comparison of BAM/CRAM
+inputs is in ``clinwgs.inputs.alignment``).
 
 A ``.fai`` with a wrong line length makes ``samtools faidx`` return wrong bases without an error, so the index
 is recomputed from the FASTA itself and compared field by field.
@@ -7,7 +8,6 @@ is recomputed from the FASTA itself and compared field by field.
 from __future__ import annotations
 
 import gzip
-import subprocess
 import zlib
 from pathlib import Path
 from typing import IO, NamedTuple, cast
@@ -103,38 +103,3 @@ def check_fai(fasta: Path, fai: Path | None = None) -> list[FaiEntry]:
                     path=fai,
                 )
     return actual
-
-
-def alignment_contigs(path: Path) -> dict[str, int]:
-    done = subprocess.run(
-        ["samtools", "view", "-H", "--no-PG", str(path)], capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise InputIntegrityError(f"cannot read the header: {' '.join(done.stderr.split())[:200]}", path=path)
-    contigs: dict[str, int] = {}
-    for line in done.stdout.splitlines():
-        if line.startswith("@SQ"):
-            tags = dict(f.split(":", 1) for f in line.split("\t")[1:] if ":" in f)
-            contigs[tags.get("SN", "")] = int(tags.get("LN", "0"))
-    return contigs
-
-
-def check_alignment_reference(path: Path, fasta: Path, *, sample: str | None = None) -> None:
-    """Every @SQ of the BAM/CRAM must exist in the reference with the same length (lengths from the .fai
-    when there is one: ``check_fai`` is what proves the .fai right)."""
-    fai = fasta.with_name(fasta.name + ".fai")
-    ref = {e.name: e.length for e in (read_fai(fai) if fai.is_file() else index_fasta(fasta))}
-    for name, length in alignment_contigs(path).items():
-        if name not in ref:
-            raise ReferenceMismatchError(
-                f"@SQ {name} is not in the reference {fasta.name} (contigs: {', '.join(list(ref)[:5])})",
-                path=path,
-                sample=sample,
-            )
-        if ref[name] != length:
-            raise ReferenceMismatchError(
-                f"@SQ {name} has length {length}, the reference {fasta.name} has "
-                f"{ref[name]} (aligned to another build?)",
-                path=path,
-                sample=sample,
-            )

@@ -1,6 +1,10 @@
-"""`clinwgs run`: validate a configuration (sheets, files, reference bundles), then run Snakemake on it.
+"""`clinwgs run`: validate a configuration (sheets, files, reference bundles) and read every input file fully
+(what `clinwgs validate --deep` does), then run Snakemake on it.
 
-Validation happens before any job is scheduled, so a lab scientist's sheet mistake costs seconds, not a run.
+Validation happens before any job is scheduled, so a lab scientist's sheet mistake or a damaged input costs
+minutes, not a run: the problem is one line (sample, file, what is wrong, what to do), exit 2, no traceback,
+nothing under results/. A check that can only run inside a job (the ``check_inputs`` rule) ends the same way:
+its one line is repeated at the end of the run.
 Relative paths in the config resolve against the working directory (--directory, default: current).
 """
 
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from clinwgs.config.load import RunConfig, load_config
@@ -19,11 +24,30 @@ SNAKEFILE = REPO_ROOT / "Snakefile"
 
 
 def preflight(configfile: Path) -> RunConfig:
-    """Validate config + sheets and verify every bundle a sample uses (sha256 of each file)."""
+    """Validate config + sheets, verify every bundle a sample uses (sha256 of each file), then run the deep
+    input checks on every unit (``clinwgs.inputs.run.check_run_inputs``); raises the ClinwgsError of the
+    first problem."""
+    from clinwgs.inputs.run import check_run_inputs
+
     run = load_config(configfile)
     for name in sorted({s.reference for s in run.samples.values()}):
         verify_bundle(load_manifest(run.bundles[name]))
+    lines = check_run_inputs(run)
+    print(f"clinwgs run: inputs checked ({len(lines)} bundles and units)", file=sys.stderr)
     return run
+
+
+def job_input_errors(logs: Path, since: float) -> list[str]:
+    """One-line input errors the ``check_inputs`` rule wrote during this run (logs newer than ``since``)."""
+    from clinwgs.inputs.run import RULE_ERROR_PREFIX
+
+    found = []
+    for log in sorted((logs / "check_inputs").glob("*.log")):
+        if log.stat().st_mtime >= since:
+            found += [
+                ln for ln in log.read_text(errors="replace").splitlines() if ln.startswith(RULE_ERROR_PREFIX)
+            ]
+    return found
 
 
 def snakemake_command(configfile: Path, cores: int, extra: list[str]) -> list[str]:
@@ -53,7 +77,14 @@ def run_workflow(configfile: Path, cores: int, extra: list[str] | None = None) -
     validated configuration (so callers need not load it again)."""
     run = preflight(configfile)
     command = snakemake_command(configfile, cores, extra or [])
-    return subprocess.run(command, env=tool_env(), check=False).returncode, run
+    started = time.time() - 1
+    status = subprocess.run(command, env=tool_env(), check=False).returncode
+    if status != 0:
+        errors = job_input_errors(Path("logs"), started)
+        if errors:
+            print("clinwgs run: stopped on an input problem:", *errors, sep="\n", file=sys.stderr)
+            return 2, run
+    return status, run
 
 
 def unpublished(results: Path, samples: list[str]) -> list[str]:

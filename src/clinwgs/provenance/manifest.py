@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import socket
 import subprocess
 from collections.abc import Mapping
@@ -25,21 +24,13 @@ import yaml
 
 from clinwgs import __version__
 from clinwgs.core.errors import ClinwgsError, InputIntegrityError
+from clinwgs.core.io import sha256_file, write_json_atomic
 from clinwgs.provenance.steps import read_steps
 from clinwgs.provenance.toolversions import python_packages, query_tools
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = "1.0.0"
 JsonDict = dict[str, Any]
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes, streamed."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def file_record(path: Path, shown_as: str) -> JsonDict:
@@ -223,18 +214,6 @@ def build_manifest(req: ManifestRequest) -> JsonDict:
     }
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON under a temporary name in the same directory, fsync, then rename over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w") as handle:
-        json.dump(data, handle, indent=2, sort_keys=True)
-        handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
-
-
 def write_manifest(req: ManifestRequest, out: Path | None = None) -> str:
     """Build and write the manifest; returns its sha256 (what the report and FHIR Provenance cite)."""
     target = out or req.sample_dir / MANIFEST_NAME
@@ -264,10 +243,3 @@ def find_manifests(results: Path) -> list[Path]:
     if not found:
         raise ClinwgsError("no manifest.json in this directory or its sample directories", path=results)
     return found
-
-
-def cli_main(argv: list[str]) -> int:
-    """``clinwgs audit ...`` (argument parsing lives in clinwgs.cli.audit)."""
-    from clinwgs.cli.audit import main
-
-    return main(argv)

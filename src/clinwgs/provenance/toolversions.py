@@ -6,12 +6,13 @@ the manifest proves which executable ran, not only what it claims to be.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
+
+from clinwgs.core.io import sha256_file
 
 # tool -> (arguments that print its version, regex whose first group is the version)
 TOOL_QUERIES: dict[str, tuple[list[str], str]] = {
@@ -27,14 +28,6 @@ TOOL_QUERIES: dict[str, tuple[list[str], str]] = {
     "bgzip": (["--version"], r"^bgzip \(htslib\) (\S+)"),
     "tabix": (["--version"], r"^tabix \(htslib\) (\S+)"),
 }
-
-
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def query_tool(tool: str) -> dict[str, str | None]:
@@ -57,7 +50,7 @@ def query_tool(tool: str) -> dict[str, str | None]:
     return {
         "version": match.group(1) if match else None,
         "path": str(resolved),
-        "sha256": _sha256_file(resolved),
+        "sha256": sha256_file(resolved),
     }
 
 

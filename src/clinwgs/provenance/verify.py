@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clinwgs.provenance.manifest import is_recorded_output, load_manifest, resolve_input, sha256_file
+from clinwgs.core.io import sha256_file
+from clinwgs.provenance.manifest import is_recorded_output, load_manifest, resolve_input
 
 
 @dataclass

@@ -24,6 +24,7 @@ import httpx
 from pydantic import ValidationError
 
 from clinwgs.core.errors import ClinwgsError, InputIntegrityError
+from clinwgs.core.io import write_json_atomic
 from clinwgs.fhir.bundle import build_report_bundle
 from clinwgs.models.findings import Findings
 
@@ -144,10 +145,7 @@ def _refused(response: httpx.Response, inputs: PublishInputs) -> PublishError:
 
 
 def write_receipt(path: Path, receipt: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(json.dumps(receipt, indent=2, sort_keys=True) + "\n")
-    tmp.replace(path)
+    write_json_atomic(path, receipt)
 
 
 def _receipt(

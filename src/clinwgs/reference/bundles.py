@@ -5,18 +5,16 @@ Coordinates: intervals are BED-style, `start0` 0-based inclusive, `end0` 0-based
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
 import pysam
-import yaml
 from pydantic import BaseModel, ConfigDict
 
-from clinwgs.config.sheets import load_yaml_strict, schema_problems
-from clinwgs.core.errors import ReferenceMismatchError
+from clinwgs.config.sheets import schema_problems
+from clinwgs.core.errors import ConfigError, ReferenceMismatchError
+from clinwgs.core.io import load_yaml_strict, sha256_file, write_json_atomic, write_text_atomic
 
 
 class BundleFile(BaseModel):
@@ -72,8 +70,12 @@ def load_manifest(path: Path) -> Bundle:
     """Parse and schema-check a manifest; file paths become absolute (they are relative to the manifest)."""
     try:
         data = load_yaml_strict(path)
-    except (OSError, yaml.YAMLError) as exc:
-        raise ReferenceMismatchError(f"cannot read reference manifest: {exc}", path=path) from exc
+    except OSError as exc:
+        raise ReferenceMismatchError(f"cannot read reference manifest: {exc.strerror}", path=path) from exc
+    except ConfigError as exc:
+        raise ReferenceMismatchError(
+            "cannot read reference manifest: " + "; ".join(exc.problems), path=path
+        ) from exc
     problems = schema_problems(data, "manifest", str(path))
     if problems:
         raise ReferenceMismatchError("invalid manifest:\n  " + "\n  ".join(problems), path=path)
@@ -83,14 +85,6 @@ def load_manifest(path: Path) -> Bundle:
     for entry in entries + files.get("pop_af", []):
         entry["path"] = str(base / entry["path"])
     return Bundle(**data, manifest=path.resolve())
-
-
-def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(chunk):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def verify_bundle(bundle: Bundle) -> dict[str, str]:
@@ -116,9 +110,7 @@ def write_verification(bundle: Bundle, out: Path) -> None:
     """Verify the bundle and write the result as JSON (temp name, then rename)."""
     record = {"bundle": bundle.name, "build": bundle.build, "manifest": str(bundle.manifest)}
     record["sha256"] = verify_bundle(bundle)  # type: ignore[assignment]
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write_json_atomic(out, record, sort_keys=False)
 
 
 def non_n_intervals(fasta: Path, min_gap: int = 1000) -> Iterator[tuple[str, int, int]]:
@@ -186,6 +178,4 @@ def chunk_intervals(intervals: list[tuple[str, int, int]], n: int) -> list[list[
 
 
 def write_bed(intervals: list[tuple[str, int, int]], out: Path) -> None:
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text("".join(f"{c}\t{s}\t{e}\n" for c, s, e in intervals), encoding="utf-8")
-    tmp.replace(out)
+    write_text_atomic(out, "".join(f"{c}\t{s}\t{e}\n" for c, s, e in intervals))

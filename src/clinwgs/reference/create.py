@@ -19,8 +19,9 @@ import pysam
 import yaml
 
 from clinwgs.core.errors import ConfigError
+from clinwgs.core.io import sha256_file
 from clinwgs.reference.builds import Build, accession, build_problems
-from clinwgs.reference.bundles import load_manifest, non_n_intervals, sha256_file, verify_bundle, write_bed
+from clinwgs.reference.bundles import load_manifest, non_n_intervals, verify_bundle, write_bed
 
 BGZF_MAGIC = b"\x1f\x8b\x08\x04"
 # GENCODE marks some CDS as incomplete (cds_start_NF: 5 of 29 BRCA1 transcripts), so not all start with ATG;

@@ -79,7 +79,7 @@ def append_event(session: Session, entry: AuditEntry) -> AuditEventRow:
 
 def verify_chain(session: Session | str) -> list[str]:
     """Problems found in the audit chain (empty list = intact). Takes a session or a database URL
-    (``clinwgs audit verify-service --database-url URL`` in clinwgs.provenance.manifest passes the URL)."""
+    (``clinwgs audit verify-service --database-url URL``, clinwgs.cli.audit, passes the URL)."""
     if isinstance(session, str):
         return _verify_url(session)
     problems: list[str] = []
@@ -123,18 +123,3 @@ def _verify_url(database_url: str) -> list[str]:
             return verify_chain(session)
     finally:
         db.engine.dispose()
-
-
-def verify_service_cli(database_url: str) -> int:
-    """``clinwgs audit verify-service --database-url URL``: print problems; 1 when the chain is broken."""
-    from clinwgs.service.db import Database, make_engine
-
-    db = Database(make_engine(database_url))
-    with db.read() as session:
-        problems = verify_chain(session)
-        count = session.query(AuditEventRow).count()
-    db.engine.dispose()
-    for problem in problems:
-        print(f"audit chain: {problem}")
-    print(f"audit chain: {count} events, {'INTACT' if not problems else f'{len(problems)} problem(s)'}")
-    return 0 if not problems else 1

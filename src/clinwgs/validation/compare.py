@@ -8,15 +8,14 @@ variant type (clinwgs.validation.metrics). Method and limitations: docs/accuracy
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
 import subprocess
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from clinwgs.core.errors import InputIntegrityError
+from clinwgs.core.io import sha256_file, write_text_atomic
 from clinwgs.validation.haplotype import ReferenceWindow
 from clinwgs.validation.match import Matching, match_calls
 from clinwgs.validation.metrics import summarise
@@ -25,14 +24,6 @@ from clinwgs.validation.records import Regions, read_calls
 from clinwgs.validation.render import to_html, to_markdown
 
 OUTPUT_NAMES = ("benchmark.json", "benchmark.md", "benchmark.html")
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _require(path: Path, what: str) -> None:
@@ -75,11 +66,11 @@ def compare_with_matching(truth: Path, query: Path, reference: Path, bed: Path, 
     result: dict[str, Any] = {"label": label, "generated_utc": now}
     result.update(summarise(matching, regions))
     result["inputs"] = {
-        "truth": {"path": str(truth), "sample": t_sample, "sha256": sha256_of(truth)},
-        "query": {"path": str(query), "sample": q_sample, "sha256": sha256_of(query),
+        "truth": {"path": str(truth), "sample": t_sample, "sha256": sha256_file(truth)},
+        "query": {"path": str(query), "sample": q_sample, "sha256": sha256_file(query),
                   "records_scored": "all" if include_filtered else "FILTER PASS or '.'"},
         "reference": {"path": str(reference)},
-        "bed": {"path": str(bed), "sha256": sha256_of(bed), "size_bp": regions.size_bp},
+        "bed": {"path": str(bed), "sha256": sha256_file(bed), "size_bp": regions.size_bp},
     }
     result["method"] = {"tool": bcftools_version(), "truth_normalisation": t_cmds,
                         "query_normalisation": q_cmds, "docs": "docs/accuracy.md"}
@@ -93,9 +84,6 @@ def write_outputs(result: dict[str, Any], out_dir: Path) -> list[Path]:
     written = []
     for name, text in zip(OUTPUT_NAMES, texts, strict=True):
         final = out_dir / name
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", dir=out_dir)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp_name, final)
+        write_text_atomic(final, text)
         written.append(final)
     return written

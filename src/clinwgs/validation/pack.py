@@ -13,13 +13,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from clinwgs.core.errors import ClinwgsError, ConfigError, InputIntegrityError
+from clinwgs.core.io import write_text_atomic
 from clinwgs.validation.acceptance import (
     Criterion,
     control_criteria,
@@ -188,10 +188,7 @@ def write_report(report: dict[str, Any], run_dir: Path) -> list[Path]:
     for name, text in (("validation_report.json", json.dumps(report, indent=2) + "\n"),
                        ("validation_report.md", to_markdown(report)),
                        ("validation_report.html", to_html(report))):
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=run_dir)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, run_dir / name)
+        write_text_atomic(run_dir / name, text)
         written.append(run_dir / name)
     return written
 

@@ -15,6 +15,7 @@ import random
 import shutil
 import struct
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
@@ -100,6 +101,27 @@ def make_fastq_cases(out: Path, rng: random.Random) -> None:
     bad[6] = head + seq + plus + qual[:-6] + b"\n"
     write_gz(out / "seqqual.R1.fastq.gz", bad)
     (out / "plain.R1.fastq.gz").write_bytes(b"".join(r1))
+    write_gz(out / "iupac.R1.fastq.gz", _with_line(r1, 4, 1, lambda s: b"R" + s[1:]))  # IUPAC code R
+    write_gz(out / "qual.R1.fastq.gz", _with_line(r1, 9, 3, lambda q: b" " + q[1:]))  # quality byte 32
+    write_gz(out / "noat.R1.fastq.gz", _with_line(r1, 2, 0, lambda h: b">" + h[1:]))  # FASTA-style header
+    p64 = [_set_line(r, 3, bytes(min(c + 31, 104) for c in r.splitlines()[3])) for r in r2]
+    write_gz(out / "p64.R2.fastq.gz", p64)  # every quality shifted to Phred+64
+    (out / "copy.R2.fastq.gz").write_bytes(whole)  # byte-identical copy of R1 under the R2 name
+    write_gz(out / "empty.R1.fastq.gz", [])
+    (out / "empty.R2.fastq.gz").write_bytes(gzip.compress(b"", mtime=1))  # empty too, other bytes than R1
+
+
+def _set_line(record: bytes, index: int, new: bytes) -> bytes:
+    lines = record.splitlines(keepends=True)
+    lines[index] = new + b"\n"
+    return b"".join(lines)
+
+
+def _with_line(records: list[bytes], n: int, index: int, change: Callable[[bytes], bytes]) -> list[bytes]:
+    """A copy of ``records`` where line ``index`` of record ``n`` is ``change``d."""
+    copy = list(records)
+    copy[n] = _set_line(copy[n], index, change(copy[n].splitlines()[index]))
+    return copy
 
 
 def make_alignment_cases(out: Path, rng: random.Random) -> None:
@@ -122,6 +144,17 @@ def make_alignment_cases(out: Path, rng: random.Random) -> None:
         stdout=out / "other_ref.bam",
     )
     (out / "grch37_header.sam").unlink()
+    # sample identity: no read groups, read groups of another sample, read groups of two samples
+    rg_lines = [ln for ln in header.splitlines() if ln.startswith("@RG")]
+    other = [ln.replace("SM:HG00096", "SM:HG00097") for ln in rg_lines]
+    two = [other[0], *rg_lines[1:]]
+    variants = {"no_rg.bam": [], "other_sample.bam": other, "two_samples.bam": two}
+    plain = [ln for ln in header.splitlines() if not ln.startswith("@RG")]
+    for name, groups in variants.items():
+        (out / "rg_header.sam").write_text("\n".join(plain + groups) + "\n")
+        sh("samtools", "reheader", "--no-PG", str(out / "rg_header.sam"), str(good), stdout=out / name)
+    (out / "rg_header.sam").unlink()
+    (out / "not_bam.bam").write_text(header)  # SAM text under a .bam name
     cram = out / "good.cram"
     sh("samtools", "view", "-C", "--no-PG", "-T", str(SOURCE_FASTA), "-o", str(cram), str(SOURCE_BAM))
     cdata = cram.read_bytes()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from clinwgs.provenance.manifest import cli_main
+from clinwgs.cli.audit import main as cli_main
 from clinwgs.service.audit import AuditEntry, append_event
 from clinwgs.service.db import Database, make_engine, migrate
 

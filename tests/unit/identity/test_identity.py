@@ -16,6 +16,7 @@ import pysam
 import pytest
 
 from clinwgs.core.errors import ConfigError, InputIntegrityError
+from clinwgs.core.io import sha256_file
 from clinwgs.identity.check import (
     compare_run,
     duplicates_check,
@@ -38,7 +39,7 @@ from clinwgs.identity.genotype import (
 )
 from clinwgs.identity.settings import IdentitySettings, load_identity_settings
 from clinwgs.identity.sites import Selection, Site, assign_blocks, load_sites, low_complexity, select_sites
-from clinwgs.reference.bundles import load_manifest, sha256_file
+from clinwgs.reference.bundles import load_manifest
 from tests.support.interpret_vcf import FRAMESHIFT, record, run, write_vcf
 
 REPO = Path(__file__).resolve().parents[3]

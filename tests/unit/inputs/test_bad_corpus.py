@@ -1,8 +1,11 @@
-"""Malformed-input corpus (tests/data/bad/): every case -> its specific error, non-zero exit, no new file.
+"""Malformed-input corpus (tests/data/bad/): every case -> its specific error, exit 2, no new file.
 
-Each case runs twice: in-process (to see the exception class the owning function raises) and as a real
-``clinwgs`` process (exit code, message on stderr). The two positive controls (``_valid_*``) prove that the
-base configuration passes the same deep checks, so every failure is caused by the case's one defect.
+Each case runs in-process (to see the exception class the owning function raises) and as a real
+``clinwgs`` process (exit code 2, message on stderr, no traceback); a case checked by ``clinwgs validate
+--deep`` also runs through ``clinwgs run --dry-run``, which must stop before Snakemake with the same message
+and create nothing (no results/). The two positive controls (``_valid_*``) prove that the base configuration
+passes the same deep checks and ``clinwgs run --dry-run``, so every failure is caused by the case's one
+defect.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ def run_cli(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def test_corpus_is_large_and_complete() -> None:
     areas = {c["area"] for c in CASES}
-    assert len(CASES) >= 25
+    assert len(CASES) >= 55
     assert {"sheet", "fastq", "bam", "vcf", "panel", "bundle"} <= areas | {"config", "cram", "fai"}
     on_disk = {p.name for p in BAD.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
     assert on_disk == {c["id"] for c in CASES}, "every case directory needs an entry in cases.yaml"
@@ -81,6 +84,8 @@ def test_corpus_is_large_and_complete() -> None:
 def test_base_configuration_passes(case: str, generated: Path, tmp_path: Path) -> None:
     argv = render(case, ["validate", "--configfile", "config.yaml", "--deep"], generated, tmp_path / "case")
     done = run_cli(argv, tmp_path / "case")
+    assert done.returncode == 0, done.stderr
+    done = run_cli(["run", "--configfile", "config.yaml", "--dry-run", "--cores", "1"], tmp_path / "case")
     assert done.returncode == 0, done.stderr
 
 
@@ -98,7 +103,13 @@ def test_case_fails_with_its_specific_error(
     assert case["message"].lower() in str(caught.value).lower()
 
     done = run_cli(argv, work)
-    assert done.returncode != 0
+    assert done.returncode == 2
     assert case["message"].lower() in done.stderr.lower()
     assert "Traceback" not in done.stderr
     assert snapshot(tmp_path, generated) == before, "a failed check must leave no output behind"
+    if argv[0] == "validate":
+        done = run_cli(["run", *(a for a in argv[1:] if a != "--deep"), "--dry-run", "--cores", "1"], work)
+        assert done.returncode == 2, done.stderr
+        assert case["message"].lower() in done.stderr.lower()
+        assert "Traceback" not in done.stderr
+        assert snapshot(tmp_path, generated) == before, "clinwgs run must stop before creating anything"

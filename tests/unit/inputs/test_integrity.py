@@ -1,4 +1,5 @@
-"""clinwgs.inputs.integrity / refcheck / vcfcheck on real files and on the corpus's damaged copies."""
+"""clinwgs.inputs.{fastq,alignment,fasta,vcf,run} and core.io.load_yaml_strict on real files and on the
+corpus's damaged copies."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ from pathlib import Path
 import pytest
 
 from clinwgs.core.errors import ConfigError, InputIntegrityError, ReferenceMismatchError
-from clinwgs.inputs.fasta import check_alignment_reference, check_fai, index_fasta
-from clinwgs.inputs.integrity import check_alignment_file, check_fastq_pair, load_yaml_strict, verify_sha256
+from clinwgs.core.io import load_yaml_strict
+from clinwgs.inputs.alignment import check_alignment, count_records, require_matching_reference
+from clinwgs.inputs.fasta import check_fai, index_fasta
+from clinwgs.inputs.fastq import check_fastq_pair
+from clinwgs.inputs.run import check_sha256
 from clinwgs.inputs.vcf import check_vcf
 
 REPO = Path(__file__).resolve().parents[3]
@@ -56,11 +60,11 @@ def _truncated(tmp_path: Path) -> Path:
 def test_fastq_pair_checks(gen: Path) -> None:
     assert check_fastq_pair(gen / "good.R1.fastq.gz", gen / "good.R2.fastq.gz", sample="S1") == {"reads": 60}
     cases = {
-        ("truncated.R1.fastq.gz", "good.R2.fastq.gz"): "truncated or not valid gzip",
+        ("truncated.R1.fastq.gz", "good.R2.fastq.gz"): "FASTQ is truncated: the gzip stream ends",
         ("good.R1.fastq.gz", "short.R2.fastq.gz"): "mate files differ in length",
         ("good.R1.fastq.gz", "swapped.R2.fastq.gz"): "mates out of step at read 11",
         ("seqqual.R1.fastq.gz", "good.R2.fastq.gz"): "record 7: sequence length 100 differs from quality",
-        ("plain.R1.fastq.gz", "short.R2.fastq.gz"): "mate files differ in length",  # plain text is read too
+        ("plain.R1.fastq.gz", "short.R2.fastq.gz"): "ends in .gz but the file is not gzip-compressed",
     }
     for (r1, r2), message in cases.items():
         with pytest.raises(InputIntegrityError, match=message.replace("(", r"\(")) as caught:
@@ -70,13 +74,13 @@ def test_fastq_pair_checks(gen: Path) -> None:
 
 def test_alignment_full_read_and_reference(gen: Path) -> None:
     bam = REPO / "reference" / "demo_reads" / "HG00096.BRCA1.GRCh38.bam"
-    assert check_alignment_file(bam) == {"records": 4068, "format": "BAM"}
-    check_alignment_reference(bam, FASTA)
+    assert count_records(bam) == {"records": 4068, "format": "BAM"}
+    assert check_alignment(bam, reference=FASTA, require_match=True)["matches_reference"] is True
     for name in ("corrupt_middle.bam", "truncated.bam", "truncated.cram"):
         with pytest.raises((InputIntegrityError, ReferenceMismatchError)):
-            check_alignment_file(gen / name, reference=FASTA if name.endswith("cram") else None)
-    with pytest.raises(ReferenceMismatchError, match="has length 81195210"):
-        check_alignment_reference(gen / "other_ref.bam", FASTA)
+            count_records(gen / name, reference=FASTA if name.endswith("cram") else None)
+    with pytest.raises(ReferenceMismatchError, match="@SQ LN 81195210 but reference length 83257441"):
+        require_matching_reference(gen / "other_ref.bam", FASTA)
 
 
 def test_fai_matches_the_real_bundle_fasta_and_catches_a_wrong_one(tmp_path: Path) -> None:
@@ -95,4 +99,4 @@ def test_yaml_duplicate_keys_and_sha256(tmp_path: Path) -> None:
     doc.write_text("a: 1\n")
     assert load_yaml_strict(doc) == {"a": 1}
     with pytest.raises(InputIntegrityError, match="sha256 mismatch"):
-        verify_sha256(doc, "0" * 64)
+        check_sha256(doc, "0" * 64)

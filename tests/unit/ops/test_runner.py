@@ -116,3 +116,46 @@ def test_demo_resets_its_service_folder_but_never_a_real_patient_database(tmp_pa
         reset_demo_service(folder)
     assert (folder / "records.sqlite3").is_file()
     reset_demo_service(tmp_path / "absent")  # nothing there yet: fine
+
+
+def test_an_input_error_found_inside_a_job_is_shown_as_its_one_line(tmp_path: Path) -> None:
+    """The check_inputs rule's one-line message (clinwgs.inputs.run.check_inputs_rule) is what the runner
+    repeats after Snakemake stops; logs from before this run are not."""
+    import os
+
+    from clinwgs.config.load import Unit
+    from clinwgs.inputs.run import RULE_ERROR_PREFIX, check_inputs_rule
+    from clinwgs.ops.runner import job_input_errors
+
+    logs = tmp_path / "logs"
+    old = logs / "check_inputs" / "OLD01.log"
+    old.parent.mkdir(parents=True)
+    old.write_text(RULE_ERROR_PREFIX + "from an earlier run\n")
+    os.utime(old, (1_000_000, 1_000_000))
+    cut = tmp_path / "cut.R1.fastq.gz"
+    good = ROOT / "tests" / "data" / "brca1_slice" / "SLICE01.R1.fastq.gz"
+    cut.write_bytes(good.read_bytes()[:1000])
+    unit = Unit(
+        sample_id="S0001",
+        unit_id="L1",
+        platform="ILLUMINA",
+        fq1=cut,
+        fq2=good.with_name("SLICE01.R2.fastq.gz"),
+    )
+    out = tmp_path / "results" / "S0001" / "qc" / "S0001.input_check.json"
+    assert (
+        check_inputs_rule(
+            [unit],
+            ROOT / "reference/GRCh38_BRCA1/GRCh38_chr17_BRCA1only_Nmasked.fa.gz",
+            False,
+            out,
+            logs / "check_inputs" / "S0001.log",
+        )
+        == 2
+    )
+    lines = job_input_errors(logs, since=2_000_000)
+    assert lines == [
+        f"{RULE_ERROR_PREFIX}[sample S0001, file {cut}] FASTQ is truncated: the gzip stream ends before its "
+        "end-of-stream marker"
+    ]
+    assert not (tmp_path / "results").exists()

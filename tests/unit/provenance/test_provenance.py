@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from clinwgs.provenance.manifest import ManifestRequest, cli_main, sha256_file, write_manifest
+from clinwgs.cli.audit import main as cli_main
+from clinwgs.core.io import sha256_file
+from clinwgs.provenance.manifest import ManifestRequest, write_manifest
 from clinwgs.provenance.steps import read_steps
 from clinwgs.provenance.verify import verify_manifest
 
