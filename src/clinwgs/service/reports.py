@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -150,8 +151,37 @@ def amend(
         return row, True
 
 
+def _sign_off_refusal(session: Session, row: Report, step: str, principal: Principal) -> ApiError:
+    """Why a conditional sign-off UPDATE matched no row, read again in the same transaction."""
+    session.refresh(row)
+    newest = latest(session, row.report_id)
+    if newest.id != row.id:
+        return ApiError(
+            412, f"report {row.report_id} is at version {newest.version}, If-Match named {row.version}"
+        )
+    if step == "check":
+        return ApiError(409, f"report {row.report_id} v{row.version} was already checked by {row.checked_by}")
+    if row.checked_by is None:
+        return ApiError(409, f"report {row.report_id} must be checked before it is authorised")
+    if row.authorised_by is not None:
+        return ApiError(409, f"report {row.report_id} v{row.version} is already authorised")
+    if row.checked_by == principal.user:
+        return ApiError(409, "the authoriser must be a different person from the checker")
+    return ApiError(409, f"report {row.report_id} v{row.version} changed during sign-off; read it again")
+
+
 def sign_off(db: Database, report_id: str, step: str, if_match: str | None, principal: Principal) -> Report:
-    """Two-person sign-off: 'check' then 'authorise' by a different user; the report is then final."""
+    """Two-person sign-off: 'check' then 'authorise' by a different user; the report is then final.
+
+    Each step is one conditional UPDATE (``... WHERE checked_by IS NULL`` for a check; ``... WHERE
+    checked_by IS NOT NULL AND checked_by <> me AND authorised_by IS NULL`` for an authorisation) on the
+    version named by If-Match, and only while it is the newest. The database evaluates the condition on
+    the row as it is when the UPDATE runs (PostgreSQL re-checks it after waiting for a concurrent writer;
+    SQLite serialises writers), so of concurrent checks exactly one succeeds, the others get 409, and an
+    authoriser is compared with the checker recorded by then, never with a stale read.
+    """
+    if step not in ("check", "authorise"):
+        raise ApiError(422, f"unknown sign-off step {step!r}; expected 'check' or 'authorise'")
     expected = parse_if_match(if_match)
     with db.write() as session:
         row = latest(session, report_id)
@@ -159,23 +189,22 @@ def sign_off(db: Database, report_id: str, step: str, if_match: str | None, prin
         if row.version != expected:
             raise ApiError(412, f"report {report_id} is at version {row.version}, If-Match named {expected}")
         now = datetime.now(UTC)
+        newer = select(Report.id).where(Report.report_id == report_id, Report.version > row.version)
+        update = sa_update(Report).where(Report.id == row.id, ~newer.exists(), Report.authorised_by.is_(None))
         if step == "check":
-            if row.checked_by is not None:
-                raise ApiError(
-                    409, f"report {report_id} v{row.version} was already checked by {row.checked_by}"
-                )
-            row.checked_by, row.checked_at = principal.user, now
-        elif step == "authorise":
-            if row.checked_by is None:
-                raise ApiError(409, f"report {report_id} must be checked before it is authorised")
-            if row.authorised_by is not None:
-                raise ApiError(409, f"report {report_id} v{row.version} is already authorised")
-            if row.checked_by == principal.user:
-                raise ApiError(409, "the authoriser must be a different person from the checker")
-            row.authorised_by, row.authorised_at = principal.user, now
-            row.status = "final" if row.version == 1 else "amended"
+            update = update.where(Report.checked_by.is_(None)).values(
+                checked_by=principal.user, checked_at=now
+            )
         else:
-            raise ApiError(422, f"unknown sign-off step {step!r}; expected 'check' or 'authorise'")
+            update = update.where(Report.checked_by.is_not(None), Report.checked_by != principal.user).values(
+                authorised_by=principal.user,
+                authorised_at=now,
+                status="final" if row.version == 1 else "amended",
+            )
+        result = session.execute(update.execution_options(synchronize_session=False))
+        if getattr(result, "rowcount", 0) != 1:
+            raise _sign_off_refusal(session, row, step, principal)
+        session.refresh(row)
         return row
 
 
