@@ -25,6 +25,13 @@ from clinwgs.service.synthetic import example_findings
 PDF = b"%PDF-1.4\n% clinwgs test report\n"
 
 
+def make_settings(tmp_path: Path, database_url: str | None = None, **overrides: Any) -> Settings:
+    """Settings for a test service: its own data directory (checkpoints, keys) under ``tmp_path``."""
+    data_dir = tmp_path / "service-data"
+    url = database_url or f"sqlite:///{data_dir / 'records.sqlite3'}"
+    return Settings(environment="test", database_url=url, data_dir=data_dir, **overrides)
+
+
 def bundle_for(sample_id: str, n_variants: int = 3, variant: int = 0) -> dict[str, Any]:
     """A report bundle; ``variant`` changes generated_at so the content (and hash) differs."""
     findings = example_findings(sample_id, n_variants)

@@ -31,12 +31,15 @@ from clinwgs.service.deps import (
     require,
 )
 from clinwgs.service.models import AuditEventRow, FhirResource, Patient, Report
-from clinwgs.service.problems import ApiError
+from clinwgs.service.problems import ApiError, error_responses
 from clinwgs.service.reports import ensure_visible, latest, report_body, sign_off
 from clinwgs.service.turnaround import worklist
 from clinwgs.turnaround import LIMIT_DAYS, STAGES, TARGET_DAYS
 
-router = APIRouter(prefix="/ui", tags=["clinician pages"])
+router = APIRouter(
+    prefix="/ui", tags=["clinician pages"], responses=error_responses(400, 401, 403, 404, 413, 422, 500, 503)
+)
+_SEE_OTHER: dict[int | str, dict[str, Any]] = {303: {"description": "done; redirect to the page to show"}}
 _env = Environment(loader=PackageLoader("clinwgs.service", "templates"), autoescape=select_autoescape())
 COMPONENT_FIELDS = {
     "48018-6": "gene",
@@ -83,6 +86,7 @@ def _page_context(db: Database, report_id: str, principal: Principal) -> dict[st
             "body": body,
             "sample_id": row.specimen_id,
             "test_code": request.test_code,
+            "requester_ods": request.ods_code,
             "nhs_number": f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}",
             "birth_date": patient.birth_date.strftime("%d-%b-%Y"),
             "findings": _finding_rows(stored),
@@ -116,7 +120,7 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in parsed.items()}
 
 
-@router.post("/reports/{report_id}/sign-off")
+@router.post("/reports/{report_id}/sign-off", responses={**_SEE_OTHER, **error_responses(409, 412, 428)})
 async def sign_off_form(
     report_id: str,
     request: Request,
@@ -152,7 +156,7 @@ def login_page(next: str = "/ui/") -> HTMLResponse:
     return HTMLResponse(_env.get_template("login.html").render(next=next))
 
 
-@router.post("/login")
+@router.post("/login", responses=_SEE_OTHER)
 async def login(request: Request, db: DbDep) -> Response:
     form = await _form(request)
     token = form.get("token", "")

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from clinwgs.fhir.bundle import validate_bundle
 from clinwgs.service.auth import Principal
+from clinwgs.service.bundle_rules import check_codes, check_shape, check_subjects, check_text_lengths
 from clinwgs.service.db import Database
-from clinwgs.service.models import FhirResource, Report, TestRequest
+from clinwgs.service.models import FhirResource, Patient, Report, TestRequest
 from clinwgs.service.problems import ApiError
 from clinwgs.service.storage import content_hash, report_entry, store_version
 
+DEFAULT_MAX_TEXT = 65_536
 _ETAG = re.compile(r'^(W/)?"?(\d{1,9})"?$')
 
 
@@ -32,15 +34,23 @@ def parse_if_match(header: str | None) -> int:
     return int(match.group(2))
 
 
-def _checked_bundle(bundle: dict[str, Any]) -> tuple[str, str, str]:
-    if bundle.get("resourceType") != "Bundle" or bundle.get("type") != "transaction":
-        raise ApiError(422, "expected a FHIR Bundle of type 'transaction'")
+def _checked_bundle(bundle: dict[str, Any], max_text_chars: int) -> tuple[str, str, str]:
+    """Shape, text caps, FHIR R4 validity and value sets, in that order; (sample ID, test code, hash)."""
+    check_shape(bundle)
+    check_text_lengths(bundle, max_text_chars)
     try:
         validate_bundle(bundle)
     except ValueError as exc:
         raise ApiError(422, str(exc)) from exc
+    check_codes(bundle)
     sample_id, test_code = report_entry(bundle)
     return sample_id, test_code, content_hash(bundle)
+
+
+def _check_patient(session: Session, bundle: dict[str, Any], request: TestRequest) -> None:
+    patient = session.get(Patient, request.patient_id)
+    assert patient is not None
+    check_subjects(bundle, request.sample_id, patient.fhir_id)
 
 
 def _request_for(session: Session, sample_id: str, test_code: str) -> TestRequest:
@@ -74,11 +84,14 @@ def _same_or_conflict(existing: Report, digest: str) -> tuple[Report, bool]:
     return existing, False
 
 
-def publish(db: Database, bundle: dict[str, Any], principal: Principal) -> tuple[Report, bool]:
+def publish(
+    db: Database, bundle: dict[str, Any], principal: Principal, *, max_text_chars: int = DEFAULT_MAX_TEXT
+) -> tuple[Report, bool]:
     """Create version 1, or return the existing report when the same content was already published."""
-    sample_id, test_code, digest = _checked_bundle(bundle)
+    sample_id, test_code, digest = _checked_bundle(bundle, max_text_chars)
     with db.write() as session:
         request = _request_for(session, sample_id, test_code)
+        _check_patient(session, bundle, request)
         existing = _version(session, sample_id, request.id, 1)
         if existing is not None:
             return _same_or_conflict(existing, digest)
@@ -114,11 +127,17 @@ def latest(session: Session, report_id: str) -> Report:
 
 
 def amend(
-    db: Database, report_id: str, if_match: str | None, bundle: dict[str, Any], principal: Principal
+    db: Database,
+    report_id: str,
+    if_match: str | None,
+    bundle: dict[str, Any],
+    principal: Principal,
+    *,
+    max_text_chars: int = DEFAULT_MAX_TEXT,
 ) -> tuple[Report, bool]:
     """New version (n+1) when If-Match names the current version n; stale -> 412."""
     expected = parse_if_match(if_match)
-    sample_id, test_code, digest = _checked_bundle(bundle)
+    sample_id, test_code, digest = _checked_bundle(bundle, max_text_chars)
     with db.write() as session:
         current = latest(session, report_id)
         if sample_id != current.specimen_id:
@@ -133,6 +152,7 @@ def amend(
         if current.content_hash == digest:
             return current, False
         request = _request_for(session, sample_id, test_code)
+        _check_patient(session, bundle, request)
         row = Report(
             report_id=report_id,
             specimen_id=sample_id,

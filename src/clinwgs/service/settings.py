@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
     token_pepper: str = DEV_TOKEN_PEPPER
     audit_read_events: bool = True
+    # request bodies above this are refused with 413 before they are read further (a report Bundle with a
+    # PDF in presentedForm is ~0.2-5 MB)
+    max_request_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    # any one text value in a published Bundle (conclusion, notes, ...), PDF attachment data excepted
+    max_text_chars: int = Field(default=65_536, ge=256)
+    # absolute base of fullUrl values in search results (behind a proxy); default: the request's own base
+    public_base_url: str | None = None
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
