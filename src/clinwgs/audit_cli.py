@@ -33,21 +33,11 @@ def _cmd_verify(args: Any) -> int:
 
 
 def _cmd_verify_service(args: Any) -> int:
-    from clinwgs.service.audit import verify_chain  # owned by the record service; imported lazily
+    from clinwgs.service.audit import verify_service_cli  # owned by the record service; imported lazily
 
-    outcome = verify_chain(args.database_url)
-    problems: list[str]
-    if isinstance(outcome, bool):
-        problems = [] if outcome else ["audit chain verification failed"]
-    elif isinstance(outcome, list | tuple):
-        problems = [str(p) for p in outcome]
-    else:
-        ok = bool(getattr(outcome, "ok", False))
-        problems = [] if ok else [str(p) for p in getattr(outcome, "problems", ["audit chain broken"])]
-    for line in problems:
-        print(f"audit chain: {line}")
-    print("audit chain: OK" if not problems else f"audit chain: FAILED ({len(problems)} problem(s))")
-    return 1 if problems else 0
+    checkpoints = Path(args.checkpoint_file) if args.checkpoint_file else None
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    return verify_service_cli(args.database_url, checkpoint_file=checkpoints, data_dir=data_dir)
 
 
 def _cmd_manifest(args: Any) -> int:
@@ -82,6 +72,12 @@ def _parser() -> Any:
     verify.set_defaults(func=_cmd_verify)
     service = sub.add_parser("verify-service", help="verify the record service's hash-chained audit log")
     service.add_argument("--database-url", required=True)
+    service.add_argument(
+        "--checkpoint-file",
+        help="the service's signed checkpoints (default: CLINWGS_AUDIT_CHECKPOINT_FILE, else "
+        "<CLINWGS_DATA_DIR>/audit-checkpoints.jsonl); the key is read from CLINWGS_AUDIT_KEY",
+    )
+    service.add_argument("--data-dir", help="the service's data directory (dev: holds audit.key)")
     service.set_defaults(func=_cmd_verify_service)
     manifest = sub.add_parser("manifest", help="write results/<sample>/manifest.json")
     manifest.add_argument("--sample", required=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import secrets
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -29,6 +30,9 @@ def make_settings(tmp_path: Path, database_url: str | None = None, **overrides: 
     """Settings for a test service: its own data directory (checkpoints, keys) under ``tmp_path``."""
     data_dir = tmp_path / "service-data"
     url = database_url or f"sqlite:///{data_dir / 'records.sqlite3'}"
+    overrides.setdefault(
+        "audit_key", secrets.token_hex(32)
+    )  # a fresh secret per test service, never a default
     return Settings(environment="test", database_url=url, data_dir=data_dir, **overrides)
 
 

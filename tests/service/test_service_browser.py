@@ -12,11 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
-from service_support import bundle_for
+from service_support import bundle_for, make_settings
 
 from clinwgs.service.main import BackgroundService, start_background
 from clinwgs.service.seed import demo_patient
-from clinwgs.service.settings import Settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright not installed (dev extra)")
@@ -29,7 +28,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[BackgroundService]:
-    settings = Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'records.sqlite3'}")
+    settings = make_settings(tmp_path)
     service = start_background(port=0, settings=settings, seed_sample_ids=[SAMPLE])
     try:
         yield service

@@ -37,7 +37,8 @@ def test_fifty_concurrent_identical_publishes_make_one_report(live_service: Harn
         assert session.scalar(select(func.count()).select_from(Report)) == 1
         resources = session.scalar(select(func.count()).select_from(FhirResource))
         assert resources == len(bundle["entry"]) + 1  # the bundle's resources + one service Provenance
-        assert verify_chain(session) == []
+        cfg = live_service.settings
+        assert verify_chain(session, cfg.resolved_audit_key(), cfg.resolved_checkpoint_file()) == []
 
 
 def _amend_until_accepted(

@@ -10,12 +10,11 @@ from pathlib import Path
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
-from service_support import bundle_for, harness_for
+from service_support import bundle_for, harness_for, make_settings
 
 from clinwgs.service.app import create_app
 from clinwgs.service.auth import ANONYMOUS
 from clinwgs.service.reports import publish
-from clinwgs.service.settings import Settings
 
 EXAMPLES_PER_OPERATION = 20
 
@@ -29,7 +28,7 @@ def _user_for(method: str, path: str) -> str:
 
 
 def test_no_server_errors(tmp_path: Path) -> None:
-    cfg = Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'records.sqlite3'}")
+    cfg = make_settings(tmp_path)
     app = create_app(cfg)
     harness = harness_for(app.state.db, cfg)
     publish(app.state.db, bundle_for(next(iter(harness.samples))), ANONYMOUS)  # one real report to hit

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from fastapi import FastAPI, Request, Response
@@ -15,10 +17,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from clinwgs import __version__
 from clinwgs.service import api, pages
-from clinwgs.service.audit import AuditEntry, append_event
+from clinwgs.service.audit import AuditEntry, CheckpointFile, append_event
 from clinwgs.service.auth import ANONYMOUS, Principal
 from clinwgs.service.db import Database, make_engine, migrate
 from clinwgs.service.guard import EdgeGuard
+from clinwgs.service.models import AuditEventRow
 from clinwgs.service.problems import FHIR_JSON, ApiError, operation_outcome
 from clinwgs.service.settings import Settings
 
@@ -52,9 +55,28 @@ def audit_path(request: Request) -> str:
     return path[:500]
 
 
-def _record(db: Database, entry: AuditEntry) -> None:
-    with db.write() as session:
-        append_event(session, entry)
+@dataclass
+class AuditTrail:
+    """The audit key and checkpoint file of a running service; a checkpoint every ``every`` events."""
+
+    key: bytes
+    checkpoints: CheckpointFile
+    every: int
+    chain: str = ""  # hash of event 1, once known
+
+    def record(self, db: Database, entry: AuditEntry) -> None:
+        with db.write() as session:
+            row = append_event(session, entry, self.key)
+            seq, head = row.seq, row.hash
+            if not self.chain:
+                first = session.get(AuditEventRow, 1)
+                self.chain = first.hash if first else ""
+        if seq % self.every == 0:  # after the commit: a checkpoint never names an event that was rolled back
+            self.checkpoints.write(seq, head, self.chain)
+
+    def checkpoint(self, db: Database) -> None:
+        with db.read() as session:
+            self.checkpoints.write_head(session)
 
 
 async def _audit_middleware(
@@ -80,7 +102,7 @@ async def _audit_middleware(
         detail=getattr(request.state, "audit_detail", ""),
     )
     try:
-        await run_in_threadpool(_record, request.app.state.db, entry)
+        await run_in_threadpool(request.app.state.audit.record, request.app.state.db, entry)
     except Exception:  # an unaudited request must not look like a success
         log.exception("could not write the audit event for %s %s", request.method, path)
         return _outcome(503, "audit log unavailable; request not confirmed")
@@ -120,14 +142,28 @@ async def _db_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    key = settings.resolved_audit_key()
     db = Database(make_engine(settings.resolved_database_url()))
     migrate(db.engine)
+    trail = AuditTrail(
+        key, CheckpointFile(settings.resolved_checkpoint_file(), key), settings.audit_checkpoint_every
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(
+            trail.checkpoint, db
+        )  # start-up: anchors a log that shrank while we were down
+        yield
+        await run_in_threadpool(trail.checkpoint, db)  # shutdown: anchors the final tail
+
     app = FastAPI(
         title="clinwgs record service",
         version=__version__,
         description="Genomic reports (FHIR R4, HL7 Genomics Reporting STU3) for the NHS GMS",
+        lifespan=lifespan,
     )
-    app.state.settings, app.state.db = settings, db
+    app.state.settings, app.state.db, app.state.audit = settings, db, trail
     app.include_router(api.router)
     app.include_router(pages.router)
     app.add_exception_handler(ApiError, _api_error)

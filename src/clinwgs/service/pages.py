@@ -169,10 +169,11 @@ async def login(request: Request, db: DbDep) -> Response:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_page(db: DbDep, _p: Auditor, since: AuditSince = 0) -> HTMLResponse:
+def audit_page(db: DbDep, _p: Auditor, request: Request, since: AuditSince = 0) -> HTMLResponse:
     """The audit log for auditors (latest 500 events after ``since``), with the chain's verification."""
+    trail = request.app.state.audit
     with db.read() as session:
-        problems = verify_chain(session)
+        problems = verify_chain(session, trail.key, trail.checkpoints.path)
         events = list(
             session.execute(
                 select(AuditEventRow)
