@@ -58,7 +58,12 @@ def _component_value(comp: dict[str, Any]) -> str:
 
 def _finding_rows(stored: list[FhirResource]) -> list[dict[str, str]]:
     """One row per variant: its own components plus the classification of the implication citing it."""
-    by_ref = {f"Observation/{s.id}": json.loads(s.body) for s in stored if s.resource_type == "Observation"}
+    observations = (
+        json.loads(s.body) | {"_ref": f"Observation/{s.id}"}
+        for s in stored
+        if s.resource_type == "Observation"
+    )
+    by_ref = {o.pop("_ref"): o for o in observations if "hasMember" not in o}  # the 81247-9 panel: no row
     rows: dict[str, dict[str, str]] = {}
     for ref, obs in by_ref.items():
         if "derivedFrom" not in obs:

@@ -20,6 +20,7 @@ from clinwgs.service.db import Database
 from clinwgs.service.models import FhirResource, Patient, Report, TestRequest
 from clinwgs.service.problems import ApiError
 from clinwgs.service.storage import content_hash, report_entry, store_version
+from clinwgs.turnaround import aware_utc
 
 DEFAULT_MAX_TEXT = 65_536
 _ETAG = re.compile(r'^(W/)?"?(\d{1,9})"?$')
@@ -242,7 +243,13 @@ def report_body(session: Session, row: Report) -> dict[str, Any]:
     assert stored is not None
     body: dict[str, Any] = json.loads(stored.body)
     body["status"] = row.status
-    body["meta"]["lastUpdated"] = (row.authorised_at or row.checked_at or row.created_at).isoformat()
+    body["meta"]["lastUpdated"] = aware_utc(row.authorised_at or row.checked_at or row.created_at).isoformat()
+    if row.authorised_by is not None:  # final / amended: who interpreted and signed off the results
+        body["resultsInterpreter"] = [
+            {"type": "Practitioner", "display": f"{name} ({role})"}
+            for name, role in ((row.authorised_by, "authorised"), (row.checked_by, "checked"))
+            if name
+        ]
     return body
 
 
