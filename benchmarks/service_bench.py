@@ -7,13 +7,15 @@ Runs a real uvicorn server on 127.0.0.1 for each backend (SQLite WAL file; Postg
 Debian's binaries in a temporary directory), registers fake 999-range patients, then:
   publish: sequential POST /fhir of distinct 20-variant Bundles (each with a PDF), latency p50/p95;
   read:    N clients in threads, each GET /fhir/DiagnosticReport/{id} in a loop; total reads / wall time.
-Every request is also audited (hash-chained), as in production.
+Every request is also audited (HMAC-chained, with signed checkpoints every 100 events), as in production.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import secrets
+import shutil
 import statistics
 import tempfile
 import threading
@@ -53,9 +55,11 @@ def database(backend: str) -> Iterator[str]:
 def bench_backend(backend: str, publishes: int, clients: int, reads_per_client: int) -> dict[str, Any]:
     with database(backend) as url:
         samples = [f"SBENCH{i:05d}" for i in range(publishes)]
-        live = start_background(
-            port=0, settings=Settings(environment="test", database_url=url), seed_sample_ids=samples
+        data_dir = Path(tempfile.mkdtemp(prefix="clinwgs-bench-"))  # audit key checkpoints live here
+        settings = Settings(
+            environment="test", database_url=url, data_dir=data_dir, audit_key=secrets.token_hex(32)
         )
+        live = start_background(port=0, settings=settings, seed_sample_ids=samples)
         try:
             pipeline = {"Authorization": f"Bearer {live.tokens['pipeline']}"}
             bundles = [build_report_bundle(example_findings(s, 20), PDF, "ab" * 32) for s in samples]
@@ -85,6 +89,7 @@ def bench_backend(backend: str, publishes: int, clients: int, reads_per_client: 
             wall = time.perf_counter() - start
         finally:
             live.stop()
+            shutil.rmtree(data_dir, ignore_errors=True)
     return {
         "backend": backend,
         "publishes": publishes,

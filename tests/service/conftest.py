@@ -12,8 +12,7 @@ from fastapi.testclient import TestClient
 
 from clinwgs.service.app import create_app
 from clinwgs.service.main import start_background
-from clinwgs.service.settings import Settings
-from tests.service.service_support import Harness, harness_for
+from tests.service.service_support import Harness, harness_for, make_settings
 from tests.support.pgtemp import pg_available, postgres_server
 from tests.support.tools import require
 
@@ -42,9 +41,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def service(database_url: str) -> Iterator[Harness]:
+def service(database_url: str, tmp_path: Path) -> Iterator[Harness]:
     """In-process app (TestClient) on a fresh database with two patients: DEMO_ODS and OTHER_ODS."""
-    settings = Settings(environment="test", database_url=database_url)
+    settings = make_settings(tmp_path, database_url)
     app = create_app(settings)
     harness = harness_for(app.state.db, settings)
     with TestClient(app) as client:
@@ -54,9 +53,9 @@ def service(database_url: str) -> Iterator[Harness]:
 
 
 @pytest.fixture
-def live_service(database_url: str) -> Iterator[Harness]:
+def live_service(database_url: str, tmp_path: Path) -> Iterator[Harness]:
     """A real uvicorn server on 127.0.0.1 (random port) on a fresh database."""
-    settings = Settings(environment="test", database_url=database_url)
+    settings = make_settings(tmp_path, database_url)
     live = start_background(port=0, settings=settings)
     harness = harness_for(live.db, settings)
     harness.live = live

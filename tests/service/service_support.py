@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import secrets
 import socket
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -23,6 +24,16 @@ from clinwgs.service.settings import Settings
 from clinwgs.service.synthetic import example_findings
 
 PDF = b"%PDF-1.4\n% clinwgs test report\n"
+
+
+def make_settings(tmp_path: Path, database_url: str | None = None, **overrides: Any) -> Settings:
+    """Settings for a test service: its own data directory (checkpoints, keys) under ``tmp_path``."""
+    data_dir = tmp_path / "service-data"
+    url = database_url or f"sqlite:///{data_dir / 'records.sqlite3'}"
+    overrides.setdefault(
+        "audit_key", secrets.token_hex(32)
+    )  # a fresh secret per test service, never a default
+    return Settings(environment="test", database_url=url, data_dir=data_dir, **overrides)
 
 
 def bundle_for(sample_id: str, n_variants: int = 3, variant: int = 0) -> dict[str, Any]:

@@ -16,8 +16,7 @@ import pytest
 
 from clinwgs.service.main import BackgroundService, start_background
 from clinwgs.service.seed import demo_patient
-from clinwgs.service.settings import Settings
-from tests.service.service_support import bundle_for
+from tests.service.service_support import bundle_for, make_settings
 from tests.support.tools import require
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -34,7 +33,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[BackgroundService]:
-    settings = Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'records.sqlite3'}")
+    settings = make_settings(tmp_path)
     service = start_background(port=0, settings=settings, seed_sample_ids=[SAMPLE])
     try:
         yield service

@@ -21,7 +21,8 @@ def test_every_resource_validates_as_its_r4b_model() -> None:
     for entry in bundle["entry"]:
         resource = entry["resource"]
         get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-    assert len(_by_type(bundle, "Observation")) == 40  # a variant and an implication per finding
+    # a variant and an implication per finding, and the 81247-9 master panel grouping them
+    assert len(_by_type(bundle, "Observation")) == 41
 
 
 def test_report_carries_genomics_reporting_codes_and_pdf() -> None:

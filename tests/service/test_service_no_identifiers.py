@@ -16,8 +16,13 @@ from clinwgs.cli import main as cli_main
 from clinwgs.service.main import start_background
 from clinwgs.service.models import FhirResource, Patient, Report
 from clinwgs.service.seed import demo_patient
-from clinwgs.service.settings import Settings
-from tests.service.service_support import dead_url, find_identifier_leaks, identifier_strings, make_results
+from tests.service.service_support import (
+    dead_url,
+    find_identifier_leaks,
+    identifier_strings,
+    make_results,
+    make_settings,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN_ENV = "CLINWGS_TEST_RULE_TOKEN"
@@ -35,7 +40,7 @@ def _snakemake(workdir: Path, target: str, env: dict[str, str]) -> subprocess.Co
 
 
 def test_publish_rule_survives_a_down_service_and_nothing_leaks(tmp_path: Path) -> None:
-    settings = Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'svc' / 'records.sqlite3'}")
+    settings = make_settings(tmp_path)
     live = start_background(port=0, settings=settings, seed_sample_ids=["SRULE0001", "SRULE0002"])
     try:
         workdir = tmp_path / "wf"

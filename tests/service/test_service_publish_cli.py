@@ -16,7 +16,7 @@ from clinwgs.cli import main as cli_main
 from clinwgs.service.main import BackgroundService, start_background
 from clinwgs.service.models import Report
 from clinwgs.service.seed import DEMO_ODS
-from tests.service.service_support import Harness, dead_url, make_results, samples_by_ods
+from tests.service.service_support import Harness, dead_url, make_results, make_settings, samples_by_ods
 
 TOKEN_ENV = "CLINWGS_TEST_PUBLISH_TOKEN"
 
@@ -121,11 +121,10 @@ def test_retries_with_backoff_until_the_service_comes_up(
 
     from clinwgs.service.app import create_app
     from clinwgs.service.seed import seed_demo
-    from clinwgs.service.settings import Settings
 
     url = dead_url()
     results = make_results(tmp_path / "results", "SLATE0001")
-    settings = Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'late.sqlite3'}")
+    settings = make_settings(tmp_path)
     app = create_app(settings)
     monkeypatch.setenv(TOKEN_ENV, seed_demo(app.state.db, settings.token_pepper, ["SLATE0001"])["pipeline"])
     app.state.db.engine.dispose()

@@ -15,6 +15,7 @@ from clinwgs.models.findings import Findings
 from clinwgs.service.registration import register
 from clinwgs.service.seed import demo_patient
 from tests.service.service_support import Harness
+from tests.support.interpret_vcf import FASTA, MANIFEST
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "data" / "interpret"
@@ -22,7 +23,13 @@ DATA = REPO / "tests" / "data" / "interpret"
 
 def _findings(sample: str, **extra: Path) -> Findings:
     request = SampleRequest(sample, "R208", "female", False, "GRCh38", None)
-    inputs = Inputs(DATA / f"{sample}.annotated.vcf.gz", databases={"ClinVar": "2015-02-04"}, **extra)
+    inputs = Inputs(
+        DATA / f"{sample}.annotated.vcf.gz",
+        databases={"ClinVar": "2015-02-04"},
+        reference=FASTA,
+        manifest=MANIFEST,
+        **extra,
+    )
     return interpret(inputs, request, load_settings(REPO / "config" / "panels.yaml"))
 
 
@@ -45,7 +52,8 @@ def test_real_positive_control_maps_to_valid_genomics_reporting_fhir(pc001: Find
     assert values["81254-5"]["valueRange"]["low"]["value"] == 43124027
     assert values["69547-8"]["valueString"] == "ACT" and values["69551-0"]["valueString"] == "A"
     implication = next(e["resource"] for e in bundle["entry"] if "derivedFrom" in e["resource"])
-    assert implication["component"][0]["valueCodeableConcept"]["coding"][0]["code"] == "LA26332-9"  # LP
+    # ClinVar Pathogenic, 2 stars, no conflict: reported as Pathogenic (the automated class is LP: discordant)
+    assert implication["component"][0]["valueCodeableConcept"]["coding"][0]["code"] == "LA6668-3"
     assert "PVS1" in implication["note"][0]["text"] and "ClinVar" in implication["note"][0]["text"]
 
 
@@ -56,7 +64,7 @@ def test_real_findings_publish_and_show_on_the_clinician_page(service: Harness, 
     response = service.client.post("/fhir", json=build_report_bundle(pc001), headers=service.auth("pipeline"))
     assert response.status_code == 201, response.text
     page = service.client.get(f"/ui/reports/{response.json()['report_id']}", headers=service.auth("checker"))
-    assert "p.(Glu23ValfsTer17)" in page.text and "Likely pathogenic" in page.text
+    assert "p.(Glu23ValfsTer17)" in page.text and "Pathogenic" in page.text
 
 
 def test_real_negative_sample_reports_its_coverage_gaps() -> None:
@@ -67,7 +75,9 @@ def test_real_negative_sample_reports_its_coverage_gaps() -> None:
     )
     bundle = build_report_bundle(findings)
     report = bundle["entry"][0]["resource"]
-    assert report["conclusionCode"][0]["coding"][0]["code"] == "LA6577-6"  # negative
+    # too shallow for any gene to be fully assessed: inconclusive, never "Negative" (LA6577-6)
+    assert report["conclusionCode"][0]["coding"][0]["code"] == "LA9663-1"
+    assert "LA6577-6" not in str(bundle)
     analysis = next(
         e["resource"]
         for e in bundle["entry"]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
+from clinwgs.ops.turnaround import aware_utc
 from clinwgs.service.models import AuditEventRow
 from clinwgs.service.seed import DEMO_ODS
 from tests.service.service_support import OTHER_ODS, Harness, bundle_for, samples_by_ods
@@ -111,3 +116,49 @@ def test_numbers_past_the_database_integer_range_are_422_not_500(service: Harnes
         path = f"/fhir/DiagnosticReport/x/_history/{huge}"
         assert service.client.get(path, headers=service.auth("checker")).status_code == 422
     assert service.client.get(f"/api/audit?since={2**31 - 1}", headers=auditor).status_code == 200
+
+
+def test_expired_and_revoked_tokens_are_refused(
+    service: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Tokens expire; `clinwgs serve token revoke` stops one at once; `token list` never shows a token."""
+    from clinwgs.cli import main as cli_main
+    from clinwgs.service.models import ApiToken
+
+    assert service.client is not None
+    c, url = service.client, service.db.engine.url.render_as_string(hide_password=False)
+    with service.db.write() as session:
+        session.execute(
+            update(ApiToken)
+            .where(ApiToken.user_name == "outsider")
+            .values(expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    expired = c.get("/fhir/DiagnosticReport", headers=service.auth("outsider"))
+    assert expired.status_code == 401 and "expired" in expired.text
+    assert c.get("/fhir/DiagnosticReport", headers=service.auth("checker")).status_code == 200
+    monkeypatch.setenv("CLINWGS_ENVIRONMENT", "test")
+    monkeypatch.setenv("CLINWGS_AUDIT_KEY", service.settings.audit_key or "")
+    base = ["--database-url", url, "--data-dir", str(tmp_path / "cli")]
+    assert cli_main(["serve", "token", "revoke", "--user", "checker", *base]) == 0
+    revoked = c.get("/fhir/DiagnosticReport", headers=service.auth("checker"))
+    assert revoked.status_code == 401 and "revoked" in revoked.text
+    assert c.get("/fhir/DiagnosticReport", headers=service.auth("authoriser")).status_code == 200
+    monkeypatch.setattr("sys.stdin", io.StringIO(service.tokens["authoriser"] + "\n"))
+    assert cli_main(["serve", "token", "revoke", "--token-stdin", *base]) == 0
+    assert c.get("/fhir/DiagnosticReport", headers=service.auth("authoriser")).status_code == 401
+    assert cli_main(["serve", "token", "revoke", "--user", "nobody", *base]) == 1
+    capsys.readouterr()
+    assert cli_main(["serve", "token", "create", "--user", "dr.new", "--role", "clinician",
+                     "--ods", DEMO_ODS, "--days", "7", *base]) == 0  # fmt: skip
+    new_token = capsys.readouterr().out.strip()
+    assert (
+        c.get("/fhir/DiagnosticReport", headers={"Authorization": f"Bearer {new_token}"}).status_code == 200
+    )
+    assert cli_main(["serve", "token", "list", *base]) == 0
+    listing = capsys.readouterr().out
+    assert "checker\tclinician" in listing and "revoked" in listing and "expired" in listing
+    assert all(token not in listing for token in [*service.tokens.values(), new_token])
+    with service.db.read() as session:
+        fresh = session.execute(select(ApiToken).where(ApiToken.user_name == "dr.new")).scalar_one()
+        lifetime = aware_utc(fresh.expires_at) - aware_utc(fresh.created_at)
+    assert timedelta(days=7) - timedelta(seconds=5) < lifetime <= timedelta(days=7)

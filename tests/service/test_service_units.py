@@ -42,9 +42,32 @@ def test_synthetic_numbers_are_valid_and_in_the_test_range() -> None:
 
 def test_production_refuses_the_default_pepper() -> None:
     with pytest.raises(ConfigError, match="CLINWGS_TOKEN_PEPPER"):
-        Settings(environment="production")
-    assert Settings(environment="production", token_pepper="x" * 40).token_pepper == "x" * 40
+        Settings(environment="production", audit_key="k" * 40)
+    assert (
+        Settings(environment="production", token_pepper="x" * 40, audit_key="k" * 40).token_pepper == "x" * 40
+    )
     assert Settings(environment="dev").environment == "dev"
+
+
+@pytest.mark.parametrize(
+    ("environment", "key", "message"),
+    [
+        ("production", None, "CLINWGS_AUDIT_KEY is not set"),
+        ("test", None, "CLINWGS_AUDIT_KEY is not set"),
+        ("production", "short", "at least 32 characters"),
+        ("production", "x" * 40, "must differ from CLINWGS_TOKEN_PEPPER"),
+    ],
+)
+def test_the_audit_key_has_no_default(environment: str, key: str | None, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings(environment=environment, token_pepper="x" * 40, audit_key=key)  # type: ignore[arg-type]
+
+
+def test_dev_generates_one_audit_key_per_data_directory(tmp_path: Path) -> None:
+    first = Settings(environment="dev", data_dir=tmp_path / "a").resolved_audit_key()
+    assert Settings(environment="dev", data_dir=tmp_path / "a").resolved_audit_key() == first  # kept
+    assert Settings(environment="dev", data_dir=tmp_path / "b").resolved_audit_key() != first
+    assert len(first) == 64 and (tmp_path / "a" / "audit.key").stat().st_mode & 0o777 == 0o600
 
 
 def test_database_url_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,9 +25,8 @@ from sqlalchemy import func, select
 from clinwgs.provenance.verify import verify_manifest
 from clinwgs.service.main import start_background
 from clinwgs.service.models import Patient, Report
-from clinwgs.service.settings import Settings
 from clinwgs.validation.simulate import simulate_positive_control
-from tests.service.service_support import find_identifier_leaks, identifier_strings
+from tests.service.service_support import find_identifier_leaks, identifier_strings, make_settings
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = "PC001"
@@ -69,7 +68,7 @@ def _run(work: Path, config: Path, token: str, *more: str) -> subprocess.Complet
 
 
 def test_workflow_publishes_the_positive_control_report_with_its_manifest(tmp_path: Path) -> None:
-    settings = Settings(environment="test", database_url=f"sqlite:///{tmp_path / 'svc' / 'records.sqlite3'}")
+    settings = make_settings(tmp_path)
     live = start_background(port=0, settings=settings, seed_sample_ids=[SAMPLE])
     try:
         work = tmp_path / "work"

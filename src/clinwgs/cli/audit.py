@@ -19,6 +19,7 @@ from typing import Any
 from clinwgs.core.io import load_yaml_strict, write_json_atomic
 from clinwgs.provenance.manifest import ManifestRequest, find_manifests, sample_inputs, write_manifest
 
+MAX_PROBLEMS_SHOWN = 50  # verify-service prints at most this many problem lines
 
 def _cmd_verify(args: Any) -> int:
     from clinwgs.provenance.verify import verify_manifest
@@ -39,21 +40,21 @@ def _cmd_verify(args: Any) -> int:
 
 
 def _cmd_verify_service(args: Any) -> int:
-    from clinwgs.service.audit import verify_chain  # owned by the record service; imported lazily
+    from clinwgs.service.audit import first_bad_event, verify_service  # the service's; imported lazily
 
-    outcome = verify_chain(args.database_url)
-    problems: list[str]
-    if isinstance(outcome, bool):
-        problems = [] if outcome else ["audit chain verification failed"]
-    elif isinstance(outcome, list | tuple):
-        problems = [str(p) for p in outcome]
-    else:
-        ok = bool(getattr(outcome, "ok", False))
-        problems = [] if ok else [str(p) for p in getattr(outcome, "problems", ["audit chain broken"])]
-    for line in problems:
-        print(f"audit chain: {line}")
-    print("audit chain: OK" if not problems else f"audit chain: FAILED ({len(problems)} problem(s))")
-    return 1 if problems else 0
+    checkpoints = Path(args.checkpoint_file) if args.checkpoint_file else None
+    data_dir = Path(args.data_dir) if args.data_dir else None
+    problems, count = verify_service(args.database_url, checkpoint_file=checkpoints, data_dir=data_dir)
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        print(f"audit chain: {problem}")
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        print(f"audit chain: ... and {len(problems) - MAX_PROBLEMS_SHOWN} more problem(s)")
+    first = first_bad_event(problems)
+    if first is not None:
+        print(f"audit chain: first bad event: {first}")
+    state = "INTACT" if not problems else f"FAILED ({len(problems)} problem(s))"
+    print(f"audit chain: {count} events, {state}")
+    return 0 if not problems else 1
 
 
 def _cmd_manifest(args: Any) -> int:
@@ -171,6 +172,12 @@ def parser() -> argparse.ArgumentParser:
     verify.set_defaults(func=_cmd_verify)
     service = sub.add_parser("verify-service", help="verify the record service's hash-chained audit log")
     service.add_argument("--database-url", required=True)
+    service.add_argument(
+        "--checkpoint-file",
+        help="the service's signed checkpoints (default: CLINWGS_AUDIT_CHECKPOINT_FILE, else "
+        "<CLINWGS_DATA_DIR>/audit-checkpoints.jsonl); the key is read from CLINWGS_AUDIT_KEY",
+    )
+    service.add_argument("--data-dir", help="the service's data directory (dev: holds audit.key)")
     service.set_defaults(func=_cmd_verify_service)
     manifest = sub.add_parser("manifest", help="write results/<sample>/manifest.json")
     manifest.add_argument("--sample", required=True)

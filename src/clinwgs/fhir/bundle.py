@@ -16,8 +16,8 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
-from clinwgs.fhir.codes import OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
-from clinwgs.fhir.observations import implication_observation, variant_observation
+from clinwgs.fhir.codes import IG, OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
+from clinwgs.fhir.observations import implication_observation, master_panel, variant_observation
 from clinwgs.fhir.study import genomic_study, provenance
 from clinwgs.models.findings import Findings, not_fully_assessed, panel_genes, result_status
 
@@ -79,7 +79,7 @@ def _diagnostic_report(
         "meta": {"profile": ["http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/genomic-report"]},
         "extension": [
             {
-                "url": "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition/genomic-study",
+                "url": f"{IG}/genomic-study-reference",
                 "valueReference": {"reference": urn["study"]},
             }
         ],
@@ -129,6 +129,10 @@ def build_report_bundle(
         resources.append((variant_urn, variant_observation(findings, finding)))
         resources.append((implication_urn, implication_observation(findings, finding, variant_urn)))
         result_urns += [variant_urn, implication_urn]
+    if result_urns:  # the master panel (81247-9) groups every variant and implication Observation
+        panel_urn = new_urn("panel")
+        resources.append((panel_urn, master_panel(findings, result_urns)))
+        result_urns = [panel_urn, *result_urns]
     study, analysis = genomic_study(findings, urn["study"], analysis_period)
     resources += [(urn["study"], study), (urn["analysis"], analysis)]
     resources.insert(0, (urn["report"], _diagnostic_report(findings, urn, result_urns, pdf)))

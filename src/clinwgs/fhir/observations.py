@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from clinwgs.fhir.codes import (
@@ -16,6 +17,9 @@ from clinwgs.fhir.codes import (
     loinc,
 )
 from clinwgs.models.findings import Finding, Findings
+
+CLINVAR = "http://www.ncbi.nlm.nih.gov/clinvar"
+DBSNP = "http://www.ncbi.nlm.nih.gov/projects/SNP"
 
 
 def _coded(code: str, display: str, system: str = LOINC) -> dict[str, Any]:
@@ -64,7 +68,7 @@ def _variant_components(finding: Finding) -> list[dict[str, Any]]:
     if a.hgvs_c:
         comps.append(component("48004-6", "DNA change (c.HGVS)", valueCodeableConcept={"text": a.hgvs_c}))
     hgvs_g = a.hgvs_g
-    if hgvs_g:  # with its RefSeq chromosome accession (findings 1.2.0), beside the c. name
+    if hgvs_g:  # 81290-9 whenever the genomic change is known, beside c. (48004-6) and p. (48005-3)
         comps.append(
             component("81290-9", "Genomic DNA change (gHGVS)", valueCodeableConcept={"text": hgvs_g})
         )
@@ -82,20 +86,50 @@ def _variant_components(finding: Finding) -> list[dict[str, Any]]:
         )
     if v.depth is not None:
         comps.append(component("82121-5", "Allelic read depth", valueQuantity={"value": v.depth}))
-    cv = finding.clinvar
-    if cv and cv.accession and cv.accession.startswith(("RCV", "VCV")):
-        # the exact allele's ClinVar accession (never a dbSNP ID under a ClinVar label)
-        comps.append(
-            component(
-                "81252-9",
-                "Discrete genetic variant",
-                valueCodeableConcept={
-                    "coding": [{"system": "http://www.ncbi.nlm.nih.gov/clinvar", "code": cv.accession}],
-                    "text": f"ClinVar {cv.accession} ({cv.release})",
-                },
-            )
-        )
+    if finding.clinvar and finding.clinvar.accession:
+        comps += variation_code_components(finding.clinvar.accession)
     return comps
+
+
+def variation_code_components(accession: str) -> list[dict[str, Any]]:
+    """ClinVar accessions (VCV/RCV, or a bare variation ID) as 81252-9, each coded in the ClinVar system;
+    dbSNP rsIDs in their own 81255-2 component (``accession`` may hold several, split on | , ;)."""
+    comps = []
+    for acc in (a.strip() for a in re.split(r"[|,;]", accession)):
+        if not acc:
+            continue
+        if acc.lower().startswith("rs"):
+            comps.append(component("81255-2", "dbSNP [ID]", valueCodeableConcept=_coded(acc, acc, DBSNP)))
+        else:
+            comps.append(
+                component(
+                    "81252-9",
+                    "Discrete genetic variant",
+                    valueCodeableConcept=_coded(acc, f"ClinVar {acc}", CLINVAR),
+                )
+            )
+    return comps
+
+
+def master_panel(findings: Findings, member_urns: list[str]) -> dict[str, Any]:
+    """The 81247-9 master panel Observation grouping the variant and implication Observations."""
+    return {
+        "resourceType": "Observation",
+        "status": "final",
+        "category": [
+            {
+                "coding": [
+                    {
+                        "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                        "code": "laboratory",
+                    }
+                ]
+            }
+        ],
+        "code": loinc("81247-9", "Master HL7 genetic variant reporting panel"),
+        "subject": _subject(findings),
+        "hasMember": [{"reference": urn} for urn in member_urns],
+    }
 
 
 def variant_observation(findings: Findings, finding: Finding) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Header, Query, Response
+from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from sqlalchemy import select
 from clinwgs.ops.turnaround import as_document
 from clinwgs.service.audit import to_fhir_audit_event, verify_chain
 from clinwgs.service.deps import (
+    DB_INT_MAX,
     Auditor,
     AuditSince,
     Clinician,
@@ -23,14 +24,20 @@ from clinwgs.service.deps import (
     ReportVersion,
 )
 from clinwgs.service.models import AuditEventRow
-from clinwgs.service.queries import read_patient, read_resource, search_provenance, search_reports
+from clinwgs.service.problems import error_responses
+from clinwgs.service.queries import Page, read_patient, read_resource, search_provenance, search_reports
 from clinwgs.service.registration import RegistrationIn, RegistrationOut, register
 from clinwgs.service.reports import amend, publish, read_report, sign_off
+from clinwgs.service.settings import Settings
 from clinwgs.service.turnaround import worklist
 
-router = APIRouter()
+# every route may answer these (the edge guard, authentication, validation, the audit log, a server error)
+COMMON_ERRORS = (400, 401, 403, 413, 422, 500, 503)
+router = APIRouter(responses=error_responses(*COMMON_ERRORS))
 FHIR_JSON = "application/fhir+json"
 BundleBody = Annotated[dict[str, Any], Body(description="FHIR R4 transaction Bundle (see clinwgs.fhir)")]
+Count = Annotated[int, Query(alias="_count", ge=1, le=100, description="results per page")]
+Offset = Annotated[int, Query(alias="_offset", ge=0, le=DB_INT_MAX, description="results to skip")]
 
 
 class SignOffIn(BaseModel):
@@ -59,16 +66,45 @@ def _etag(response: Response, version: int) -> None:
     response.headers["ETag"] = f'W/"{version}"'
 
 
-@router.post("/api/registrations", status_code=201, response_model=RegistrationOut, tags=["registration"])
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _page(request: Request, count: int, offset: int, **params: str | None) -> Page:
+    settings = _settings(request)
+    base = (settings.public_base_url or str(request.base_url)).rstrip("/")
+    kept = {k: v for k, v in params.items() if v is not None}
+    return Page(base=base, path=request.url.path, params=kept, count=count, offset=offset)
+
+
+def _created(description: str) -> dict[int | str, dict[str, Any]]:
+    return {201: {"model": PublishOut, "description": description}}
+
+
+@router.post(
+    "/api/registrations",
+    status_code=201,
+    response_model=RegistrationOut,
+    tags=["registration"],
+    responses=error_responses(409),
+)
 def post_registration(data: RegistrationIn, db: DbDep, _p: Pipeline) -> RegistrationOut:
     with db.write() as session:
         return register(session, data)
 
 
-@router.post("/fhir", response_model=PublishOut, tags=["fhir"])
-def post_bundle(bundle: BundleBody, db: DbDep, principal: Pipeline, response: Response) -> PublishOut:
+@router.post(
+    "/fhir",
+    response_model=PublishOut,
+    tags=["fhir"],
+    responses={**_created("report created (version 1)"), **error_responses(409)},
+)
+def post_bundle(
+    bundle: BundleBody, db: DbDep, principal: Pipeline, request: Request, response: Response
+) -> PublishOut:
     """Publish a report: 201 when created, 200 with the existing report for a duplicate."""
-    row, created = publish(db, bundle, principal)
+    row, created = publish(db, bundle, principal, max_text_chars=_settings(request).max_text_chars)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/fhir/DiagnosticReport/{row.report_id}/_history/{row.version}"
     _etag(response, row.version)
@@ -81,17 +117,24 @@ def post_bundle(bundle: BundleBody, db: DbDep, principal: Pipeline, response: Re
     )
 
 
-@router.put("/fhir/DiagnosticReport/{report_id}", response_model=PublishOut, tags=["fhir"])
+@router.put(
+    "/fhir/DiagnosticReport/{report_id}",
+    response_model=PublishOut,
+    tags=["fhir"],
+    responses={**_created("new version created"), **error_responses(404, 409, 412, 428)},
+)
 def put_report(
     report_id: str,
     bundle: BundleBody,
     db: DbDep,
     principal: Pipeline,
+    request: Request,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> PublishOut:
     """Amend: a new version from a transaction Bundle; If-Match must name the current version."""
-    row, created = amend(db, report_id, if_match, bundle, principal)
+    max_text = _settings(request).max_text_chars
+    row, created = amend(db, report_id, if_match, bundle, principal, max_text_chars=max_text)
     response.status_code = 201 if created else 200
     _etag(response, row.version)
     return PublishOut(
@@ -103,13 +146,23 @@ def put_report(
     )
 
 
-@router.get("/fhir/DiagnosticReport/{report_id}", tags=["fhir"], response_class=FhirJSON)
+@router.get(
+    "/fhir/DiagnosticReport/{report_id}",
+    tags=["fhir"],
+    response_class=FhirJSON,
+    responses=error_responses(404),
+)
 def get_report(report_id: str, db: DbDep, principal: Reader) -> FhirJSON:
     row, body = read_report(db, report_id, principal)
     return _fhir(body, row.version)
 
 
-@router.get("/fhir/DiagnosticReport/{report_id}/_history/{version}", tags=["fhir"], response_class=FhirJSON)
+@router.get(
+    "/fhir/DiagnosticReport/{report_id}/_history/{version}",
+    tags=["fhir"],
+    response_class=FhirJSON,
+    responses=error_responses(404),
+)
 def get_report_version(report_id: str, version: ReportVersion, db: DbDep, principal: Reader) -> FhirJSON:
     row, body = read_report(db, report_id, principal, version)
     return _fhir(body, row.version)
@@ -119,29 +172,43 @@ def get_report_version(report_id: str, version: ReportVersion, db: DbDep, princi
 def find_reports(
     db: DbDep,
     principal: Reader,
+    request: Request,
     identifier: str | None = None,
     status: str | None = None,
-    count: Annotated[int, Query(alias="_count", ge=1, le=500)] = 100,
+    count: Count = 20,
+    offset: Offset = 0,
 ) -> FhirJSON:
-    return _fhir(search_reports(db, principal, identifier, status, count))
+    """The newest version of each visible report, a page at a time (``_count``, ``_offset``; the Bundle's
+    ``next`` link has the following page)."""
+    page = _page(request, count, offset, identifier=identifier, status=status)
+    return _fhir(search_reports(db, principal, identifier, status, page))
 
 
-@router.get("/fhir/Provenance", tags=["fhir"], response_class=FhirJSON)
-def find_provenance(target: str, db: DbDep, principal: Reader) -> FhirJSON:
-    return _fhir(search_provenance(db, target, principal))
+@router.get("/fhir/Provenance", tags=["fhir"], response_class=FhirJSON, responses=error_responses(404))
+def find_provenance(
+    target: str, db: DbDep, principal: Reader, request: Request, count: Count = 20, offset: Offset = 0
+) -> FhirJSON:
+    return _fhir(search_provenance(db, target, principal, _page(request, count, offset, target=target)))
 
 
-@router.get("/fhir/Patient/{patient_id}", tags=["fhir"], response_class=FhirJSON)
+@router.get(
+    "/fhir/Patient/{patient_id}", tags=["fhir"], response_class=FhirJSON, responses=error_responses(404)
+)
 def get_patient(patient_id: str, db: DbDep, principal: Clinician) -> FhirJSON:
     return _fhir(read_patient(db, patient_id, principal))
 
 
-@router.get("/fhir/{rtype}/{rid}", tags=["fhir"], response_class=FhirJSON)
+@router.get("/fhir/{rtype}/{rid}", tags=["fhir"], response_class=FhirJSON, responses=error_responses(404))
 def get_resource(rtype: str, rid: str, db: DbDep, principal: Reader) -> FhirJSON:
     return _fhir(read_resource(db, rtype, rid, principal))
 
 
-@router.post("/api/reports/{report_id}/sign-off", response_model=PublishOut, tags=["sign-off"])
+@router.post(
+    "/api/reports/{report_id}/sign-off",
+    response_model=PublishOut,
+    tags=["sign-off"],
+    responses=error_responses(404, 409, 412, 428),
+)
 def post_sign_off(
     report_id: str,
     data: SignOffIn,
@@ -202,7 +269,9 @@ def get_audit(
 
 
 @router.get("/api/audit/verify", tags=["audit"])
-def get_audit_verify(db: DbDep, _p: Auditor) -> dict[str, Any]:
+def get_audit_verify(db: DbDep, _p: Auditor, request: Request) -> dict[str, Any]:
+    """The chain checked event by event (HMAC) and against every signed checkpoint."""
+    trail = request.app.state.audit
     with db.read() as session:
-        problems = verify_chain(session)
+        problems = verify_chain(session, trail.key, trail.checkpoints.path)
     return {"intact": not problems, "problems": problems}

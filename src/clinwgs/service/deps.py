@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
 
-from clinwgs.service.auth import Principal, principal_for
+from clinwgs.service.auth import Principal, TokenRefused, principal_for
 from clinwgs.service.db import Database
 from clinwgs.service.problems import ApiError
 from clinwgs.service.settings import Settings
@@ -38,8 +38,11 @@ def authenticate(request: Request, db: Database, token: str | None) -> Principal
     if not token:
         raise ApiError(401, "a bearer token is required", denied=True)
     settings: Settings = request.app.state.settings
-    with db.read() as session:
-        principal = principal_for(session, token, settings.token_pepper)
+    try:
+        with db.read() as session:
+            principal = principal_for(session, token, settings.token_pepper)
+    except TokenRefused as refused:
+        raise ApiError(401, str(refused), denied=True) from refused
     if principal is None:
         raise ApiError(401, "the bearer token is not recognised", denied=True)
     request.state.principal = principal

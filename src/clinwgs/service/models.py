@@ -68,7 +68,8 @@ class FhirResource(Base):
 
 
 class ApiToken(Base):
-    """A bearer token, stored only as an HMAC-SHA256 of the token with the service's pepper."""
+    """A bearer token, stored only as an HMAC-SHA256 of the token with the service's pepper; refused after
+    ``expires_at`` or once ``revoked_at`` is set."""
 
     __tablename__ = "api_tokens"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -77,6 +78,8 @@ class ApiToken(Base):
     role: Mapped[str] = mapped_column(String(16))
     ods_code: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class AuditEventRow(Base):

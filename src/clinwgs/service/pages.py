@@ -32,11 +32,14 @@ from clinwgs.service.deps import (
     require,
 )
 from clinwgs.service.models import AuditEventRow, FhirResource, Patient, Report
-from clinwgs.service.problems import ApiError
+from clinwgs.service.problems import ApiError, error_responses
 from clinwgs.service.reports import ensure_visible, latest, report_body, sign_off
 from clinwgs.service.turnaround import worklist
 
-router = APIRouter(prefix="/ui", tags=["clinician pages"])
+router = APIRouter(
+    prefix="/ui", tags=["clinician pages"], responses=error_responses(400, 401, 403, 404, 413, 422, 500, 503)
+)
+_SEE_OTHER: dict[int | str, dict[str, Any]] = {303: {"description": "done; redirect to the page to show"}}
 _env = Environment(loader=PackageLoader("clinwgs.service", "templates"), autoescape=select_autoescape())
 COMPONENT_FIELDS = {
     "48018-6": "gene",
@@ -55,7 +58,12 @@ def _component_value(comp: dict[str, Any]) -> str:
 
 def _finding_rows(stored: list[FhirResource]) -> list[dict[str, str]]:
     """One row per variant: its own components plus the classification of the implication citing it."""
-    by_ref = {f"Observation/{s.id}": json.loads(s.body) for s in stored if s.resource_type == "Observation"}
+    observations = (
+        json.loads(s.body) | {"_ref": f"Observation/{s.id}"}
+        for s in stored
+        if s.resource_type == "Observation"
+    )
+    by_ref = {o.pop("_ref"): o for o in observations if "hasMember" not in o}  # the 81247-9 panel: no row
     rows: dict[str, dict[str, str]] = {}
     for ref, obs in by_ref.items():
         if "derivedFrom" not in obs:
@@ -83,6 +91,7 @@ def _page_context(db: Database, report_id: str, principal: Principal) -> dict[st
             "body": body,
             "sample_id": row.specimen_id,
             "test_code": request.test_code,
+            "requester_ods": request.ods_code,
             "nhs_number": f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}",
             "birth_date": patient.birth_date.strftime("%d-%b-%Y"),
             "findings": _finding_rows(stored),
@@ -116,7 +125,7 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in parsed.items()}
 
 
-@router.post("/reports/{report_id}/sign-off")
+@router.post("/reports/{report_id}/sign-off", responses={**_SEE_OTHER, **error_responses(409, 412, 428)})
 async def sign_off_form(
     report_id: str,
     request: Request,
@@ -152,7 +161,7 @@ def login_page(next: str = "/ui/") -> HTMLResponse:
     return HTMLResponse(_env.get_template("login.html").render(next=next))
 
 
-@router.post("/login")
+@router.post("/login", responses=_SEE_OTHER)
 async def login(request: Request, db: DbDep) -> Response:
     form = await _form(request)
     token = form.get("token", "")
@@ -165,10 +174,11 @@ async def login(request: Request, db: DbDep) -> Response:
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_page(db: DbDep, _p: Auditor, since: AuditSince = 0) -> HTMLResponse:
+def audit_page(db: DbDep, _p: Auditor, request: Request, since: AuditSince = 0) -> HTMLResponse:
     """The audit log for auditors (latest 500 events after ``since``), with the chain's verification."""
+    trail = request.app.state.audit
     with db.read() as session:
-        problems = verify_chain(session)
+        problems = verify_chain(session, trail.key, trail.checkpoints.path)
         events = list(
             session.execute(
                 select(AuditEventRow)

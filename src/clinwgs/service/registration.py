@@ -5,27 +5,68 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from clinwgs.service.models import Patient, TestRequest
-from clinwgs.service.nhs import is_valid_nhs_number, normalise_nhs_number
+from clinwgs.service.nhs import nhs_number_problem, normalise_nhs_number
 from clinwgs.service.problems import ApiError
 
 ODS_PATTERN = r"^[A-Z0-9]{3,8}$"
+MAX_NAME_CHARS = 100
+EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 SAMPLE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$"
 
 
+def _today() -> date:
+    try:
+        return datetime.now(ZoneInfo("Europe/London")).date()
+    except ZoneInfoNotFoundError:  # no tz database: UTC is at most an hour behind
+        return datetime.now(UTC).date()
+
+
 class RegistrationIn(BaseModel):
+    """A patient and a test request. NHS number: 10 ASCII digits (spaces/hyphens removed), modulus-11
+    valid, not a never-issued pattern; names: not blank, printable, at most ``MAX_NAME_CHARS`` characters
+    (surrounding spaces removed); birth date: from ``EARLIEST_BIRTH_DATE`` to today."""
+
     nhs_number: str = Field(min_length=10, max_length=14, examples=["999 000 0018"])
-    family_name: str = Field(min_length=1, max_length=200)
-    given_name: str = Field(min_length=1, max_length=200)
+    family_name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
+    given_name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
     birth_date: date
     ods_code: str = Field(pattern=ODS_PATTERN, description="ODS code of the requesting organisation")
     test_code: str = Field(pattern=r"^[A-Z][0-9]{1,4}(\.[0-9]{1,2})?$", examples=["R208"])
+
+    @field_validator("nhs_number")
+    @classmethod
+    def _nhs_number(cls, value: str) -> str:
+        problem = nhs_number_problem(value)
+        if problem:
+            raise ValueError(f"NHS number {problem}")
+        return normalise_nhs_number(value)
+
+    @field_validator("family_name", "given_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip(" ")
+        if not value:
+            raise ValueError("must not be blank")
+        if not value.isprintable():
+            raise ValueError("must hold printable characters only (no control or invisible characters)")
+        return value
+
+    @field_validator("birth_date")
+    @classmethod
+    def _birth_date(cls, value: date) -> date:
+        if value < EARLIEST_BIRTH_DATE:
+            raise ValueError(f"must not be before {EARLIEST_BIRTH_DATE.isoformat()}")
+        if value > _today():
+            raise ValueError("must not be in the future")
+        return value
 
 
 class RegistrationOut(BaseModel):
@@ -67,8 +108,9 @@ def _patient(session: Session, data: RegistrationIn, nhs: str) -> Patient:
 
 def register(session: Session, data: RegistrationIn, sample_id: str | None = None) -> RegistrationOut:
     nhs = normalise_nhs_number(data.nhs_number)
-    if not is_valid_nhs_number(nhs):
-        raise ApiError(422, "nhs_number fails the modulus-11 check (10 digits, valid check digit)")
+    problem = nhs_number_problem(nhs)
+    if problem:
+        raise ApiError(422, f"nhs_number: NHS number {problem}")
     patient = _patient(session, data, nhs)
     request = TestRequest(
         request_id=uuid.uuid4().hex,

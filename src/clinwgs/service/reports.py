@@ -9,16 +9,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from clinwgs.fhir.bundle import validate_bundle
+from clinwgs.ops.turnaround import aware_utc
 from clinwgs.service.auth import Principal
+from clinwgs.service.bundle_rules import check_codes, check_shape, check_subjects, check_text_lengths
 from clinwgs.service.db import Database
-from clinwgs.service.models import FhirResource, Report, TestRequest
+from clinwgs.service.models import FhirResource, Patient, Report, TestRequest
 from clinwgs.service.problems import ApiError
 from clinwgs.service.storage import content_hash, report_entry, store_version
 
+DEFAULT_MAX_TEXT = 65_536
 _ETAG = re.compile(r'^(W/)?"?(\d{1,9})"?$')
 
 
@@ -31,15 +35,23 @@ def parse_if_match(header: str | None) -> int:
     return int(match.group(2))
 
 
-def _checked_bundle(bundle: dict[str, Any]) -> tuple[str, str, str]:
-    if bundle.get("resourceType") != "Bundle" or bundle.get("type") != "transaction":
-        raise ApiError(422, "expected a FHIR Bundle of type 'transaction'")
+def _checked_bundle(bundle: dict[str, Any], max_text_chars: int) -> tuple[str, str, str]:
+    """Shape, text caps, FHIR R4 validity and value sets, in that order; (sample ID, test code, hash)."""
+    check_shape(bundle)
+    check_text_lengths(bundle, max_text_chars)
     try:
         validate_bundle(bundle)
     except ValueError as exc:
         raise ApiError(422, str(exc)) from exc
+    check_codes(bundle)
     sample_id, test_code = report_entry(bundle)
     return sample_id, test_code, content_hash(bundle)
+
+
+def _check_patient(session: Session, bundle: dict[str, Any], request: TestRequest) -> None:
+    patient = session.get(Patient, request.patient_id)
+    assert patient is not None
+    check_subjects(bundle, request.sample_id, patient.fhir_id)
 
 
 def _request_for(session: Session, sample_id: str, test_code: str) -> TestRequest:
@@ -73,11 +85,14 @@ def _same_or_conflict(existing: Report, digest: str) -> tuple[Report, bool]:
     return existing, False
 
 
-def publish(db: Database, bundle: dict[str, Any], principal: Principal) -> tuple[Report, bool]:
+def publish(
+    db: Database, bundle: dict[str, Any], principal: Principal, *, max_text_chars: int = DEFAULT_MAX_TEXT
+) -> tuple[Report, bool]:
     """Create version 1, or return the existing report when the same content was already published."""
-    sample_id, test_code, digest = _checked_bundle(bundle)
+    sample_id, test_code, digest = _checked_bundle(bundle, max_text_chars)
     with db.write() as session:
         request = _request_for(session, sample_id, test_code)
+        _check_patient(session, bundle, request)
         existing = _version(session, sample_id, request.id, 1)
         if existing is not None:
             return _same_or_conflict(existing, digest)
@@ -113,11 +128,17 @@ def latest(session: Session, report_id: str) -> Report:
 
 
 def amend(
-    db: Database, report_id: str, if_match: str | None, bundle: dict[str, Any], principal: Principal
+    db: Database,
+    report_id: str,
+    if_match: str | None,
+    bundle: dict[str, Any],
+    principal: Principal,
+    *,
+    max_text_chars: int = DEFAULT_MAX_TEXT,
 ) -> tuple[Report, bool]:
     """New version (n+1) when If-Match names the current version n; stale -> 412."""
     expected = parse_if_match(if_match)
-    sample_id, test_code, digest = _checked_bundle(bundle)
+    sample_id, test_code, digest = _checked_bundle(bundle, max_text_chars)
     with db.write() as session:
         current = latest(session, report_id)
         if sample_id != current.specimen_id:
@@ -132,6 +153,7 @@ def amend(
         if current.content_hash == digest:
             return current, False
         request = _request_for(session, sample_id, test_code)
+        _check_patient(session, bundle, request)
         row = Report(
             report_id=report_id,
             specimen_id=sample_id,
@@ -150,8 +172,37 @@ def amend(
         return row, True
 
 
+def _sign_off_refusal(session: Session, row: Report, step: str, principal: Principal) -> ApiError:
+    """Why a conditional sign-off UPDATE matched no row, read again in the same transaction."""
+    session.refresh(row)
+    newest = latest(session, row.report_id)
+    if newest.id != row.id:
+        return ApiError(
+            412, f"report {row.report_id} is at version {newest.version}, If-Match named {row.version}"
+        )
+    if step == "check":
+        return ApiError(409, f"report {row.report_id} v{row.version} was already checked by {row.checked_by}")
+    if row.checked_by is None:
+        return ApiError(409, f"report {row.report_id} must be checked before it is authorised")
+    if row.authorised_by is not None:
+        return ApiError(409, f"report {row.report_id} v{row.version} is already authorised")
+    if row.checked_by == principal.user:
+        return ApiError(409, "the authoriser must be a different person from the checker")
+    return ApiError(409, f"report {row.report_id} v{row.version} changed during sign-off; read it again")
+
+
 def sign_off(db: Database, report_id: str, step: str, if_match: str | None, principal: Principal) -> Report:
-    """Two-person sign-off: 'check' then 'authorise' by a different user; the report is then final."""
+    """Two-person sign-off: 'check' then 'authorise' by a different user; the report is then final.
+
+    Each step is one conditional UPDATE (``... WHERE checked_by IS NULL`` for a check; ``... WHERE
+    checked_by IS NOT NULL AND checked_by <> me AND authorised_by IS NULL`` for an authorisation) on the
+    version named by If-Match, and only while it is the newest. The database evaluates the condition on
+    the row as it is when the UPDATE runs (PostgreSQL re-checks it after waiting for a concurrent writer;
+    SQLite serialises writers), so of concurrent checks exactly one succeeds, the others get 409, and an
+    authoriser is compared with the checker recorded by then, never with a stale read.
+    """
+    if step not in ("check", "authorise"):
+        raise ApiError(422, f"unknown sign-off step {step!r}; expected 'check' or 'authorise'")
     expected = parse_if_match(if_match)
     with db.write() as session:
         row = latest(session, report_id)
@@ -159,23 +210,22 @@ def sign_off(db: Database, report_id: str, step: str, if_match: str | None, prin
         if row.version != expected:
             raise ApiError(412, f"report {report_id} is at version {row.version}, If-Match named {expected}")
         now = datetime.now(UTC)
+        newer = select(Report.id).where(Report.report_id == report_id, Report.version > row.version)
+        update = sa_update(Report).where(Report.id == row.id, ~newer.exists(), Report.authorised_by.is_(None))
         if step == "check":
-            if row.checked_by is not None:
-                raise ApiError(
-                    409, f"report {report_id} v{row.version} was already checked by {row.checked_by}"
-                )
-            row.checked_by, row.checked_at = principal.user, now
-        elif step == "authorise":
-            if row.checked_by is None:
-                raise ApiError(409, f"report {report_id} must be checked before it is authorised")
-            if row.authorised_by is not None:
-                raise ApiError(409, f"report {report_id} v{row.version} is already authorised")
-            if row.checked_by == principal.user:
-                raise ApiError(409, "the authoriser must be a different person from the checker")
-            row.authorised_by, row.authorised_at = principal.user, now
-            row.status = "final" if row.version == 1 else "amended"
+            update = update.where(Report.checked_by.is_(None)).values(
+                checked_by=principal.user, checked_at=now
+            )
         else:
-            raise ApiError(422, f"unknown sign-off step {step!r}; expected 'check' or 'authorise'")
+            update = update.where(Report.checked_by.is_not(None), Report.checked_by != principal.user).values(
+                authorised_by=principal.user,
+                authorised_at=now,
+                status="final" if row.version == 1 else "amended",
+            )
+        result = session.execute(update.execution_options(synchronize_session=False))
+        if getattr(result, "rowcount", 0) != 1:
+            raise _sign_off_refusal(session, row, step, principal)
+        session.refresh(row)
         return row
 
 
@@ -193,7 +243,13 @@ def report_body(session: Session, row: Report) -> dict[str, Any]:
     assert stored is not None
     body: dict[str, Any] = json.loads(stored.body)
     body["status"] = row.status
-    body["meta"]["lastUpdated"] = (row.authorised_at or row.checked_at or row.created_at).isoformat()
+    body["meta"]["lastUpdated"] = aware_utc(row.authorised_at or row.checked_at or row.created_at).isoformat()
+    if row.authorised_by is not None:  # final / amended: who interpreted and signed off the results
+        body["resultsInterpreter"] = [
+            {"type": "Practitioner", "display": f"{name} ({role})"}
+            for name, role in ((row.authorised_by, "authorised"), (row.checked_by, "checked"))
+            if name
+        ]
     return body
 
 
