@@ -9,23 +9,14 @@ the reason, never silently skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
+from clinwgs.config.models import AcmgSettings
 from clinwgs.interpret.clinvar import ClinVarAssertion
 from clinwgs.interpret.consequence import Consequence
 from clinwgs.interpret.panels import PanelGene
 from clinwgs.models.findings import CriterionResult
-
-
-@dataclass(frozen=True)
-class AcmgSettings:
-    ba1_af: float = 0.05
-    bs1_af: float = 0.01
-    bs1_af_by_gene: dict[str, float] = field(default_factory=dict)
-    pm2_max_af: float = 0.0001
-    clinvar_pp5_bp6: bool = True
-    clinvar_min_stars: int = 1
 
 
 @dataclass(frozen=True)

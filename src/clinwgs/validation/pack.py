@@ -20,6 +20,8 @@ from typing import Any
 
 import yaml
 
+from clinwgs.config.load import load_validation_config
+from clinwgs.config.models import ValidationConfig
 from clinwgs.core.errors import ClinwgsError, ConfigError, InputIntegrityError
 from clinwgs.validation.acceptance import (
     Criterion,
@@ -31,7 +33,6 @@ from clinwgs.validation.acceptance import (
 )
 from clinwgs.validation.bare import bare_calls
 from clinwgs.validation.compare import compare, compare_with_matching
-from clinwgs.validation.pack_config import ValidationConfig, load_validation_config
 from clinwgs.validation.pack_report import to_html, to_markdown
 
 
