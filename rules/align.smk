@@ -67,7 +67,7 @@ rule trim_reads:
         "logs/trim_reads/{sample}.{unit}.log",
     benchmark:
         "benchmarks/out/trim_reads/{sample}.{unit}.tsv"
-    threads: threads_for("fastp", 1)
+    threads: RUN.threads.fastp
     resources:
         mem_mb=1024,
         runtime=60,
@@ -93,7 +93,7 @@ rule align_reads:
         "logs/align_reads/{sample}.{unit}.log",
     benchmark:
         "benchmarks/out/align_reads/{sample}.{unit}.tsv"
-    threads: threads_for("align", 2)
+    threads: RUN.threads.align
     resources:
         mem_mb=4096,
         runtime=240,
@@ -118,7 +118,7 @@ rule reuse_alignment:
         "logs/reuse_alignment/{sample}.{unit}.log",
     benchmark:
         "benchmarks/out/reuse_alignment/{sample}.{unit}.tsv"
-    threads: threads_for("sort", 1)
+    threads: RUN.threads.sort
     resources:
         mem_mb=2048,
         runtime=60,
@@ -144,7 +144,7 @@ rule merge_alignments:
         "logs/merge_alignments/{sample}.log",
     benchmark:
         "benchmarks/out/merge_alignments/{sample}.tsv"
-    threads: threads_for("sort", 1)
+    threads: RUN.threads.sort
     resources:
         mem_mb=2048,
         runtime=60,

@@ -1,4 +1,5 @@
-# Shared setup: validated config (schema -> pydantic), reference bundles, input functions, final targets.
+# Shared setup: validated config (schema -> typed models, clinwgs.config.models), reference bundles, input
+# functions, final targets. Rules read only RUN (never the raw `config` dict) and its defaults live in the models.
 # Later stages extend the targets with one line each in sample_final_outputs().
 from pathlib import Path
 
@@ -13,9 +14,9 @@ BUNDLES = {
 }
 ALN = "cram" if RUN.alignment_format == "cram" else "bam"
 ALN_INDEX = "crai" if ALN == "cram" else "bai"
-CHUNKS = [f"{i:04d}" for i in range(RUN.scatter_chunks)]
+CHUNKS = [f"{i:04d}" for i in range(RUN.scatter.chunks)]
 # the cohort's MultiQC report; `clinwgs run --profile` names one per batch so batches do not overwrite it
-MULTIQC_NAME = config.get("multiqc_name", "multiqc_report")
+MULTIQC_NAME = RUN.multiqc_name
 
 
 wildcard_constraints:
@@ -80,10 +81,6 @@ def unit_alignments(wildcards):
 def sample_alignment(wildcards):
     base = f"results/{wildcards.sample}/align/{wildcards.sample}.{ALN}"
     return {"aln": base, "index": f"{base}.{ALN_INDEX}"}
-
-
-def threads_for(kind, default=1):
-    return RUN.threads.get(kind, default)
 
 
 def per_sample_outputs(sample):

@@ -1,11 +1,10 @@
 # Interpretation: panel BED (coding exons of the test's panel genes) -> mosdepth coverage over it ->
 # `clinwgs interpret` (panels, ACMG criteria, tiers, coverage, sex check) -> findings.json + findings.tsv.
-# Settings (panels, test codes, thresholds): config/panels.yaml, or `interpret: {panels: ...}` in config.yaml.
+# Settings (panels, test codes, thresholds): the file named by `interpret: {panels: ...}` in config.yaml
+# (default config/panels.yaml), validated with the run config (RUN.panel_settings, clinwgs.config.models).
 
-from clinwgs.interpret.settings import load_settings
-
-INTERPRET_SETTINGS = config.get("interpret", {}).get("panels", "config/panels.yaml")
-COVERAGE_THRESHOLD_X = load_settings(Path(INTERPRET_SETTINGS)).coverage_threshold_x
+INTERPRET_SETTINGS = str(RUN.interpret.panels)
+COVERAGE_THRESHOLD_X = RUN.panel_settings.coverage_threshold_x
 
 
 rule write_panel_bed:
@@ -74,6 +73,7 @@ rule interpret_variants:
     params:
         sample=lambda w: RUN.samples[w.sample],
         bundle=lambda w: bundle_of(w.sample),
+        settings=RUN.panel_settings,
     log:
         "logs/interpret_variants/{sample}.log",
     benchmark:

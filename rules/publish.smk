@@ -4,7 +4,6 @@
 # creates exactly one report. It reads results (the provenance manifest included: its sha256 is carried by
 # the FHIR Provenance) and writes only results/<sample>/publish/receipt.json.
 # The token is read from the environment variable named by publish.token_env, never from the config.
-PUBLISH = config.get("publish", {})
 
 
 rule publish_report:
@@ -16,10 +15,7 @@ rule publish_report:
     output:
         receipt="results/{sample}/publish/receipt.json",
     params:
-        url=PUBLISH.get("url", "http://127.0.0.1:8780"),
-        token_env=PUBLISH.get("token_env", "CLINWGS_SERVICE_TOKEN"),
-        retries=PUBLISH.get("retries", 5),
-        backoff_s=PUBLISH.get("backoff_s", 0.5),
+        settings=RUN.publish,
     log:
         "logs/publish_report/{sample}.log",
     benchmark:

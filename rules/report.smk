@@ -18,7 +18,7 @@ rule render_report:
         pdf="results/{sample}/report/{sample}.report.pdf",
         json="results/{sample}/report/{sample}.report.json",
     params:
-        templates=config.get("report", {}).get("templates", "reports"),
+        templates=RUN.report.templates,
     log:
         "logs/render_report/{sample}.log",
     benchmark:

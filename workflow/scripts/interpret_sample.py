@@ -1,24 +1,27 @@
-"""Adapter: `clinwgs interpret` for one sample, with its sheet row and its bundle's database releases."""
+"""Adapter: interpret one sample with its sheet row, its bundle's database releases and the run's settings."""
 
 import sys
+from pathlib import Path
 
-from clinwgs.interpret.engine import cli_main, database_args
+from clinwgs.interpret.engine import Inputs, SampleRequest, database_releases, run_sample
+from clinwgs.interpret.settings import from_model
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stderr = open(sm.log[0], "w")  # noqa: SIM115
-s = sm.params.sample
-options = {
-    "--vcf": sm.input.vcf,
-    "--sample-id": sm.wildcards.sample,
-    "--test-code": s.test_code,
-    "--sex": str(getattr(s.sex, "value", s.sex)),
-    "--build": sm.params.bundle.build,
-    "--consent-additional-findings": "yes" if s.consent_additional_findings else "no",
-    "--settings": sm.input.settings,
-    "--thresholds": sm.input.thresholds,
-    "--regions": sm.input.regions,
-    "--mosdepth-summary": sm.input.summary,
-    "--out-json": sm.output.json,
-    "--out-tsv": sm.output.tsv,
-}
-sys.exit(cli_main([x for pair in options.items() for x in pair] + database_args(sm.params.bundle)))
+s, bundle = sm.params.sample, sm.params.bundle
+request = SampleRequest(
+    sample_id=sm.wildcards.sample,
+    test_code=s.test_code,
+    sex=s.sex,
+    consent_additional_findings=s.consent_additional_findings,
+    genome_build=bundle.build,
+)
+inputs = Inputs(
+    vcf=Path(sm.input.vcf),
+    thresholds=Path(sm.input.thresholds),
+    regions=Path(sm.input.regions),
+    mosdepth_summary=Path(sm.input.summary),
+    databases=database_releases(bundle),
+)
+settings = from_model(sm.params.settings, Path(sm.input.settings))
+print(run_sample(inputs, request, settings, Path(sm.output.json), Path(sm.output.tsv)), file=sys.stderr)

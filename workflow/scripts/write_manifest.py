@@ -1,4 +1,5 @@
-"""Adapter: write results/<sample>/{manifest,analysis_manifest}.json (clinwgs.provenance.manifest), log its sha256."""
+"""Adapter: write a sample's manifest.json or analysis_manifest.json (clinwgs.provenance.manifest), log its
+sha256."""
 
 from pathlib import Path
 
@@ -11,7 +12,7 @@ request = ManifestRequest(
     sample=sample,
     sample_dir=Path(sm.output.manifest).parent,
     workdir=Path.cwd(),
-    config=dict(sm.config),
+    config=p["config"],
     config_files=[Path(f) for f in p["config_files"]],
     input_paths=list(p["inputs"]),
     bundle_manifest=Path(p["bundle_manifest"]),

@@ -86,8 +86,7 @@ def summary(repo: Path, samples: list[str]) -> str:
 
 def service_address(run: RunConfig) -> tuple[str, int]:
     """Host and port of the record service the workflow publishes to (config `publish.url`)."""
-    publish = (run.model_extra or {}).get("publish") or {}
-    url = urlsplit(publish.get("url", "http://127.0.0.1:8780"))
+    url = urlsplit(run.publish.url)
     return url.hostname or "127.0.0.1", url.port or 80
 
 

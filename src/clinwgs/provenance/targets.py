@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from clinwgs.config.models import RunConfig
+
 
 def final_manifest_inputs(sample: str, core: Iterable[str], finals: Iterable[str]) -> list[str]:
     """Every final result of the sample (each stage adds its own to sample_final_outputs, the report included)
@@ -27,14 +29,23 @@ def unused_rules(aligner: str, caller: str) -> list[str]:
     return unused if caller == "freebayes" else [*unused, "decompress_fasta"]
 
 
+def effective_config(run: RunConfig) -> dict[str, Any]:
+    """The configuration the run used, defaults included: every config.yaml section and the interpretation
+    settings (not the sheets' rows, which the manifest records as files)."""
+    return run.model_dump(mode="json", exclude={"samples", "units"})
+
+
 def manifest_params(
-    run: Any, sample: str, configfiles: Iterable[str | Path], bundle_key: str | None = None
+    run: RunConfig, sample: str, configfiles: Iterable[str | Path], bundle_key: str | None = None
 ) -> dict[str, Any]:
-    """Inputs of the sample (units.tsv), the config files and the bundle manifest, from the RunConfig;
-    ``bundle_key`` (the FASTA checksum prefix of resources/<bundle>/<key>/) selects the reference steps."""
+    """Inputs of the sample (units.tsv), the config files (the sheets and the interpretation settings
+    included), the effective configuration and the bundle manifest, from the RunConfig; ``bundle_key`` (the
+    FASTA checksum prefix of resources/<bundle>/<key>/) selects the reference steps."""
     return {
         "inputs": [str(p) for unit in run.units[sample] for _, p, _ in unit.files()],
-        "config_files": [str(p) for p in configfiles] + [str(run.samples_path), str(run.units_path)],
+        "config": effective_config(run),
+        "config_files": [str(p) for p in configfiles]
+        + [str(run.samples_path), str(run.units_path), str(run.interpret.panels)],
         "bundle_manifest": str(run.bundles[run.samples[sample].reference]),
         "bundle_key": bundle_key,
         "unused_rules": unused_rules(run.aligner, run.caller),

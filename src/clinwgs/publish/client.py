@@ -25,12 +25,14 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from clinwgs.config.load import validate_model
+from clinwgs.config.models import PublishSection
 from clinwgs.core.errors import ClinwgsError, InputIntegrityError
 from clinwgs.fhir.bundle import build_report_bundle
 from clinwgs.models.findings import Findings
 
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
-DEFAULT_URL = "http://127.0.0.1:8780"
+DEFAULTS = PublishSection()  # config.yaml `publish:` defaults (clinwgs.config.models), also the CLI's
 
 
 class PublishError(ClinwgsError):
@@ -175,7 +177,7 @@ def _receipt(
 
 
 def publish_sample(
-    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+    inputs: PublishInputs, url: str, token: str, *, retries: int, backoff_s: float
 ) -> dict[str, Any]:
     """Publish and return the receipt (also written to ``inputs.receipt``); raises PublishError."""
     bundle = build_bundle(inputs)
@@ -188,7 +190,7 @@ def publish_sample(
 
 
 def amend_sample(
-    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+    inputs: PublishInputs, url: str, token: str, *, retries: int, backoff_s: float
 ) -> dict[str, Any]:
     """Send this analysis as a new version of the sample's report (after a re-analysis changed it): the
     service keeps every earlier version, links the new one to it by Provenance and needs a fresh two-person
@@ -235,10 +237,12 @@ def _parser() -> argparse.ArgumentParser:
         "sends the identical Bundle)",
     )
     p.add_argument("--receipt", help="default: <results>/<sample>/publish/receipt.json")
-    p.add_argument("--url", default=os.environ.get("CLINWGS_SERVICE_URL", DEFAULT_URL))
-    p.add_argument("--token-env", default="CLINWGS_SERVICE_TOKEN", help="environment variable with the token")
-    p.add_argument("--retries", type=int, default=5)
-    p.add_argument("--backoff", type=float, default=0.5, help="first retry delay in seconds (doubles)")
+    p.add_argument("--url", default=os.environ.get("CLINWGS_SERVICE_URL", DEFAULTS.url))
+    p.add_argument("--token-env", default=DEFAULTS.token_env, help="environment variable with the token")
+    p.add_argument("--retries", type=int, default=DEFAULTS.retries)
+    p.add_argument(
+        "--backoff", type=float, default=DEFAULTS.backoff_s, help="first retry delay in seconds (doubles)"
+    )
     p.add_argument(
         "--amend",
         action="store_true",
@@ -271,32 +275,27 @@ def _existing(path: Path) -> Path | None:
     return path if path.is_file() else None
 
 
-def cli_main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
-    sample_dir = Path(args.results) / args.sample
-    pdf_default = sample_dir / "report" / f"{args.sample}.report.pdf"
-    inputs = PublishInputs(
-        sample_id=args.sample,
-        findings=Path(args.findings or sample_dir / "interpret" / "findings.json"),
-        pdf=Path(args.pdf) if args.pdf else pdf_default,
-        manifest=Path(args.manifest) if args.manifest else _existing(sample_dir / "manifest.json"),
-        receipt=Path(args.receipt or sample_dir / "publish" / "receipt.json"),
-    )
-    token = os.environ.get(args.token_env, "")
+def publish_with_settings(
+    inputs: PublishInputs, settings: PublishSection, *, amend: bool = False, receipt_on_failure: bool = False
+) -> dict[str, Any]:
+    """Publish (or, with ``amend``, amend) one sample with the ``publish:`` settings and return the receipt
+    written to ``inputs.receipt``. The token is read from the environment variable ``settings.token_env``.
+    With ``receipt_on_failure`` (the workflow rule) a PublishError is recorded as a "not published" receipt
+    (returned, ``published`` false) instead of being raised, so the analysis completes."""
+    token = os.environ.get(settings.token_env, "")
     try:
         if not token:
-            raise PublishError(
-                f"no service token: set the environment variable {args.token_env}", sample=args.sample
-            )
-        send = amend_sample if args.amend else publish_sample
-        receipt = send(inputs, args.url, token, retries=args.retries, backoff_s=args.backoff)
+            missing = f"no service token: set the environment variable {settings.token_env}"
+            raise PublishError(missing, sample=inputs.sample_id)
+        send = amend_sample if amend else publish_sample
+        return send(inputs, settings.url, token, retries=settings.retries, backoff_s=settings.backoff_s)
     except PublishError as exc:
-        if not args.receipt_on_failure:
+        if not receipt_on_failure:
             raise
         failed: dict[str, Any] = {
-            "sample_id": args.sample,
+            "sample_id": inputs.sample_id,
             "published": False,
-            "service_url": args.url,
+            "service_url": settings.url,
             "error": str(exc),
             "recorded_at": datetime.now(UTC).isoformat(),
         }
@@ -306,12 +305,38 @@ def cli_main(argv: list[str]) -> int:
         if earlier:  # a rerun changed the report: keep the record of what the service already holds
             failed["previously_published"] = earlier
         write_receipt(inputs.receipt, failed)
-        print(f"clinwgs publish: NOT published: {exc}")
-        return 0
+        return failed
+
+
+def outcome(receipt: dict[str, Any]) -> str:
+    """One line saying what happened (printed by the CLI, logged by the workflow rule)."""
+    if receipt.get("published") is False:
+        return f"clinwgs publish: NOT published: {receipt['error']}"
     state = "created" if receipt["created"] else "already present (identical), nothing duplicated"
     if "amended_from_version" in receipt and receipt["created"]:
         state = f"amended (was v{receipt['amended_from_version']}; needs a fresh sign-off)"
-    print(
-        f"clinwgs publish: sample {args.sample}: report {receipt['report_id']} v{receipt['version']} {state}"
+    report = f"report {receipt['report_id']} v{receipt['version']}"
+    return f"clinwgs publish: sample {receipt['sample_id']}: {report} {state}"
+
+
+def cli_main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    settings = validate_model(
+        PublishSection,
+        {"url": args.url, "token_env": args.token_env, "retries": args.retries, "backoff_s": args.backoff},
+        "clinwgs publish options",
     )
+    sample_dir = Path(args.results) / args.sample
+    pdf_default = sample_dir / "report" / f"{args.sample}.report.pdf"
+    inputs = PublishInputs(
+        sample_id=args.sample,
+        findings=Path(args.findings or sample_dir / "interpret" / "findings.json"),
+        pdf=Path(args.pdf) if args.pdf else pdf_default,
+        manifest=Path(args.manifest) if args.manifest else _existing(sample_dir / "manifest.json"),
+        receipt=Path(args.receipt or sample_dir / "publish" / "receipt.json"),
+    )
+    receipt = publish_with_settings(
+        inputs, settings, amend=args.amend, receipt_on_failure=args.receipt_on_failure
+    )
+    print(outcome(receipt))
     return 0
