@@ -43,4 +43,4 @@ lint: venv
 	$(VENV)/bin/snakemake --lint --configfile config/config.yaml
 
 clean-results:
-	rm -rf results logs benchmarks/out .snakemake
+	rm -rf results logs .snakemake

@@ -11,14 +11,14 @@ rule write_panel_bed:
     input:
         settings=INTERPRET_SETTINGS,
     output:
-        bed="results/{sample}/interpret/{sample}.panel.bed",
+        bed=layout.panel_bed("{sample}"),
     params:
         test_code=lambda w: RUN.samples[w.sample].test_code,
         gff3=lambda w: bundle_of(w.sample).files.gff3.path if bundle_of(w.sample).files.gff3 else None,
     log:
-        "logs/write_panel_bed/{sample}.log",
+        layout.log("write_panel_bed", "{sample}"),
     benchmark:
-        "benchmarks/out/write_panel_bed/{sample}.tsv"
+        layout.timings("write_panel_bed", "{sample}")
     threads: 1
     resources:
         mem_mb=512,
@@ -33,19 +33,19 @@ rule depth_panel:
     input:
         unpack(sample_alignment),
         fasta=ref_fasta,
-        bed="results/{sample}/interpret/{sample}.panel.bed",
+        bed=layout.panel_bed("{sample}"),
     output:
-        thresholds="results/{sample}/qc/{sample}.panel.thresholds.bed.gz",
-        regions="results/{sample}/qc/{sample}.panel.regions.bed.gz",
-        dist="results/{sample}/qc/{sample}.panel.mosdepth.region.dist.txt",
+        thresholds=layout.qc("{sample}", "panel.thresholds.bed.gz"),
+        regions=layout.qc("{sample}", "panel.regions.bed.gz"),
+        dist=layout.qc("{sample}", "panel.mosdepth.region.dist.txt"),
     params:
-        prefix="results/{sample}/qc/{sample}.panel",
+        prefix=layout.qc("{sample}", "panel"),
         threshold=COVERAGE_THRESHOLD_X,
         env=no_remote_ref,
     log:
-        "logs/depth_panel/{sample}.log",
+        layout.log("depth_panel", "{sample}"),
     benchmark:
-        "benchmarks/out/depth_panel/{sample}.tsv"
+        layout.timings("depth_panel", "{sample}")
     threads: 1
     resources:
         mem_mb=2048,
@@ -62,22 +62,22 @@ rule depth_panel:
 
 rule interpret_variants:
     input:
-        vcf="results/{sample}/vcf/{sample}.annotated.vcf.gz",
-        thresholds="results/{sample}/qc/{sample}.panel.thresholds.bed.gz",
-        regions="results/{sample}/qc/{sample}.panel.regions.bed.gz",
-        summary="results/{sample}/qc/{sample}.mosdepth.summary.txt",
+        vcf=layout.vcf("{sample}", "annotated"),
+        thresholds=layout.qc("{sample}", "panel.thresholds.bed.gz"),
+        regions=layout.qc("{sample}", "panel.regions.bed.gz"),
+        summary=layout.qc("{sample}", "mosdepth.summary.txt"),
         settings=INTERPRET_SETTINGS,
     output:
-        json="results/{sample}/interpret/findings.json",
-        tsv="results/{sample}/interpret/findings.tsv",
+        json=layout.findings("{sample}"),
+        tsv=layout.findings_tsv("{sample}"),
     params:
         sample=lambda w: RUN.samples[w.sample],
         bundle=lambda w: bundle_of(w.sample),
         settings=RUN.panel_settings,
     log:
-        "logs/interpret_variants/{sample}.log",
+        layout.log("interpret_variants", "{sample}"),
     benchmark:
-        "benchmarks/out/interpret_variants/{sample}.tsv"
+        layout.timings("interpret_variants", "{sample}")
     threads: 1
     resources:
         mem_mb=1024,

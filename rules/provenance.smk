@@ -13,14 +13,14 @@ rule write_analysis_manifest:
     input:
         lambda w: analysis_manifest_inputs(w.sample, per_sample_outputs(w.sample)),
     output:
-        manifest="results/{sample}/analysis_manifest.json",
+        manifest=layout.analysis_manifest("{sample}"),
     params:
         p=lambda w: manifest_params(RUN, w.sample, workflow.configfiles, bundle_of(w.sample).key),
         scope="analysis",
     log:
-        "logs/write_analysis_manifest/{sample}.log",
+        layout.log("write_analysis_manifest", "{sample}"),
     benchmark:
-        "benchmarks/out/write_analysis_manifest/{sample}.tsv"
+        layout.timings("write_analysis_manifest", "{sample}")
     threads: 1
     resources:
         mem_mb=512,
@@ -35,14 +35,14 @@ rule write_manifest:
     input:
         lambda w: final_manifest_inputs(w.sample, per_sample_outputs(w.sample), sample_final_outputs(w.sample)),
     output:
-        manifest="results/{sample}/manifest.json",
+        manifest=layout.manifest("{sample}"),
     params:
         p=lambda w: manifest_params(RUN, w.sample, workflow.configfiles, bundle_of(w.sample).key),
         scope="final",
     log:
-        "logs/write_manifest/{sample}.log",
+        layout.log("write_manifest", "{sample}"),
     benchmark:
-        "benchmarks/out/write_manifest/{sample}.tsv"
+        layout.timings("write_manifest", "{sample}")
     threads: 1
     resources:
         mem_mb=512,

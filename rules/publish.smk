@@ -8,18 +8,18 @@
 
 rule publish_report:
     input:
-        findings="results/{sample}/interpret/findings.json",
-        pdf="results/{sample}/report/{sample}.report.pdf",
+        findings=layout.findings("{sample}"),
+        pdf=layout.report("{sample}", "pdf"),
         # its sha256 goes into the FHIR Provenance (entity), so the record points at the audit trail
-        manifest="results/{sample}/manifest.json",
+        manifest=layout.manifest("{sample}"),
     output:
-        receipt="results/{sample}/publish/receipt.json",
+        receipt=layout.receipt("{sample}"),
     params:
         settings=RUN.publish,
     log:
-        "logs/publish_report/{sample}.log",
+        layout.log("publish_report", "{sample}"),
     benchmark:
-        "benchmarks/out/publish_report/{sample}.tsv"
+        layout.timings("publish_report", "{sample}")
     threads: 1
     resources:
         mem_mb=512,

@@ -3,6 +3,7 @@ sha256."""
 
 from pathlib import Path
 
+from clinwgs.core import layout
 from clinwgs.provenance.manifest import ManifestRequest, write_manifest
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
@@ -16,7 +17,7 @@ request = ManifestRequest(
     config_files=[Path(f) for f in p["config_files"]],
     input_paths=list(p["inputs"]),
     bundle_manifest=Path(p["bundle_manifest"]),
-    benchmarks_dir=Path("benchmarks/out"),
+    timings_dir=Path(layout.TIMINGS),
     scope=sm.params.scope,
     outputs=[Path(f) for f in sm.input] if sm.params.scope == "analysis" else None,
     bundle_key=p["bundle_key"],

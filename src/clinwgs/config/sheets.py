@@ -70,10 +70,10 @@ def _allowed(error: jsonschema.ValidationError) -> str:
     if error.validator == "type":
         return f"allowed: a value of type {schema.get('type')}"
     if error.validator == "pattern":
-        about = f" ({schema['description']})" if "description" in schema else ""
-        return f"must match {schema['pattern']}{about}"
+        rule = f"must match {schema['pattern']}"
+        return f"expected: {schema['description']} ({rule})" if "description" in schema else rule
     if error.validator in {"minProperties", "minItems", "minLength", "propertyNames"}:
-        return error.message
+        return str(error.message)
     if "description" in schema:
         return f"expected: {schema['description']}"
     return ""

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from clinwgs.config.load import RunConfig, load_config
+from clinwgs.core import layout
 from clinwgs.reference.bundles import load_manifest, verify_bundle
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -94,7 +95,7 @@ def cli_main(argv: list[str]) -> int:
         extra.append("--dry-run")
     status, run = run_workflow(args.configfile, args.cores, extra)
     if status == 0 and not args.dry_run:
-        lines = unpublished(Path("results"), list(run.samples))
+        lines = unpublished(Path(layout.RESULTS), list(run.samples))
         if lines:
             print("clinwgs run: analysis complete, but not in the record service:", *lines, sep="\n")
     return status
@@ -107,7 +108,7 @@ def unpublished(results: Path, samples: list[str]) -> list[str]:
 
     lines = []
     for sample in samples:
-        receipt = results / sample / "publish" / "receipt.json"
+        receipt = Path(layout.receipt(sample, str(results)))
         if receipt.is_file():
             answer = json.loads(receipt.read_text())
             if answer.get("published") is not True:

@@ -6,7 +6,7 @@ Stages and where their timestamps come from (the record service wins where it kn
 received       record service ``test_requests.received_at``; else the newest mtime of the sample's
                input files in units.tsv (the data arrived then; labelled ``input files``)
 started        record service (start of the analysis period a published report carries); else the
-               earliest step start in ``benchmarks/out`` (``clinwgs.provenance.steps``)
+               earliest step start in ``logs/timings`` (``clinwgs.provenance.steps``)
 finished       record service (end of that period); else ``results/<s>/manifest.json`` ``created_at``
 reported       record service first report version ``created_at``; else ``published_at`` of a
                ``publish/receipt.json`` saying ``published: true`` ("not published" is not a report)
@@ -29,6 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from clinwgs.core import layout
 from clinwgs.core.errors import ConfigError
 from clinwgs.provenance.steps import read_steps
 
@@ -37,7 +38,7 @@ TARGET_DAYS = 7.0
 LIMIT_DAYS = 10.0
 # Latest day (after receipt) by which each stage should be reached for the 7-day target.
 DEFAULT_UNITS = Path("config/units.tsv")
-NOT_SAMPLES = {"multiqc", "validation", "benchmarks"}  # results/ folders that are not samples
+NOT_SAMPLES = layout.NOT_SAMPLES  # results/ folders that are not samples
 MILESTONE_DAYS = {"started": 1.0, "finished": 2.0, "reported": 5.0, "authorised": TARGET_DAYS}
 
 
@@ -137,18 +138,18 @@ def input_files(units_tsv: Path) -> dict[str, list[Path]]:
     return files
 
 
-def add_results_times(timeline: Timeline, results: Path, benchmarks: Path, inputs: list[Path]) -> None:
+def add_results_times(timeline: Timeline, results: Path, timings: Path, inputs: list[Path]) -> None:
     present = [p for p in inputs if p.is_file()]
     if present:
         timeline.set("received", max(_mtime(p) for p in present), "input files")
-    starts = [s["start"] for s in read_steps(benchmarks, timeline.sample) if s.get("start")]
+    starts = [s["start"] for s in read_steps(timings, timeline.sample) if s.get("start")]
     if starts:
-        timeline.set("started", _parse_iso(min(starts)), "benchmarks")
-    manifest = results / timeline.sample / "manifest.json"
+        timeline.set("started", _parse_iso(min(starts)), "step timings")
+    manifest = Path(layout.manifest(timeline.sample, str(results)))
     if manifest.is_file():
         created = json.loads(manifest.read_text()).get("created_at")
         timeline.set("finished", _parse_iso(created) if created else _mtime(manifest), "manifest.json")
-    receipt = results / timeline.sample / "publish" / "receipt.json"
+    receipt = Path(layout.receipt(timeline.sample, str(results)))
     if receipt.is_file():
         # only a report that reached the record counts: a "not published" receipt (service down, release
         # blocked) leaves the sample unreported, so its milestone can fall overdue and be listed at risk
@@ -175,7 +176,7 @@ def service_times(database_url: str) -> dict[str, dict[str, datetime]]:
 
 
 def collect(
-    results: Path, benchmarks: Path, units_tsv: Path | None, database_url: str | None
+    results: Path, timings: Path, units_tsv: Path | None, database_url: str | None
 ) -> list[Timeline]:
     from_service = service_times(database_url) if database_url else {}
     inputs = input_files(units_tsv) if units_tsv is not None else {}
@@ -185,7 +186,7 @@ def collect(
         timeline = Timeline(sample)
         for stage, when in from_service.get(sample, {}).items():
             timeline.set(stage, when, "record service")
-        add_results_times(timeline, results, benchmarks, inputs.get(sample, []))
+        add_results_times(timeline, results, timings, inputs.get(sample, []))
         timelines.append(timeline)
     return timelines
 
@@ -231,8 +232,8 @@ def as_document(assessments: list[Assessment], now: datetime) -> dict[str, Any]:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="clinwgs status", description=__doc__.split("\n")[0])
-    p.add_argument("--results", type=Path, default=Path("results"), help="results directory")
-    p.add_argument("--benchmarks", type=Path, default=Path("benchmarks/out"), help="step benchmark files")
+    p.add_argument("--results", type=Path, default=Path(layout.RESULTS), help="results directory")
+    p.add_argument("--timings", type=Path, default=Path(layout.TIMINGS), help="per-rule timing files")
     p.add_argument(
         "--units", type=Path, default=None, help="units.tsv (default config/units.tsv): input file times"
     )
@@ -250,7 +251,7 @@ def cli_main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     now = _parse_iso(args.now) if args.now else datetime.now(UTC)
     units = args.units if args.units is not None else DEFAULT_UNITS if DEFAULT_UNITS.is_file() else None
-    timelines = collect(args.results, args.benchmarks, units, args.database_url)
+    timelines = collect(args.results, args.timings, units, args.database_url)
     assessments = ranked([assess(t, now) for t in timelines])
     print(as_json(assessments, now) if args.json else as_table(assessments))
     return 0

@@ -7,23 +7,24 @@ from pathlib import Path
 from typing import Any
 
 from clinwgs.config.models import RunConfig
+from clinwgs.core import layout
 
 
 def final_manifest_inputs(sample: str, core: Iterable[str], finals: Iterable[str]) -> list[str]:
     """Every final result of the sample (each stage adds its own to sample_final_outputs, the report included)
     except the manifest itself and publish/ (written after it, so it can cite the manifest's hash)."""
-    skip = (f"results/{sample}/manifest.json", f"results/{sample}/publish/")
-    mine = [t for t in [*core, *finals] if t.startswith(f"results/{sample}/")]
+    skip = (layout.manifest(sample), layout.publish_dir(sample) + "/")
+    mine = [t for t in [*core, *finals] if t.startswith(layout.sample_dir(sample) + "/")]
     return sorted({t for t in mine if not t.startswith(skip)})
 
 
 def analysis_manifest_inputs(sample: str, core: Iterable[str]) -> list[str]:
     """What the report stands on: alignment, QC, VCFs and the findings."""
-    return sorted({*core, f"results/{sample}/interpret/findings.json"})
+    return sorted({*core, layout.findings(sample)})
 
 
 def unused_rules(aligner: str, caller: str) -> list[str]:
-    """Reference rules this configuration never runs: their benchmark files (left by a run with another
+    """Reference rules this configuration never runs: their timing files (left by a run with another
     configuration) are not steps of this sample's analysis."""
     unused = ["index_minimap2"] if aligner == "bwa" else ["index_bwa"]
     return unused if caller == "freebayes" else [*unused, "decompress_fasta"]

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from clinwgs.config.load import validate_model
 from clinwgs.config.models import PublishSection
+from clinwgs.core import layout
 from clinwgs.core.errors import ClinwgsError, InputIntegrityError
 from clinwgs.fhir.bundle import build_report_bundle
 from clinwgs.models.findings import Findings
@@ -227,7 +228,7 @@ def amend_sample(
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="clinwgs publish", description=__doc__.split("\n\n")[0])
     p.add_argument("--sample", required=True, help="pseudonymous sample ID")
-    p.add_argument("--results", default="results", help="results directory (default: results)")
+    p.add_argument("--results", default=layout.RESULTS, help="results directory (default: results)")
     p.add_argument("--findings", help="default: <results>/<sample>/interpret/findings.json")
     p.add_argument("--pdf", help="default: <results>/<sample>/report/<sample>.report.pdf (if present)")
     p.add_argument(
@@ -326,14 +327,13 @@ def cli_main(argv: list[str]) -> int:
         {"url": args.url, "token_env": args.token_env, "retries": args.retries, "backoff_s": args.backoff},
         "clinwgs publish options",
     )
-    sample_dir = Path(args.results) / args.sample
-    pdf_default = sample_dir / "report" / f"{args.sample}.report.pdf"
+    sample, root = args.sample, args.results
     inputs = PublishInputs(
-        sample_id=args.sample,
-        findings=Path(args.findings or sample_dir / "interpret" / "findings.json"),
-        pdf=Path(args.pdf) if args.pdf else pdf_default,
-        manifest=Path(args.manifest) if args.manifest else _existing(sample_dir / "manifest.json"),
-        receipt=Path(args.receipt or sample_dir / "publish" / "receipt.json"),
+        sample_id=sample,
+        findings=Path(args.findings or layout.findings(sample, root)),
+        pdf=Path(args.pdf or layout.report(sample, "pdf", root)),
+        manifest=Path(args.manifest) if args.manifest else _existing(Path(layout.manifest(sample, root))),
+        receipt=Path(args.receipt or layout.receipt(sample, root)),
     )
     receipt = publish_with_settings(
         inputs, settings, amend=args.amend, receipt_on_failure=args.receipt_on_failure
