@@ -201,8 +201,6 @@ def load_config_dict(cfg: dict[str, Any], where: str = "config.yaml") -> RunConf
     for name, manifest in cf.bundles.items():
         if not manifest.is_file():
             problems.append(f"{where}: bundles.{name}: manifest {manifest} does not exist")
-    if not cf.report.templates.is_dir():
-        problems.append(f"{where}: report.templates: folder {cf.report.templates} does not exist")
     panels = _panels_or_problems(cf, problems)
     samples = _read_sheet(cf.samples, problems)
     units = _read_sheet(cf.units, problems)

@@ -95,12 +95,6 @@ def test_unknown_keys_are_refused_in_every_section(
     assert "('validation' was unexpected)" in err
 
 
-def test_missing_report_templates_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_config(tmp_path, [GOOD_SAMPLE], [GOOD_UNIT], report={"templates": str(tmp_path / "none")})
-    code, err = validate(path, capsys)
-    assert code == 2 and f"report.templates: folder {tmp_path / 'none'} does not exist" in err
-
-
 # the interpretation settings file (interpret.panels): (dotted key, bad value, fragment)
 PANEL_CASES = [
     ("coverage_threshold_x", -5, "must be greater than or equal to 1"),
