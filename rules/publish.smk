@@ -4,6 +4,9 @@
 # creates exactly one report. It reads results (the provenance manifest included: its sha256 is carried by
 # the FHIR Provenance) and writes only results/<sample>/publish/receipt.json.
 # The token is read from the environment variable named by publish.token_env, never from the config.
+# Needs RUN (rules/common.smk; only RUN.publish is read) and imports the layout itself, so that a test can
+# include this file alone.
+from clinwgs.core import layout
 
 
 rule publish_report:
