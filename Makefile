@@ -46,4 +46,4 @@ lint: venv
 	  --config samples=tests/data/lint/samples.tsv units=tests/data/lint/units.tsv
 
 clean-results:
-	rm -rf results logs benchmarks/out .snakemake
+	rm -rf results logs .snakemake

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pysam
 
+from clinwgs.config.models import IdentitySection
 from clinwgs.core.io import sha256_file
 from clinwgs.identity.compare import compare
 from clinwgs.identity.genotype import Fingerprint, fingerprint_alignment, fingerprint_from_vcf
-from clinwgs.identity.settings import IdentitySettings
 from clinwgs.identity.sites import load_sites
 from clinwgs.reference.bundles import load_manifest
 
@@ -28,7 +28,7 @@ def main() -> None:
     bundle = load_manifest(ROOT / "reference" / "GRCh38_BRCA1" / "manifest.yaml")
     assert bundle.files.fingerprint is not None
     panel = bundle.files.fingerprint.path
-    sites, sha, settings = load_sites(panel), sha256_file(panel), IdentitySettings()
+    sites, sha, settings = load_sites(panel), sha256_file(panel), IdentitySection()
     gts = ROOT / "tests" / "data" / "identity" / "1000G_phase3.HG00096_HG00099_HG00101.panel.vcf"
     reads: dict[str, Fingerprint] = {}
     print(f"panel: {len(sites)} sites, {len({s.block for s in sites})} marker(s)")

@@ -9,15 +9,15 @@ rule check_inputs:
         files=lambda w: [str(p) for u in RUN.units[w.sample] for _, p, _ in u.files()],
         verified=lambda w: f"{res_dir(w.sample)}/bundle.verified.json",
     output:
-        "results/{sample}/qc/{sample}.input_check.json",
+        layout.input_check("{sample}"),
     params:
         units=lambda w: RUN.units[w.sample],
         fasta=lambda w: str(bundle_of(w.sample).files.fasta.path),
         require_match=RUN.on_reference_mismatch == "error",
     log:
-        "logs/check_inputs/{sample}.log",
+        layout.log("check_inputs", "{sample}"),
     benchmark:
-        "benchmarks/out/check_inputs/{sample}.tsv"
+        layout.timings("check_inputs", "{sample}")
     threads: 1
     resources:
         mem_mb=1024,
@@ -31,18 +31,18 @@ rule check_inputs:
 rule extract_reads:
     input:
         bam=lambda w: str(get_unit(w.sample, w.unit).bam),
-        check="results/{sample}/qc/{sample}.input_check.json",
+        check=layout.input_check("{sample}"),
         fasta=ref_fasta,
     output:
-        r1=temp("results/{sample}/realign/{unit}.R1.fastq.gz"),
-        r2=temp("results/{sample}/realign/{unit}.R2.fastq.gz"),
+        r1=temp(layout.extracted_reads("{sample}", "{unit}", 1)),
+        r2=temp(layout.extracted_reads("{sample}", "{unit}", 2)),
     params:
         env=no_remote_ref,
-        tmp="results/{sample}/realign/{unit}.collate",
+        tmp=layout.collate_tmp("{sample}", "{unit}"),
     log:
-        "logs/extract_reads/{sample}.{unit}.log",
+        layout.log("extract_reads", "{sample}.{unit}"),
     benchmark:
-        "benchmarks/out/extract_reads/{sample}.{unit}.tsv"
+        layout.timings("extract_reads", "{sample}.{unit}")
     threads: 1
     resources:
         mem_mb=2048,
@@ -57,17 +57,17 @@ rule extract_reads:
 rule trim_reads:
     input:
         unpack(unit_fastqs),
-        check="results/{sample}/qc/{sample}.input_check.json",
+        check=layout.input_check("{sample}"),
     output:
-        r1=temp("results/{sample}/trimmed/{unit}.R1.fastq.gz"),
-        r2=temp("results/{sample}/trimmed/{unit}.R2.fastq.gz"),
-        json="results/{sample}/qc/{sample}.{unit}.fastp.json",
-        html="results/{sample}/qc/{sample}.{unit}.fastp.html",
+        r1=temp(layout.trimmed_reads("{sample}", "{unit}", 1)),
+        r2=temp(layout.trimmed_reads("{sample}", "{unit}", 2)),
+        json=layout.fastp("{sample}", "{unit}", "json"),
+        html=layout.fastp("{sample}", "{unit}", "html"),
     log:
-        "logs/trim_reads/{sample}.{unit}.log",
+        layout.log("trim_reads", "{sample}.{unit}"),
     benchmark:
-        "benchmarks/out/trim_reads/{sample}.{unit}.tsv"
-    threads: threads_for("fastp", 1)
+        layout.timings("trim_reads", "{sample}.{unit}")
+    threads: RUN.threads.fastp
     resources:
         mem_mb=1024,
         runtime=60,
@@ -80,20 +80,20 @@ rule trim_reads:
 
 rule align_reads:
     input:
-        r1="results/{sample}/trimmed/{unit}.R1.fastq.gz",
-        r2="results/{sample}/trimmed/{unit}.R2.fastq.gz",
+        r1=layout.trimmed_reads("{sample}", "{unit}", 1),
+        r2=layout.trimmed_reads("{sample}", "{unit}", 2),
         fasta=ref_fasta,
         index=aligner_index,
     output:
-        temp("results/{sample}/align/units/{unit}.aligned.bam"),
+        temp(layout.unit_alignment("{sample}", "{unit}", "aligned")),
     params:
         align=aligner_command,
-        tmp="results/{sample}/align/units/{unit}.sorttmp",
+        tmp=layout.unit_sort_tmp("{sample}", "{unit}"),
     log:
-        "logs/align_reads/{sample}.{unit}.log",
+        layout.log("align_reads", "{sample}.{unit}"),
     benchmark:
-        "benchmarks/out/align_reads/{sample}.{unit}.tsv"
-    threads: threads_for("align", 2)
+        layout.timings("align_reads", "{sample}.{unit}")
+    threads: RUN.threads.align
     resources:
         mem_mb=4096,
         runtime=240,
@@ -106,18 +106,18 @@ rule align_reads:
 rule reuse_alignment:
     input:
         bam=lambda w: str(get_unit(w.sample, w.unit).bam),
-        check="results/{sample}/qc/{sample}.input_check.json",
+        check=layout.input_check("{sample}"),
         fasta=ref_fasta,
     output:
-        temp("results/{sample}/align/units/{unit}.reused.bam"),
+        temp(layout.unit_alignment("{sample}", "{unit}", "reused")),
     params:
         env=no_remote_ref,
-        tmp="results/{sample}/align/units/{unit}.sorttmp",
+        tmp=layout.unit_sort_tmp("{sample}", "{unit}"),
     log:
-        "logs/reuse_alignment/{sample}.{unit}.log",
+        layout.log("reuse_alignment", "{sample}.{unit}"),
     benchmark:
-        "benchmarks/out/reuse_alignment/{sample}.{unit}.tsv"
-    threads: threads_for("sort", 1)
+        layout.timings("reuse_alignment", "{sample}.{unit}")
+    threads: RUN.threads.sort
     resources:
         mem_mb=2048,
         runtime=60,
@@ -132,16 +132,16 @@ rule merge_alignments:
         units=unit_alignments,
         fasta=ref_fasta,
     output:
-        aln=f"results/{{sample}}/align/{{sample}}.{ALN}",
-        index=f"results/{{sample}}/align/{{sample}}.{ALN}.{ALN_INDEX}",
+        aln=layout.alignment("{sample}", ALN),
+        index=layout.alignment_index("{sample}", ALN),
     params:
         env=no_remote_ref,
         fmt=ALN.upper(),
     log:
-        "logs/merge_alignments/{sample}.log",
+        layout.log("merge_alignments", "{sample}"),
     benchmark:
-        "benchmarks/out/merge_alignments/{sample}.tsv"
-    threads: threads_for("sort", 1)
+        layout.timings("merge_alignments", "{sample}")
+    threads: RUN.threads.sort
     resources:
         mem_mb=2048,
         runtime=60,

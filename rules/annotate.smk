@@ -8,14 +8,14 @@ from clinwgs.annotate.header import annotate_pipeline, filter_pipeline, write_he
 rule normalise_variants:
     input:
         unpack(ref_files),
-        vcf="results/{sample}/call/{sample}.raw.vcf.gz",
+        vcf=layout.raw_calls("{sample}"),
     output:
-        vcf="results/{sample}/vcf/{sample}.norm.vcf.gz",
-        tbi="results/{sample}/vcf/{sample}.norm.vcf.gz.tbi",
+        vcf=layout.vcf("{sample}", "norm"),
+        tbi=layout.vcf("{sample}", "norm") + ".tbi",
     log:
-        "logs/normalise_variants/{sample}.log",
+        layout.log("normalise_variants", "{sample}"),
     benchmark:
-        "benchmarks/out/normalise_variants/{sample}.tsv"
+        layout.timings("normalise_variants", "{sample}")
     threads: 1
     resources:
         mem_mb=1024,
@@ -29,16 +29,16 @@ rule normalise_variants:
 
 rule filter_variants:
     input:
-        vcf="results/{sample}/vcf/{sample}.norm.vcf.gz",
+        vcf=layout.vcf("{sample}", "norm"),
     output:
-        vcf="results/{sample}/vcf/{sample}.filtered.vcf.gz",
-        tbi="results/{sample}/vcf/{sample}.filtered.vcf.gz.tbi",
+        vcf=layout.vcf("{sample}", "filtered"),
+        tbi=layout.vcf("{sample}", "filtered") + ".tbi",
     params:
         cmd=lambda w, input, output: filter_pipeline(input.vcf, output.vcf, RUN.filters),
     log:
-        "logs/filter_variants/{sample}.log",
+        layout.log("filter_variants", "{sample}"),
     benchmark:
-        "benchmarks/out/filter_variants/{sample}.tsv"
+        layout.timings("filter_variants", "{sample}")
     threads: 1
     resources:
         mem_mb=1024,
@@ -53,13 +53,13 @@ rule write_annotation_header:
     input:
         verified=lambda w: f"{res_dir(w.sample)}/bundle.verified.json",
     output:
-        "results/{sample}/vcf/{sample}.annotation_header.txt",
+        layout.annotation_header("{sample}"),
     params:
         bundle=lambda w: bundle_of(w.sample),
     log:
-        "logs/write_annotation_header/{sample}.log",
+        layout.log("write_annotation_header", "{sample}"),
     benchmark:
-        "benchmarks/out/write_annotation_header/{sample}.tsv"
+        layout.timings("write_annotation_header", "{sample}")
     threads: 1
     resources:
         mem_mb=256,
@@ -74,11 +74,11 @@ rule annotate_variants:
     input:
         unpack(ref_files),
         unpack(annotation_inputs),
-        vcf="results/{sample}/vcf/{sample}.filtered.vcf.gz",
-        header="results/{sample}/vcf/{sample}.annotation_header.txt",
+        vcf=layout.vcf("{sample}", "filtered"),
+        header=layout.annotation_header("{sample}"),
     output:
-        vcf="results/{sample}/vcf/{sample}.annotated.vcf.gz",
-        tbi="results/{sample}/vcf/{sample}.annotated.vcf.gz.tbi",
+        vcf=layout.vcf("{sample}", "annotated"),
+        tbi=layout.vcf("{sample}", "annotated") + ".tbi",
     params:
         cmd=lambda w, input, output: annotate_pipeline(
             bundle_of(w.sample),
@@ -90,9 +90,9 @@ rule annotate_variants:
             clinvar_prepared(w.sample),
         ),
     log:
-        "logs/annotate_variants/{sample}.log",
+        layout.log("annotate_variants", "{sample}"),
     benchmark:
-        "benchmarks/out/annotate_variants/{sample}.tsv"
+        layout.timings("annotate_variants", "{sample}")
     threads: 1
     resources:
         mem_mb=3072,

@@ -6,14 +6,14 @@ rule call_variants:
     input:
         unpack(caller_inputs),
     output:
-        temp("results/{sample}/call/chunks/{chunk}.vcf.gz"),
+        temp(layout.call_chunk("{sample}", "{chunk}")),
     params:
         env=no_remote_ref,
         cmd=caller_command,
     log:
-        "logs/call_variants/{sample}.{chunk}.log",
+        layout.log("call_variants", "{sample}.{chunk}"),
     benchmark:
-        "benchmarks/out/call_variants/{sample}.{chunk}.tsv"
+        layout.timings("call_variants", "{sample}.{chunk}")
     threads: 1
     resources:
         mem_mb=2048,
@@ -26,14 +26,14 @@ rule call_variants:
 
 rule gather_calls:
     input:
-        expand("results/{{sample}}/call/chunks/{chunk}.vcf.gz", chunk=CHUNKS),
+        [layout.call_chunk("{sample}", chunk) for chunk in CHUNKS],
     output:
-        vcf="results/{sample}/call/{sample}.raw.vcf.gz",
-        tbi="results/{sample}/call/{sample}.raw.vcf.gz.tbi",
+        vcf=layout.raw_calls("{sample}"),
+        tbi=layout.raw_calls("{sample}") + ".tbi",
     log:
-        "logs/gather_calls/{sample}.log",
+        layout.log("gather_calls", "{sample}"),
     benchmark:
-        "benchmarks/out/gather_calls/{sample}.tsv"
+        layout.timings("gather_calls", "{sample}")
     threads: 1
     resources:
         mem_mb=1024,

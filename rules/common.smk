@@ -1,9 +1,11 @@
-# Shared setup: validated config (schema -> pydantic), reference bundles, input functions, final targets.
+# Shared setup: validated config (schema -> typed models, clinwgs.config.models), reference bundles, input
+# functions, final targets. Rules read only RUN (never the raw `config` dict) and its defaults live in the models.
 # Later stages extend the targets with one line each in sample_final_outputs().
 from pathlib import Path
 
 from clinwgs.annotate.header import SnpEffDb
 from clinwgs.config.load import load_config_dict
+from clinwgs.core import layout
 from clinwgs.inputs.alignment import alignment_matches_reference, require_matching_reference
 from clinwgs.reference.bundles import load_manifest
 
@@ -12,11 +14,10 @@ RUN = load_config_dict(config)
 BUNDLES = {
     name: load_manifest(RUN.bundles[name]) for name in sorted({s.reference for s in RUN.samples.values()})
 }
-ALN = "cram" if RUN.alignment_format == "cram" else "bam"
-ALN_INDEX = "crai" if ALN == "cram" else "bai"
-CHUNKS = [f"{i:04d}" for i in range(RUN.scatter_chunks)]
+ALN = RUN.alignment_format  # bam or cram; its index (bai or crai): layout.alignment_index
+CHUNKS = [f"{i:04d}" for i in range(RUN.scatter.chunks)]
 # the cohort's MultiQC report; `clinwgs run --profile` names one per batch so batches do not overwrite it
-MULTIQC_NAME = config.get("multiqc_name", "multiqc_report")
+MULTIQC_NAME = RUN.multiqc_name
 
 
 wildcard_constraints:
@@ -34,7 +35,7 @@ def bundle_of(sample):
 def res_dir(sample):
     """resources/<bundle>/<fasta sha256 prefix>: derived indexes of the sample's reference."""
     bundle = bundle_of(sample)
-    return f"resources/{bundle.name}/{bundle.key}"
+    return layout.resource_dir(bundle.name, bundle.key)
 
 
 def ref_fasta(wildcards):
@@ -71,33 +72,27 @@ def unit_is_reused(sample, unit):
 def unit_alignments(wildcards):
     """Per-unit sorted alignments of a sample: reused input or freshly aligned."""
     kinds = {True: "reused", False: "aligned"}
+    sample = wildcards.sample
     return [
-        f"results/{wildcards.sample}/align/units/{u.unit_id}.{kinds[unit_is_reused(wildcards.sample, u.unit_id)]}.bam"
-        for u in RUN.units[wildcards.sample]
+        layout.unit_alignment(sample, u.unit_id, kinds[unit_is_reused(sample, u.unit_id)])
+        for u in RUN.units[sample]
     ]
 
 
 def sample_alignment(wildcards):
-    base = f"results/{wildcards.sample}/align/{wildcards.sample}.{ALN}"
-    return {"aln": base, "index": f"{base}.{ALN_INDEX}"}
-
-
-def threads_for(kind, default=1):
-    return RUN.threads.get(kind, default)
+    return {"aln": layout.alignment(wildcards.sample, ALN), "index": layout.alignment_index(wildcards.sample, ALN)}
 
 
 def per_sample_outputs(sample):
     """Core-workflow outputs of one sample (alignment, QC, VCFs)."""
-    qc = f"results/{sample}/qc/{sample}"
-    vcf = f"results/{sample}/vcf/{sample}"
     return [
-        f"results/{sample}/align/{sample}.{ALN}",
-        f"results/{sample}/align/{sample}.{ALN}.{ALN_INDEX}",
-        f"{qc}.stats.txt",
-        f"{qc}.flagstat.txt",
-        f"{qc}.mosdepth.summary.txt",
-        f"{vcf}.annotated.vcf.gz",
-        f"{vcf}.annotated.vcf.gz.tbi",
+        layout.alignment(sample, ALN),
+        layout.alignment_index(sample, ALN),
+        layout.qc(sample, "stats.txt"),
+        layout.qc(sample, "flagstat.txt"),
+        layout.qc(sample, "mosdepth.summary.txt"),
+        layout.vcf(sample, "annotated"),
+        layout.vcf(sample, "annotated") + ".tbi",
     ]
 
 
@@ -106,16 +101,16 @@ def sample_final_outputs(sample):
     receipt. Later stages append theirs here (one line each)."""
     return [
         *per_sample_outputs(sample),
-        *(f"results/{sample}/report/{sample}.report.{ext}" for ext in ("html", "pdf", "json")),
-        f"results/{sample}/manifest.json",
-        f"results/{sample}/publish/receipt.json",
-        f"results/{sample}/identity/{sample}.identity.json",  # rules/identity.smk
+        *(layout.report(sample, ext) for ext in ("html", "pdf", "json")),
+        layout.manifest(sample),
+        layout.receipt(sample),
+        layout.identity(sample),  # rules/identity.smk
     ]
 
 
 def final_outputs(wildcards=None):
     """The default target (all): every sample's final outputs and the cohort's MultiQC report."""
-    return [p for s in RUN.samples for p in sample_final_outputs(s)] + [f"results/multiqc/{MULTIQC_NAME}.html"]
+    return [p for s in RUN.samples for p in sample_final_outputs(s)] + [layout.multiqc_report(MULTIQC_NAME)]
 
 
 def bundle_fasta(wildcards):
@@ -132,15 +127,15 @@ def analysable_bed(wildcards):
 
 
 def fastp_reports(wildcards=None):
-    return [f"results/{s}/qc/{s}.{u.unit_id}.fastp.json" for s in RUN.samples for u in RUN.units[s]
+    return [layout.fastp(s, u.unit_id, "json") for s in RUN.samples for u in RUN.units[s]
             if not unit_is_reused(s, u.unit_id)]
 
 
 def unit_fastqs(wildcards):
     unit = get_unit(wildcards.sample, wildcards.unit)
     if unit.bam is not None:
-        base = f"results/{wildcards.sample}/realign/{wildcards.unit}"
-        return {"r1": f"{base}.R1.fastq.gz", "r2": f"{base}.R2.fastq.gz"}
+        sample, unit_id = wildcards.sample, wildcards.unit
+        return {"r1": layout.extracted_reads(sample, unit_id, 1), "r2": layout.extracted_reads(sample, unit_id, 2)}
     return {"r1": str(unit.fq1), "r2": str(unit.fq2)}
 
 

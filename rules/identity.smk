@@ -3,29 +3,26 @@
 # sample, with an expected fingerprint from the config (identity.expected), and across the samples of this
 # run (one file per run, named like its MultiQC report). results/<sample>/identity/<sample>.identity.json
 # feeds findings.json (release blockers), the report's QC section and the provenance manifest.
-from clinwgs.identity.settings import load_identity_settings
 from clinwgs.identity.targets import identity_inputs, panel_path, sample_fingerprints
 
-IDENTITY = load_identity_settings(config)
-RUN_IDENTITY = f"results/identity/{MULTIQC_NAME}.run_identity.json"
+IDENTITY = RUN.identity
+RUN_IDENTITY = layout.run_identity(MULTIQC_NAME)
 
 
 rule fingerprint_unit:
     input:
-        aln=lambda w: (
-            f"results/{w.sample}/align/units/{w.unit}."
-            + ("reused" if unit_is_reused(w.sample, w.unit) else "aligned")
-            + ".bam"
+        aln=lambda w: layout.unit_alignment(
+            w.sample, w.unit, "reused" if unit_is_reused(w.sample, w.unit) else "aligned"
         ),
         sites=lambda w: panel_path(bundle_of(w.sample)),
     output:
-        "results/{sample}/identity/units/{unit}.fingerprint.json",
+        layout.unit_fingerprint("{sample}", "{unit}"),
     params:
         settings=IDENTITY,
     log:
-        "logs/fingerprint_unit/{sample}.{unit}.log",
+        layout.log("fingerprint_unit", "{sample}.{unit}"),
     benchmark:
-        "benchmarks/out/fingerprint_unit/{sample}.{unit}.tsv"
+        layout.timings("fingerprint_unit", "{sample}.{unit}")
     threads: 1
     resources:
         mem_mb=1024,
@@ -42,13 +39,13 @@ rule fingerprint_sample:
         sites=lambda w: panel_path(bundle_of(w.sample)),
         fasta=ref_fasta,
     output:
-        "results/{sample}/identity/{sample}.fingerprint.json",
+        layout.fingerprint("{sample}"),
     params:
         settings=IDENTITY,
     log:
-        "logs/fingerprint_sample/{sample}.log",
+        layout.log("fingerprint_sample", "{sample}"),
     benchmark:
-        "benchmarks/out/fingerprint_sample/{sample}.tsv"
+        layout.timings("fingerprint_sample", "{sample}")
     threads: 1
     resources:
         mem_mb=1024,
@@ -67,9 +64,9 @@ rule identity_run:
     params:
         settings=IDENTITY,
     log:
-        f"logs/identity_run/{MULTIQC_NAME}.log",
+        layout.log("identity_run", MULTIQC_NAME),
     benchmark:
-        f"benchmarks/out/identity_run/{MULTIQC_NAME}.tsv"
+        layout.timings("identity_run", MULTIQC_NAME)
     threads: 1
     resources:
         mem_mb=1024,
@@ -84,16 +81,16 @@ rule identity_sample:
     input:
         unpack(lambda w: identity_inputs(w.sample, RUN, bundle_of(w.sample), IDENTITY, RUN_IDENTITY)),
     output:
-        "results/{sample}/identity/{sample}.identity.json",
+        layout.identity("{sample}"),
     params:
         settings=IDENTITY,
         sex=lambda w: str(getattr(RUN.samples[w.sample].sex, "value", RUN.samples[w.sample].sex)),
         bundle=lambda w: bundle_of(w.sample).name,
         vcf_sample=lambda w: IDENTITY.expected[w.sample].vcf_sample if w.sample in IDENTITY.expected else None,
     log:
-        "logs/identity_sample/{sample}.log",
+        layout.log("identity_sample", "{sample}"),
     benchmark:
-        "benchmarks/out/identity_sample/{sample}.tsv"
+        layout.timings("identity_sample", "{sample}")
     threads: 1
     resources:
         mem_mb=1024,

@@ -1,26 +1,25 @@
 # Interpretation: panel BED (coding exons of the test's panel genes) -> mosdepth coverage over it ->
 # `clinwgs interpret` (panels, ACMG criteria, tiers, coverage, sex check) -> findings.json + findings.tsv.
-# Settings (panels, test codes, thresholds): config/panels.yaml, or `interpret: {panels: ...}` in config.yaml.
+# Settings (panels, test codes, thresholds): the file named by `interpret: {panels: ...}` in config.yaml
+# (default config/panels.yaml), validated with the run config (RUN.panel_settings, clinwgs.config.models).
 
-from clinwgs.interpret.settings import load_settings
-
-INTERPRET_SETTINGS = config.get("interpret", {}).get("panels", "config/panels.yaml")
-COVERAGE_THRESHOLD_X = load_settings(Path(INTERPRET_SETTINGS)).coverage_threshold_x
+INTERPRET_SETTINGS = str(RUN.interpret.panels)
+COVERAGE_THRESHOLD_X = RUN.panel_settings.coverage_threshold_x
 
 
 rule write_panel_bed:
     input:
         settings=INTERPRET_SETTINGS,
     output:
-        bed="results/{sample}/interpret/{sample}.panel.bed",
+        bed=layout.panel_bed("{sample}"),
     params:
         test_code=lambda w: RUN.samples[w.sample].test_code,
         additional_findings=lambda w: bool(RUN.samples[w.sample].consent_additional_findings),
         gff3=lambda w: bundle_of(w.sample).files.gff3.path if bundle_of(w.sample).files.gff3 else None,
     log:
-        "logs/write_panel_bed/{sample}.log",
+        layout.log("write_panel_bed", "{sample}"),
     benchmark:
-        "benchmarks/out/write_panel_bed/{sample}.tsv"
+        layout.timings("write_panel_bed", "{sample}")
     threads: 1
     resources:
         mem_mb=512,
@@ -35,20 +34,20 @@ rule depth_panel:
     input:
         unpack(sample_alignment),
         fasta=ref_fasta,
-        bed="results/{sample}/interpret/{sample}.panel.bed",
+        bed=layout.panel_bed("{sample}"),
     output:
-        thresholds="results/{sample}/qc/{sample}.panel.thresholds.bed.gz",
-        regions="results/{sample}/qc/{sample}.panel.regions.bed.gz",
-        dist="results/{sample}/qc/{sample}.panel.mosdepth.region.dist.txt",
-        quantized="results/{sample}/qc/{sample}.panel.quantized.bed.gz",
+        thresholds=layout.qc("{sample}", "panel.thresholds.bed.gz"),
+        regions=layout.qc("{sample}", "panel.regions.bed.gz"),
+        dist=layout.qc("{sample}", "panel.mosdepth.region.dist.txt"),
+        quantized=layout.qc("{sample}", "panel.quantized.bed.gz"),
     params:
-        prefix="results/{sample}/qc/{sample}.panel",
+        prefix=layout.qc("{sample}", "panel"),
         threshold=COVERAGE_THRESHOLD_X,
         env=no_remote_ref,
     log:
-        "logs/depth_panel/{sample}.log",
+        layout.log("depth_panel", "{sample}"),
     benchmark:
-        "benchmarks/out/depth_panel/{sample}.tsv"
+        layout.timings("depth_panel", "{sample}")
     threads: 1
     resources:
         mem_mb=2048,
@@ -67,25 +66,26 @@ rule depth_panel:
 rule interpret_variants:
     input:
         unpack(ref_files),
-        vcf="results/{sample}/vcf/{sample}.annotated.vcf.gz",
-        thresholds="results/{sample}/qc/{sample}.panel.thresholds.bed.gz",
-        regions="results/{sample}/qc/{sample}.panel.regions.bed.gz",
-        quantized="results/{sample}/qc/{sample}.panel.quantized.bed.gz",
-        summary="results/{sample}/qc/{sample}.mosdepth.summary.txt",
+        vcf=layout.vcf("{sample}", "annotated"),
+        thresholds=layout.qc("{sample}", "panel.thresholds.bed.gz"),
+        regions=layout.qc("{sample}", "panel.regions.bed.gz"),
+        quantized=layout.qc("{sample}", "panel.quantized.bed.gz"),
+        summary=layout.qc("{sample}", "mosdepth.summary.txt"),
         settings=INTERPRET_SETTINGS,
         # sample identity (rules/identity.smk): its release blockers join findings.json's
-        identity="results/{sample}/identity/{sample}.identity.json",
+        identity=layout.identity("{sample}"),
     output:
-        json="results/{sample}/interpret/findings.json",
-        tsv="results/{sample}/interpret/findings.tsv",
+        json=layout.findings("{sample}"),
+        tsv=layout.findings_tsv("{sample}"),
     params:
         sample=lambda w: RUN.samples[w.sample],
         bundle=lambda w: bundle_of(w.sample),
         manifest=lambda w: str(RUN.bundles[RUN.samples[w.sample].reference]),
+        settings=RUN.panel_settings,
     log:
-        "logs/interpret_variants/{sample}.log",
+        layout.log("interpret_variants", "{sample}"),
     benchmark:
-        "benchmarks/out/interpret_variants/{sample}.tsv"
+        layout.timings("interpret_variants", "{sample}")
     threads: 1
     resources:
         mem_mb=1024,

@@ -12,16 +12,16 @@ from clinwgs.provenance.targets import analysis_manifest_inputs, final_manifest_
 rule write_analysis_manifest:
     input:
         lambda w: analysis_manifest_inputs(w.sample, per_sample_outputs(w.sample))
-        + [f"results/{w.sample}/identity/{w.sample}.identity.json"],  # rules/identity.smk
+        + [layout.identity(w.sample)],  # rules/identity.smk
     output:
-        manifest="results/{sample}/analysis_manifest.json",
+        manifest=layout.analysis_manifest("{sample}"),
     params:
         p=lambda w: manifest_params(RUN, w.sample, workflow.configfiles, bundle_of(w.sample).key),
         scope="analysis",
     log:
-        "logs/write_analysis_manifest/{sample}.log",
+        layout.log("write_analysis_manifest", "{sample}"),
     benchmark:
-        "benchmarks/out/write_analysis_manifest/{sample}.tsv"
+        layout.timings("write_analysis_manifest", "{sample}")
     threads: 1
     resources:
         mem_mb=512,
@@ -36,14 +36,14 @@ rule write_manifest:
     input:
         lambda w: final_manifest_inputs(w.sample, per_sample_outputs(w.sample), sample_final_outputs(w.sample)),
     output:
-        manifest="results/{sample}/manifest.json",
+        manifest=layout.manifest("{sample}"),
     params:
         p=lambda w: manifest_params(RUN, w.sample, workflow.configfiles, bundle_of(w.sample).key),
         scope="final",
     log:
-        "logs/write_manifest/{sample}.log",
+        layout.log("write_manifest", "{sample}"),
     benchmark:
-        "benchmarks/out/write_manifest/{sample}.tsv"
+        layout.timings("write_manifest", "{sample}")
     threads: 1
     resources:
         mem_mb=512,

@@ -4,26 +4,25 @@
 # creates exactly one report. It reads results (the provenance manifest included: its sha256 is carried by
 # the FHIR Provenance) and writes only results/<sample>/publish/receipt.json.
 # The token is read from the environment variable named by publish.token_env, never from the config.
-PUBLISH = config.get("publish", {})
+# Needs RUN (rules/common.smk; only RUN.publish is read) and imports the layout itself, so that a test can
+# include this file alone.
+from clinwgs.core import layout
 
 
 rule publish_report:
     input:
-        findings="results/{sample}/interpret/findings.json",
-        pdf="results/{sample}/report/{sample}.report.pdf",
+        findings=layout.findings("{sample}"),
+        pdf=layout.report("{sample}", "pdf"),
         # its sha256 goes into the FHIR Provenance (entity), so the record points at the audit trail
-        manifest="results/{sample}/manifest.json",
+        manifest=layout.manifest("{sample}"),
     output:
-        receipt="results/{sample}/publish/receipt.json",
+        receipt=layout.receipt("{sample}"),
     params:
-        url=PUBLISH.get("url", "http://127.0.0.1:8780"),
-        token_env=PUBLISH.get("token_env", "CLINWGS_SERVICE_TOKEN"),
-        retries=PUBLISH.get("retries", 5),
-        backoff_s=PUBLISH.get("backoff_s", 0.5),
+        settings=RUN.publish,
     log:
-        "logs/publish_report/{sample}.log",
+        layout.log("publish_report", "{sample}"),
     benchmark:
-        "benchmarks/out/publish_report/{sample}.tsv"
+        layout.timings("publish_report", "{sample}")
     threads: 1
     resources:
         mem_mb=512,

@@ -7,14 +7,14 @@ rule stats_alignment:
         unpack(sample_alignment),
         fasta=ref_fasta,
     output:
-        stats="results/{sample}/qc/{sample}.stats.txt",
-        flagstat="results/{sample}/qc/{sample}.flagstat.txt",
+        stats=layout.qc("{sample}", "stats.txt"),
+        flagstat=layout.qc("{sample}", "flagstat.txt"),
     params:
         env=no_remote_ref,
     log:
-        "logs/stats_alignment/{sample}.log",
+        layout.log("stats_alignment", "{sample}"),
     benchmark:
-        "benchmarks/out/stats_alignment/{sample}.tsv"
+        layout.timings("stats_alignment", "{sample}")
     threads: 1
     resources:
         mem_mb=1024,
@@ -32,16 +32,16 @@ rule depth_alignment:
         fasta=ref_fasta,
         bed=analysable_bed,
     output:
-        summary="results/{sample}/qc/{sample}.mosdepth.summary.txt",
-        dist="results/{sample}/qc/{sample}.mosdepth.global.dist.txt",
-        regions="results/{sample}/qc/{sample}.regions.bed.gz",
+        summary=layout.qc("{sample}", "mosdepth.summary.txt"),
+        dist=layout.qc("{sample}", "mosdepth.global.dist.txt"),
+        regions=layout.qc("{sample}", "regions.bed.gz"),
     params:
-        prefix="results/{sample}/qc/{sample}",
+        prefix=layout.qc_prefix("{sample}"),
         env=no_remote_ref,
     log:
-        "logs/depth_alignment/{sample}.log",
+        layout.log("depth_alignment", "{sample}"),
     benchmark:
-        "benchmarks/out/depth_alignment/{sample}.tsv"
+        layout.timings("depth_alignment", "{sample}")
     threads: 1
     resources:
         mem_mb=2048,
@@ -56,18 +56,19 @@ rule depth_alignment:
 rule report_multiqc:
     input:
         fastp_reports,
-        expand("results/{sample}/qc/{sample}.stats.txt", sample=sorted(RUN.samples)),
-        expand("results/{sample}/qc/{sample}.flagstat.txt", sample=sorted(RUN.samples)),
-        expand("results/{sample}/qc/{sample}.mosdepth.summary.txt", sample=sorted(RUN.samples)),
+        expand(layout.qc("{sample}", "stats.txt"), sample=sorted(RUN.samples)),
+        expand(layout.qc("{sample}", "flagstat.txt"), sample=sorted(RUN.samples)),
+        expand(layout.qc("{sample}", "mosdepth.summary.txt"), sample=sorted(RUN.samples)),
     output:
-        f"results/multiqc/{MULTIQC_NAME}.html",
+        layout.multiqc_report(MULTIQC_NAME),
     params:
-        dirs=expand("results/{sample}/qc", sample=sorted(RUN.samples)),
+        dirs=[layout.qc_dir(s) for s in sorted(RUN.samples)],
         name=MULTIQC_NAME,
+        outdir=lambda w, output: str(Path(output[0]).parent),
     log:
-        f"logs/report_multiqc/{MULTIQC_NAME}.log",
+        layout.log("report_multiqc", MULTIQC_NAME),
     benchmark:
-        f"benchmarks/out/report_multiqc/{MULTIQC_NAME}.tsv"
+        layout.timings("report_multiqc", MULTIQC_NAME)
     threads: 1
     resources:
         mem_mb=2048,
@@ -75,4 +76,4 @@ rule report_multiqc:
     conda:
         "../workflow/envs/multiqc.yaml"
     shell:
-        "multiqc --force --no-data-dir -o results/multiqc -n {params.name}.html {params.dirs} 2> {log}"
+        "multiqc --force --no-data-dir -o {params.outdir} -n {params.name}.html {params.dirs} 2> {log}"

@@ -6,11 +6,11 @@ rule verify_bundle:
     input:
         manifest=lambda w: str(RUN.bundles[w.bundle]),
     output:
-        "resources/{bundle}/{key}/bundle.verified.json",
+        layout.resource("{bundle}", "{key}", "bundle.verified.json"),
     log:
-        "logs/verify_bundle/{bundle}.{key}.log",
+        layout.log("verify_bundle", "{bundle}.{key}"),
     benchmark:
-        "benchmarks/out/verify_bundle/{bundle}.{key}.tsv"
+        layout.timings("verify_bundle", "{bundle}.{key}")
     threads: 1
     resources:
         mem_mb=512,
@@ -24,16 +24,16 @@ rule verify_bundle:
 rule prepare_fasta:
     input:
         fasta=bundle_fasta,
-        verified="resources/{bundle}/{key}/bundle.verified.json",
+        verified=layout.resource("{bundle}", "{key}", "bundle.verified.json"),
     output:
-        fasta="resources/{bundle}/{key}/genome.fa.gz",
-        fai="resources/{bundle}/{key}/genome.fa.gz.fai",
-        gzi="resources/{bundle}/{key}/genome.fa.gz.gzi",
-        dict="resources/{bundle}/{key}/genome.dict",
+        fasta=layout.resource("{bundle}", "{key}", "genome.fa.gz"),
+        fai=layout.resource("{bundle}", "{key}", "genome.fa.gz.fai"),
+        gzi=layout.resource("{bundle}", "{key}", "genome.fa.gz.gzi"),
+        dict=layout.resource("{bundle}", "{key}", "genome.dict"),
     log:
-        "logs/prepare_fasta/{bundle}.{key}.log",
+        layout.log("prepare_fasta", "{bundle}.{key}"),
     benchmark:
-        "benchmarks/out/prepare_fasta/{bundle}.{key}.tsv"
+        layout.timings("prepare_fasta", "{bundle}.{key}")
     threads: 1
     resources:
         mem_mb=1024,
@@ -48,13 +48,13 @@ rule prepare_fasta:
 
 rule index_bwa:
     input:
-        fasta="resources/{bundle}/{key}/genome.fa.gz",
+        fasta=layout.resource("{bundle}", "{key}", "genome.fa.gz"),
     output:
-        multiext("resources/{bundle}/{key}/genome.fa.gz", ".amb", ".ann", ".bwt", ".pac", ".sa"),
+        multiext(layout.resource("{bundle}", "{key}", "genome.fa.gz"), ".amb", ".ann", ".bwt", ".pac", ".sa"),
     log:
-        "logs/index_bwa/{bundle}.{key}.log",
+        layout.log("index_bwa", "{bundle}.{key}"),
     benchmark:
-        "benchmarks/out/index_bwa/{bundle}.{key}.tsv"
+        layout.timings("index_bwa", "{bundle}.{key}")
     threads: 1
     resources:
         mem_mb=2048,
@@ -67,13 +67,13 @@ rule index_bwa:
 
 rule index_minimap2:
     input:
-        fasta="resources/{bundle}/{key}/genome.fa.gz",
+        fasta=layout.resource("{bundle}", "{key}", "genome.fa.gz"),
     output:
-        "resources/{bundle}/{key}/genome.sr.mmi",
+        layout.resource("{bundle}", "{key}", "genome.sr.mmi"),
     log:
-        "logs/index_minimap2/{bundle}.{key}.log",
+        layout.log("index_minimap2", "{bundle}.{key}"),
     benchmark:
-        "benchmarks/out/index_minimap2/{bundle}.{key}.tsv"
+        layout.timings("index_minimap2", "{bundle}.{key}")
     threads: 1
     resources:
         mem_mb=2048,
@@ -86,14 +86,14 @@ rule index_minimap2:
 
 rule decompress_fasta:
     input:
-        fasta="resources/{bundle}/{key}/genome.fa.gz",
+        fasta=layout.resource("{bundle}", "{key}", "genome.fa.gz"),
     output:
-        fasta="resources/{bundle}/{key}/genome.fa",
-        fai="resources/{bundle}/{key}/genome.fa.fai",
+        fasta=layout.resource("{bundle}", "{key}", "genome.fa"),
+        fai=layout.resource("{bundle}", "{key}", "genome.fa.fai"),
     log:
-        "logs/decompress_fasta/{bundle}.{key}.log",
+        layout.log("decompress_fasta", "{bundle}.{key}"),
     benchmark:
-        "benchmarks/out/decompress_fasta/{bundle}.{key}.tsv"
+        layout.timings("decompress_fasta", "{bundle}.{key}")
     threads: 1
     resources:
         mem_mb=512,
@@ -106,17 +106,17 @@ rule decompress_fasta:
 
 rule scatter_regions:
     input:
-        fasta="resources/{bundle}/{key}/genome.fa.gz",
-        fai="resources/{bundle}/{key}/genome.fa.gz.fai",
+        fasta=layout.resource("{bundle}", "{key}", "genome.fa.gz"),
+        fai=layout.resource("{bundle}", "{key}", "genome.fa.gz.fai"),
     output:
-        regions="resources/{bundle}/{key}/analysable.bed",
-        chunks=expand("resources/{{bundle}}/{{key}}/scatter/{chunk}.bed", chunk=CHUNKS),
+        regions=layout.resource("{bundle}", "{key}", "analysable.bed"),
+        chunks=[layout.resource("{bundle}", "{key}", f"scatter/{chunk}.bed") for chunk in CHUNKS],
     params:
         regions=bundle_regions,
     log:
-        "logs/scatter_regions/{bundle}.{key}.log",
+        layout.log("scatter_regions", "{bundle}.{key}"),
     benchmark:
-        "benchmarks/out/scatter_regions/{bundle}.{key}.tsv"
+        layout.timings("scatter_regions", "{bundle}.{key}")
     threads: 1
     resources:
         mem_mb=1024,
@@ -132,17 +132,17 @@ rule scatter_regions:
 rule build_snpeff_db:
     input:
         gff3=lambda w: str(BUNDLES[w.bundle].files.gff3.path),
-        fasta="resources/{bundle}/{key}/genome.fa.gz",
-        verified="resources/{bundle}/{key}/bundle.verified.json",
+        fasta=layout.resource("{bundle}", "{key}", "genome.fa.gz"),
+        verified=layout.resource("{bundle}", "{key}", "bundle.verified.json"),
     output:
-        config="resources/{bundle}/{key}/snpeff_{gkey}/snpEff.config",
-        db="resources/{bundle}/{key}/snpeff_{gkey}/data/{bundle}/snpEffectPredictor.bin",
+        config=layout.resource("{bundle}", "{key}", "snpeff_{gkey}/snpEff.config"),
+        db=layout.resource("{bundle}", "{key}", "snpeff_{gkey}/data/{bundle}/snpEffectPredictor.bin"),
     wildcard_constraints:
         gkey=r"[0-9a-f]{12}",
     log:
-        "logs/build_snpeff_db/{bundle}.{key}.{gkey}.log",
+        layout.log("build_snpeff_db", "{bundle}.{key}.{gkey}"),
     benchmark:
-        "benchmarks/out/build_snpeff_db/{bundle}.{key}.{gkey}.tsv"
+        layout.timings("build_snpeff_db", "{bundle}.{key}.{gkey}")
     threads: 1
     resources:
         mem_mb=3072,
@@ -159,17 +159,17 @@ rule build_snpeff_db:
 rule normalise_clinvar:
     input:
         clinvar=lambda w: str(BUNDLES[w.bundle].files.clinvar.path),
-        fasta="resources/{bundle}/{key}/genome.fa.gz",
-        fai="resources/{bundle}/{key}/genome.fa.gz.fai",
-        gzi="resources/{bundle}/{key}/genome.fa.gz.gzi",
+        fasta=layout.resource("{bundle}", "{key}", "genome.fa.gz"),
+        fai=layout.resource("{bundle}", "{key}", "genome.fa.gz.fai"),
+        gzi=layout.resource("{bundle}", "{key}", "genome.fa.gz.gzi"),
     output:
-        temp("resources/{bundle}/{key}/clinvar_{ckey}/clinvar.norm.vcf.gz"),
+        temp(layout.resource("{bundle}", "{key}", "clinvar_{ckey}/clinvar.norm.vcf.gz")),
     wildcard_constraints:
         ckey=r"[0-9a-f]{12}",
     log:
-        "logs/normalise_clinvar/{bundle}.{key}.{ckey}.log",
+        layout.log("normalise_clinvar", "{bundle}.{key}.{ckey}"),
     benchmark:
-        "benchmarks/out/normalise_clinvar/{bundle}.{key}.{ckey}.tsv"
+        layout.timings("normalise_clinvar", "{bundle}.{key}.{ckey}")
     threads: 1
     resources:
         mem_mb=2048,
@@ -182,16 +182,16 @@ rule normalise_clinvar:
 
 rule prepare_clinvar:
     input:
-        vcf="resources/{bundle}/{key}/clinvar_{ckey}/clinvar.norm.vcf.gz",
+        vcf=layout.resource("{bundle}", "{key}", "clinvar_{ckey}/clinvar.norm.vcf.gz"),
     output:
-        vcf="resources/{bundle}/{key}/clinvar_{ckey}/clinvar.alleles.vcf.gz",
-        tbi="resources/{bundle}/{key}/clinvar_{ckey}/clinvar.alleles.vcf.gz.tbi",
+        vcf=layout.resource("{bundle}", "{key}", "clinvar_{ckey}/clinvar.alleles.vcf.gz"),
+        tbi=layout.resource("{bundle}", "{key}", "clinvar_{ckey}/clinvar.alleles.vcf.gz.tbi"),
     wildcard_constraints:
         ckey=r"[0-9a-f]{12}",
     log:
-        "logs/prepare_clinvar/{bundle}.{key}.{ckey}.log",
+        layout.log("prepare_clinvar", "{bundle}.{key}.{ckey}"),
     benchmark:
-        "benchmarks/out/prepare_clinvar/{bundle}.{key}.{ckey}.tsv"
+        layout.timings("prepare_clinvar", "{bundle}.{key}.{ckey}")
     threads: 1
     resources:
         mem_mb=1024,

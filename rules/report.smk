@@ -4,27 +4,27 @@
 
 rule render_report:
     input:
-        findings="results/{sample}/interpret/findings.json",
-        stats="results/{sample}/qc/{sample}.stats.txt",
-        dist="results/{sample}/qc/{sample}.panel.mosdepth.region.dist.txt",
+        findings=layout.findings("{sample}"),
+        stats=layout.qc("{sample}", "stats.txt"),
+        dist=layout.qc("{sample}", "panel.mosdepth.region.dist.txt"),
         # cited by the report when the provenance stage (rules/provenance.smk) is part of the workflow
         manifest=lambda w: (
-            [f"results/{w.sample}/analysis_manifest.json"]
+            [layout.analysis_manifest(w.sample)]
             if any(r.name == "write_analysis_manifest" for r in workflow.rules)
             else []
         ),
         # sample identity (rules/identity.smk), shown in the QC section
-        identity="results/{sample}/identity/{sample}.identity.json",
+        identity=layout.identity("{sample}"),
     output:
-        html="results/{sample}/report/{sample}.report.html",
-        pdf="results/{sample}/report/{sample}.report.pdf",
-        json="results/{sample}/report/{sample}.report.json",
+        html=layout.report("{sample}", "html"),
+        pdf=layout.report("{sample}", "pdf"),
+        json=layout.report("{sample}", "json"),
     params:
-        templates=config.get("report", {}).get("templates", "reports"),
+        templates=RUN.report.templates,
     log:
-        "logs/render_report/{sample}.log",
+        layout.log("render_report", "{sample}"),
     benchmark:
-        "benchmarks/out/render_report/{sample}.tsv"
+        layout.timings("render_report", "{sample}")
     threads: 1
     resources:
         mem_mb=2048,

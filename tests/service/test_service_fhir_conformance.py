@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
-from tests.service.service_support import Harness, bundle_for, samples_by_ods
 
 from clinwgs.models.findings import ClinVarEvidence
 from clinwgs.service.seed import DEMO_ODS
 from clinwgs.service.synthetic import example_findings
+from tests.service.service_support import Harness, bundle_for, samples_by_ods
 
 IG = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition"
 LOINC = "http://loinc.org"
@@ -52,9 +52,8 @@ def _assert_instant(text: str) -> None:
 
 def _findings_bundle(sample: str) -> dict[str, Any]:
     """Findings with c., p. and g. HGVS and ClinVar + dbSNP accessions on the first variant."""
-    from tests.service.service_support import PDF
-
     from clinwgs.fhir import build_report_bundle
+    from tests.service.service_support import PDF
 
     findings = example_findings(sample, 3)
     first = findings.findings[0]

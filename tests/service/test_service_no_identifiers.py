@@ -50,8 +50,11 @@ def test_publish_rule_survives_a_down_service_and_nothing_leaks(tmp_path: Path) 
                 {"publish": {"url": dead_url(), "token_env": TOKEN_ENV, "retries": 1, "backoff_s": 0.01}}
             )
         )
-        (workdir / "Snakefile").write_text(
-            f'configfile: "config.yaml"\ninclude: "{REPO}/rules/publish.smk"\n'
+        (workdir / "Snakefile").write_text(  # RUN: what rules/common.smk provides (only .publish is read)
+            'configfile: "config.yaml"\nfrom types import SimpleNamespace\n'
+            "from clinwgs.config.models import PublishSection\n"
+            'RUN = SimpleNamespace(publish=PublishSection.model_validate(config["publish"]))\n'
+            f'include: "{REPO}/rules/publish.smk"\n'
         )
         env = {**os.environ, TOKEN_ENV: live.tokens["pipeline"]}
         run = _snakemake(workdir, "results/SRULE0001/publish/receipt.json", env)

@@ -13,7 +13,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from tests.service.service_support import OTHER_ODS, Harness, bundle_for, harness_for, make_settings, samples_by_ods
 from sqlalchemy import func, select
 
 from clinwgs.service import api
@@ -21,6 +20,14 @@ from clinwgs.service.app import create_app
 from clinwgs.service.models import ApiToken, AuditEventRow, FhirResource, Patient, Report
 from clinwgs.service.models import TestRequest as RequestRow
 from clinwgs.service.seed import DEMO_ODS, demo_patient
+from tests.service.service_support import (
+    OTHER_ODS,
+    Harness,
+    bundle_for,
+    harness_for,
+    make_settings,
+    samples_by_ods,
+)
 
 MAX_BODY = 1_000_000
 MAX_TEXT = 10_000

@@ -1,32 +1,32 @@
-"""Adapter: `clinwgs interpret` for one sample, with its sheet row and its bundle's database releases."""
+"""Adapter: interpret one sample with its sheet row, its bundle's database releases and the run's settings."""
 
 import sys
+from pathlib import Path
 
-from clinwgs.interpret.engine import cli_main, database_args
+from clinwgs.interpret.engine import Inputs, SampleRequest, database_releases, run_sample
+from clinwgs.interpret.settings import from_model
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stderr = open(sm.log[0], "w")  # noqa: SIM115
-s = sm.params.sample
-options = {
-    "--vcf": sm.input.vcf,
-    "--sample-id": sm.wildcards.sample,
-    "--test-code": s.test_code,
-    "--sex": str(getattr(s.sex, "value", s.sex)),
-    "--build": sm.params.bundle.build,
-    "--consent-additional-findings": "yes" if s.consent_additional_findings else "no",
-    "--settings": sm.input.settings,
-    "--thresholds": sm.input.thresholds,
-    "--regions": sm.input.regions,
-    "--mosdepth-summary": sm.input.summary,
-    "--quantized": sm.input.quantized,
-    "--reference": sm.input.fasta,
-    "--manifest": sm.params.manifest,
-    "--out-json": sm.output.json,
-    "--out-tsv": sm.output.tsv,
-}
-gff3 = sm.params.bundle.files.gff3
-if gff3 is not None:
-    options["--gff3"] = str(gff3.path)
-if hasattr(sm.input, "identity"):  # rules/identity.smk
-    options["--identity"] = sm.input.identity
-sys.exit(cli_main([x for pair in options.items() for x in pair] + database_args(sm.params.bundle)))
+s, bundle = sm.params.sample, sm.params.bundle
+request = SampleRequest(
+    sample_id=sm.wildcards.sample,
+    test_code=s.test_code,
+    sex=s.sex,
+    consent_additional_findings=s.consent_additional_findings,
+    genome_build=bundle.build,
+)
+inputs = Inputs(
+    vcf=Path(sm.input.vcf),
+    thresholds=Path(sm.input.thresholds),
+    regions=Path(sm.input.regions),
+    mosdepth_summary=Path(sm.input.summary),
+    databases=database_releases(bundle),
+    reference=Path(sm.input.fasta),
+    manifest=Path(sm.params.manifest),
+    quantized=Path(sm.input.quantized),
+    gff3=bundle.files.gff3.path if bundle.files.gff3 is not None else None,
+    identity=Path(sm.input.identity) if hasattr(sm.input, "identity") else None,  # rules/identity.smk
+)
+settings = from_model(sm.params.settings, Path(sm.input.settings))
+print(run_sample(inputs, request, settings, Path(sm.output.json), Path(sm.output.tsv)), file=sys.stderr)

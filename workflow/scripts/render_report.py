@@ -1,24 +1,24 @@
-"""Adapter: `clinwgs report` for one sample (HTML, PDF, JSON), citing the analysis manifest when present."""
+"""Adapter: the clinician report of one sample (HTML, PDF, JSON), citing the analysis manifest if present."""
 
 import sys
+from pathlib import Path
 
-from clinwgs.report.render import cli_main
+from clinwgs.report.context import summary_sentence
+from clinwgs.report.render import render_report
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stderr = open(sm.log[0], "w")  # noqa: SIM115
-options = {
-    "--findings": sm.input.findings,
-    "--templates": sm.params.templates,
-    "--samtools-stats": sm.input.stats,
-    "--mosdepth-dist": sm.input.dist,
-    "--out-html": sm.output.html,
-    "--out-pdf": sm.output.pdf,
-    "--out-json": sm.output.json,
-}
-if hasattr(sm.input, "identity"):  # rules/identity.smk
-    options["--identity"] = sm.input.identity
-if sm.input.manifest:
-    options["--analysis-manifest"] = (
-        sm.input.manifest[0] if isinstance(sm.input.manifest, list) else sm.input.manifest
-    )
-sys.exit(cli_main([x for pair in options.items() for x in pair]))
+given = sm.input.manifest  # [] when the provenance stage is not part of the workflow
+manifest = (given[0] if given else None) if isinstance(given, list) else given
+findings = render_report(
+    Path(sm.input.findings),
+    sm.params.templates,
+    Path(sm.output.html),
+    Path(sm.output.json),
+    out_pdf=Path(sm.output.pdf),
+    stats=Path(sm.input.stats),
+    dist=Path(sm.input.dist),
+    analysis_manifest=Path(manifest) if manifest else None,
+    identity=Path(sm.input.identity) if hasattr(sm.input, "identity") else None,  # rules/identity.smk
+)
+print(f"{findings.sample_id}: {summary_sentence(findings)}", file=sys.stderr)

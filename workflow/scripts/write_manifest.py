@@ -1,7 +1,9 @@
-"""Adapter: write results/<sample>/{manifest,analysis_manifest}.json (clinwgs.provenance.manifest)."""
+"""Adapter: write a sample's manifest.json or analysis_manifest.json (clinwgs.provenance.manifest), log its
+sha256."""
 
 from pathlib import Path
 
+from clinwgs.core import layout
 from clinwgs.provenance.manifest import ManifestRequest, write_manifest
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
@@ -11,11 +13,11 @@ request = ManifestRequest(
     sample=sample,
     sample_dir=Path(sm.output.manifest).parent,
     workdir=Path.cwd(),
-    config=dict(sm.config),
+    config=p["config"],
     config_files=[Path(f) for f in p["config_files"]],
     input_paths=list(p["inputs"]),
     bundle_manifest=Path(p["bundle_manifest"]),
-    benchmarks_dir=Path("benchmarks/out"),
+    timings_dir=Path(layout.TIMINGS),
     scope=sm.params.scope,
     outputs=[Path(f) for f in sm.input] if sm.params.scope == "analysis" else None,
     bundle_key=p["bundle_key"],

@@ -16,7 +16,7 @@ from clinwgs.core.errors import ClinwgsError
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("clinwgs.cli.demo", "main", "prepare the demo bundle and run the whole workflow on it"),
     "run": ("clinwgs.cli.run", "main", "run the workflow (locally or --profile slurm)"),
-    "validate": ("clinwgs.config.load", "cli_main", "validate config.yaml, samples.tsv and units.tsv"),
+    "validate": ("clinwgs.cli.validate", "main", "validate config.yaml, samples.tsv and units.tsv"),
     "simulate": ("clinwgs.cli.simulate", "main", "write seeded simulated reads"),
     "interpret": ("clinwgs.interpret.engine", "cli_main", "annotated VCF -> findings.json/tsv"),
     "report": ("clinwgs.report.render", "cli_main", "findings -> clinician report (HTML, PDF, JSON)"),

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from clinwgs.core import layout
 from clinwgs.core.io import load_yaml_strict, write_json_atomic
 from clinwgs.provenance.manifest import ManifestRequest, find_manifests, sample_inputs, write_manifest
 
@@ -67,7 +68,7 @@ def _cmd_manifest(args: Any) -> int:
         config_files=[Path(p) for p in args.config_file],
         input_paths=sample_inputs(Path(args.units), args.sample) if args.units else list(args.input),
         bundle_manifest=Path(args.bundle_manifest) if args.bundle_manifest else None,
-        benchmarks_dir=Path(args.benchmarks) if args.benchmarks else None,
+        timings_dir=Path(args.timings) if args.timings else None,
     )
     print(write_manifest(req, Path(args.out) if args.out else None))
     return 0
@@ -181,13 +182,13 @@ def parser() -> argparse.ArgumentParser:
     service.set_defaults(func=_cmd_verify_service)
     manifest = sub.add_parser("manifest", help="write results/<sample>/manifest.json")
     manifest.add_argument("--sample", required=True)
-    manifest.add_argument("--results", default="results")
+    manifest.add_argument("--results", default=layout.RESULTS)
     manifest.add_argument("--units", help="units.tsv (inputs of the sample are read from it)")
     manifest.add_argument("--input", action="append", default=[], help="input file (when no --units)")
     manifest.add_argument("--configfile", help="config.yaml whose content is hashed")
     manifest.add_argument("--config-file", action="append", default=[], help="config file to hash")
     manifest.add_argument("--bundle-manifest")
-    manifest.add_argument("--benchmarks", default="benchmarks/out")
+    manifest.add_argument("--timings", default=layout.TIMINGS, help="per-rule timing files (the steps)")
     manifest.add_argument("--out")
     manifest.set_defaults(func=_cmd_manifest)
     _add_check_commands(sub)

@@ -6,13 +6,22 @@ import argparse
 import os
 from pathlib import Path
 
-from clinwgs.publish.client import DEFAULT_URL, PublishInputs, publish_or_record
+from clinwgs.config.load import load_config, validate_model
+from clinwgs.config.models import PublishSection
+from clinwgs.core import layout
+from clinwgs.publish.client import DEFAULTS, PublishInputs, outcome, publish_with_settings
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="clinwgs publish", description=__doc__.split("\n\n")[0])
     p.add_argument("--sample", required=True, help="pseudonymous sample ID")
-    p.add_argument("--results", default="results", help="results directory (default: results)")
+    p.add_argument(
+        "--configfile",
+        type=Path,
+        help="the run's config.yaml: its `publish:` section (url, token_env, retries, backoff_s) is used; "
+        "the options below override it",
+    )
+    p.add_argument("--results", default=layout.RESULTS, help="results directory (default: results)")
     p.add_argument("--findings", help="default: <results>/<sample>/interpret/findings.json")
     p.add_argument("--pdf", help="default: <results>/<sample>/report/<sample>.report.pdf (if present)")
     p.add_argument(
@@ -22,10 +31,12 @@ def _parser() -> argparse.ArgumentParser:
         "sends the identical Bundle)",
     )
     p.add_argument("--receipt", help="default: <results>/<sample>/publish/receipt.json")
-    p.add_argument("--url", default=os.environ.get("CLINWGS_SERVICE_URL", DEFAULT_URL))
-    p.add_argument("--token-env", default="CLINWGS_SERVICE_TOKEN", help="environment variable with the token")
-    p.add_argument("--retries", type=int, default=5)
-    p.add_argument("--backoff", type=float, default=0.5, help="first retry delay in seconds (doubles)")
+    p.add_argument("--url", help=f"service URL (default: config, $CLINWGS_SERVICE_URL, {DEFAULTS.url})")
+    p.add_argument("--token-env", help=f"environment variable with the token (default {DEFAULTS.token_env})")
+    p.add_argument("--retries", type=int, help=f"default {DEFAULTS.retries}")
+    p.add_argument(
+        "--backoff", type=float, help=f"first retry delay in seconds, doubling (default {DEFAULTS.backoff_s})"
+    )
     p.add_argument(
         "--amend",
         action="store_true",
@@ -35,9 +46,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--receipt-on-failure",
         action="store_true",
-        help="service down: write a 'not published' receipt and exit 0 (workflow rule)",
+        help="service down: write a 'not published' receipt and exit 0",
     )
     return p
+
+
+def _settings(args: argparse.Namespace) -> PublishSection:
+    """The config's publish section (or the defaults, with $CLINWGS_SERVICE_URL), overridden by options."""
+    base = load_config(args.configfile).publish if args.configfile else DEFAULTS
+    values = base.model_dump()
+    if not args.configfile and os.environ.get("CLINWGS_SERVICE_URL"):
+        values["url"] = os.environ["CLINWGS_SERVICE_URL"]
+    given = {"url": args.url, "token_env": args.token_env, "retries": args.retries, "backoff_s": args.backoff}
+    values.update({k: v for k, v in given.items() if v is not None})
+    return validate_model(PublishSection, values, "clinwgs publish options")
 
 
 def _existing(path: Path) -> Path | None:
@@ -46,32 +68,17 @@ def _existing(path: Path) -> Path | None:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    sample_dir = Path(args.results) / args.sample
-    pdf_default = sample_dir / "report" / f"{args.sample}.report.pdf"
+    settings = _settings(args)
+    sample, root = args.sample, args.results
     inputs = PublishInputs(
-        sample_id=args.sample,
-        findings=Path(args.findings or sample_dir / "interpret" / "findings.json"),
-        pdf=Path(args.pdf) if args.pdf else pdf_default,
-        manifest=Path(args.manifest) if args.manifest else _existing(sample_dir / "manifest.json"),
-        receipt=Path(args.receipt or sample_dir / "publish" / "receipt.json"),
+        sample_id=sample,
+        findings=Path(args.findings or layout.findings(sample, root)),
+        pdf=Path(args.pdf or layout.report(sample, "pdf", root)),
+        manifest=Path(args.manifest) if args.manifest else _existing(Path(layout.manifest(sample, root))),
+        receipt=Path(args.receipt or layout.receipt(sample, root)),
     )
-    receipt = publish_or_record(
-        inputs,
-        args.url,
-        os.environ.get(args.token_env, ""),
-        amend=args.amend,
-        retries=args.retries,
-        backoff_s=args.backoff,
-        receipt_on_failure=args.receipt_on_failure,
-        token_env=args.token_env,
+    receipt = publish_with_settings(
+        inputs, settings, amend=args.amend, receipt_on_failure=args.receipt_on_failure
     )
-    if receipt.get("published") is False:
-        print(f"clinwgs publish: NOT published: {receipt['error']}")
-        return 0
-    state = "created" if receipt["created"] else "already present (identical), nothing duplicated"
-    if "amended_from_version" in receipt and receipt["created"]:
-        state = f"amended (was v{receipt['amended_from_version']}; needs a fresh sign-off)"
-    print(
-        f"clinwgs publish: sample {args.sample}: report {receipt['report_id']} v{receipt['version']} {state}"
-    )
+    print(outcome(receipt))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from clinwgs.core import layout
 from clinwgs.ops.cohort import RunOptions, run_with_profile
 from clinwgs.ops.runner import preflight, run_workflow, tool_env, unpublished
 
@@ -44,7 +45,7 @@ def main(argv: list[str]) -> int:
         extra.append("--dry-run")
     status, run = run_workflow(args.configfile, args.cores, extra)
     if status == 0 and not args.dry_run:
-        lines = unpublished(Path("results"), list(run.samples))
+        lines = unpublished(Path(layout.RESULTS), list(run.samples))
         if lines:
             print("clinwgs run: analysis complete, but not in the record service:", *lines, sep="\n")
     return status

@@ -1,85 +1,104 @@
-"""Run configuration: config.yaml + samples.tsv + units.tsv -> JSON schema -> pydantic models.
+"""Run configuration: config.yaml + samples.tsv + units.tsv + panels.yaml -> JSON schema -> typed models.
 
-One direction: files are read strictly, every problem is collected (one line each, naming file, row, column,
-what is wrong and what is allowed), and only a fully valid configuration becomes a `RunConfig`.
-`clinwgs validate` runs the same checks (plus, with --deep, the full input-integrity checks) before any job.
+One direction: files are read strictly, every problem is collected (one line each, naming file, row, column
+or dotted key, the value and what is allowed), and only a fully valid configuration becomes a `RunConfig`
+(clinwgs.config.models). `clinwgs validate` runs the same checks (plus, with --deep, the full input-integrity
+checks) before any job; the workflow (rules/common.smk) loads the same `RunConfig` and reads nothing else.
 """
 
 from __future__ import annotations
 
-import argparse
+import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ValidationError
 
+from clinwgs.config.models import (
+    ConfigFile,
+    Filters,
+    PanelSettings,
+    RunConfig,
+    Sample,
+    Sections,
+    Unit,
+    ValidationConfig,
+)
 from clinwgs.config.sheets import read_tsv, row_problems, schema_problems
 from clinwgs.core.errors import ConfigError
+from clinwgs.core.io import load_yaml_strict
 
-Sex = Literal["female", "male", "unknown"]
+__all__ = [
+    "ConfigFile",
+    "Filters",
+    "PanelSettings",
+    "RunConfig",
+    "Sample",
+    "Unit",
+    "ValidationConfig",
+    "load_config",
+    "load_config_dict",
+    "load_panel_settings",
+    "load_validation_config",
+    "model_problems",
+    "validate_model",
+]
 
-
-class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Sample(Frozen):
-    sample_id: str
-    sex: Sex
-    test_code: str
-    consent_additional_findings: bool
-    reference: str
-    family_id: str | None = None
-    relation: str | None = None
-
-
-class Unit(Frozen):
-    sample_id: str
-    unit_id: str
-    platform: str
-    fq1: Path | None = None
-    fq2: Path | None = None
-    bam: Path | None = None
-    fq1_sha256: str | None = None
-    fq2_sha256: str | None = None
-    bam_sha256: str | None = None
-
-    @property
-    def is_bam(self) -> bool:
-        return self.bam is not None
-
-    def files(self) -> list[tuple[str, Path, str | None]]:
-        """(column, path, expected sha256) of every input file of this unit."""
-        cols = [("bam", self.bam, self.bam_sha256), ("fq1", self.fq1, self.fq1_sha256)]
-        cols.append(("fq2", self.fq2, self.fq2_sha256))
-        return [(c, p, s) for c, p, s in cols if p is not None]
+M = TypeVar("M", bound=BaseModel)
 
 
-class Filters(Frozen):
-    min_qual: float
-    min_depth: int
-    min_gq: int
+def _shown(value: Any) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else "the value"
 
 
-class RunConfig(BaseModel):
-    """The validated configuration. Sections owned by later stages are kept as plain dicts."""
+def model_problems(exc: ValidationError, where: str) -> list[str]:
+    """One line per pydantic error: '<where>: key 'a.b': <value> is not valid; must be ...'."""
+    problems = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"])
+        label = f"{where}: key {key!r}: " if key else f"{where}: "
+        msg = str(err["msg"])
+        if err["type"] == "missing":
+            text = "is missing (required)"
+        elif err["type"] == "extra_forbidden":
+            text = "unknown key"
+        elif err["type"] == "value_error":
+            text = msg.removeprefix("Value error, ")
+        elif err["type"] == "path_type":
+            text = f"{_shown(err['input'])} is not valid; must be a file path"
+        else:
+            text = f"{_shown(err['input'])} is not valid; " + re.sub(r"^\w+ should", "must", msg)
+        problems.append(label + text)
+    return problems
 
-    model_config = ConfigDict(extra="allow", frozen=True)
 
-    samples_path: Path
-    units_path: Path
-    bundles: dict[str, Path]
-    aligner: Literal["bwa", "minimap2"]
-    caller: Literal["bcftools", "freebayes"]
-    alignment_format: Literal["bam", "cram"]
-    on_reference_mismatch: Literal["realign", "error"] = "realign"
-    scatter_chunks: int
-    filters: Filters
-    threads: dict[str, int] = {}
-    samples: dict[str, Sample]
-    units: dict[str, list[Unit]]
+def validate_model(model: type[M], data: Any, where: str) -> M:
+    """``model.model_validate(data)``, raising ConfigError with one line per problem."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(model_problems(exc, where), path=where) from None
 
+
+def _read_yaml(path: Path) -> Any:
+    if not path.is_file():
+        raise ConfigError([f"{path}: file does not exist"], path=path)
+    try:
+        return load_yaml_strict(path)  # ConfigError naming the line of a syntax error or duplicate key
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([f"{path}: not readable as UTF-8 text ({type(exc).__name__})"], path=path) from exc
+
+
+def load_panel_settings(path: Path) -> PanelSettings:
+    """Read and check the interpretation settings (config/panels.yaml); raise ConfigError."""
+    return validate_model(PanelSettings, _read_yaml(path), str(path))
+
+
+def load_validation_config(path: Path) -> ValidationConfig:
+    """Read and check the validation pack's configuration (config/validation.yaml); raise ConfigError."""
+    return validate_model(ValidationConfig, _read_yaml(path), str(path))
 
 def _sample_problems(rows: list[dict[str, str]], sheet: str, bundles: dict[str, Any]) -> list[str]:
     problems = row_problems(rows, "samples", sheet, "sample_id")
@@ -141,7 +160,9 @@ def _read_sheet(path: Path, problems: list[str]) -> list[dict[str, str]]:
         return []
 
 
-def _to_models(cfg: dict[str, Any], samples: list[dict[str, str]], units: list[dict[str, str]]) -> RunConfig:
+def _to_models(
+    cf: ConfigFile, panels: PanelSettings, samples: list[dict[str, str]], units: list[dict[str, str]]
+) -> RunConfig:
     sample_models = {
         r["sample_id"]: Sample(
             **{k: v for k, v in r.items() if v and k != "consent_additional_findings"},  # type: ignore[arg-type]
@@ -152,62 +173,48 @@ def _to_models(cfg: dict[str, Any], samples: list[dict[str, str]], units: list[d
     unit_models: dict[str, list[Unit]] = {s: [] for s in sample_models}
     for r in units:
         unit_models[r["sample_id"]].append(Unit(**{k: v for k, v in r.items() if v}))  # type: ignore[arg-type]
-    stage_sections = {k: v for k, v in cfg.items() if k not in {"samples", "units", "bundles", "scatter"}}
     return RunConfig(
-        **stage_sections,
-        samples_path=Path(cfg["samples"]),
-        units_path=Path(cfg["units"]),
-        bundles={k: Path(v) for k, v in cfg["bundles"].items()},
-        scatter_chunks=cfg["scatter"]["chunks"],
+        **{name: getattr(cf, name) for name in Sections.model_fields},
+        samples_path=cf.samples,
+        units_path=cf.units,
         samples=sample_models,
         units=unit_models,
+        panel_settings=panels,
     )
 
 
+def _panels_or_problems(cf: ConfigFile, problems: list[str]) -> PanelSettings | None:
+    try:
+        return load_panel_settings(cf.interpret.panels)
+    except ConfigError as exc:
+        problems += [f"{p} (interpret.panels)" for p in exc.problems]
+        return None
+
+
 def load_config_dict(cfg: dict[str, Any], where: str = "config.yaml") -> RunConfig:
-    """Validate an already-parsed config (e.g. Snakemake's `config`) and its sheets; raise ConfigError."""
+    """Validate an already-parsed config (e.g. Snakemake's `config`), its sheets and its panel settings;
+    raise ConfigError listing every problem."""
     problems = schema_problems(cfg, "config", where)
     if problems:
         raise ConfigError(problems, path=where)
-    for name, manifest in cfg["bundles"].items():
-        if not Path(manifest).is_file():
+    cf = validate_model(ConfigFile, cfg, where)
+    for name, manifest in cf.bundles.items():
+        if not manifest.is_file():
             problems.append(f"{where}: bundles.{name}: manifest {manifest} does not exist")
-    samples = _read_sheet(Path(cfg["samples"]), problems)
-    units = _read_sheet(Path(cfg["units"]), problems)
-    problems += _sample_problems(samples, cfg["samples"], cfg["bundles"])
+    panels = _panels_or_problems(cf, problems)
+    samples = _read_sheet(cf.samples, problems)
+    units = _read_sheet(cf.units, problems)
+    problems += _sample_problems(samples, str(cf.samples), cf.bundles)
     ids = {r["sample_id"] for r in samples if r.get("sample_id")}
-    problems += _unit_problems(units, cfg["units"], ids)
-    if problems:
+    problems += _unit_problems(units, str(cf.units), ids)
+    if problems or panels is None:
         raise ConfigError(problems, path=where)
-    return _to_models(cfg, samples, units)
+    return _to_models(cf, panels, samples, units)
 
 
 def load_config(path: Path) -> RunConfig:
     """Read config.yaml strictly (duplicate keys refused) and validate it with its sheets."""
-    from clinwgs.core.io import load_yaml_strict
-
-    if not path.is_file():
-        raise ConfigError([f"{path}: file does not exist"], path=path)
-    cfg = load_yaml_strict(path)  # ConfigError naming the line of a duplicate key or syntax error
+    cfg = _read_yaml(path)
     if not isinstance(cfg, dict):
         raise ConfigError([f"{path}: top level must be a mapping of keys"], path=path)
     return load_config_dict(cfg, where=str(path))
-
-
-def cli_main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="clinwgs validate", description=__doc__.splitlines()[0])
-    parser.add_argument("--configfile", type=Path, default=Path("config/config.yaml"))
-    parser.add_argument(
-        "--deep", action="store_true", help="also verify reference checksums and read every input file fully"
-    )
-    args = parser.parse_args(argv)
-    run = load_config(args.configfile)
-    if args.deep:
-        from clinwgs.inputs.run import check_run_inputs
-
-        for line in check_run_inputs(run):
-            print(line)
-    n_units = sum(len(u) for u in run.units.values())
-    bundles = ", ".join(run.bundles)
-    print(f"{args.configfile}: OK ({len(run.samples)} samples, {n_units} units, bundles {bundles})")
-    return 0

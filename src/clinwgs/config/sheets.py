@@ -21,14 +21,34 @@ def load_schema(name: str) -> dict[str, Any]:
     return data
 
 
+def _range(schema: dict[str, Any]) -> str:
+    """'an integer >= 1', 'a number > 0 and <= 60' ... from a schema's type and bounds ('' when unbounded)."""
+    bounds = [f"{op} {schema[key]}" for key, op in
+              (("minimum", ">="), ("exclusiveMinimum", ">"), ("maximum", "<="), ("exclusiveMaximum", "<"))
+              if key in schema]
+    if not bounds:
+        return ""
+    kind = "an integer" if schema.get("type") == "integer" else "a number"
+    return f"{kind} {' and '.join(bounds)}"
+
+
 def _allowed(error: jsonschema.ValidationError) -> str:
     schema = error.schema if isinstance(error.schema, dict) else {}
     if "enum" in schema:
         return "allowed: " + ", ".join(repr(v) for v in schema["enum"])
+    if error.validator in {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "type"} and _range(
+        schema
+    ):
+        return f"allowed: {_range(schema)}"
+    if error.validator == "type":
+        return f"allowed: a value of type {schema.get('type')}"
+    if error.validator == "pattern":
+        rule = f"must match {schema['pattern']}"
+        return f"expected: {schema['description']} ({rule})" if "description" in schema else rule
+    if error.validator in {"minProperties", "minItems", "minLength", "propertyNames"}:
+        return str(error.message)
     if "description" in schema:
         return f"expected: {schema['description']}"
-    if "pattern" in schema:
-        return f"must match {schema['pattern']}"
     return ""
 
 
@@ -40,8 +60,9 @@ def describe_error(error: jsonschema.ValidationError) -> tuple[str, str]:
     if error.validator == "additionalProperties":
         return field, error.message.replace("Additional properties are not allowed", "unknown key(s)")
     allowed = _allowed(error)
-    value = error.instance if not isinstance(error.instance, dict | list) else "value"
-    text = f"{value!r} is not valid" + (f"; {allowed}" if allowed else f": {error.message}")
+    shown = repr(error.instance)
+    value = shown if len(shown) <= 60 else "the value"
+    text = f"{value} is not valid" + (f"; {allowed}" if allowed else f": {error.message}")
     return field, text
 
 

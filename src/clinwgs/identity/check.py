@@ -20,10 +20,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from clinwgs.config.models import IdentitySection
 from clinwgs.core.errors import InputIntegrityError
 from clinwgs.identity.compare import Comparison, compare
 from clinwgs.identity.genotype import Fingerprint
-from clinwgs.identity.settings import IdentitySettings
 from clinwgs.interpret.sex import read_mosdepth_summary, sex_check
 
 IDENTITY_VERSION = "1.0.0"
@@ -89,7 +89,7 @@ class RunIdentity(Strict):
     pairs: list[Comparison]  # every pair of samples (sample fingerprints), a < b
 
 
-def compare_run(fingerprints: list[Fingerprint], settings: IdentitySettings) -> RunIdentity:
+def compare_run(fingerprints: list[Fingerprint], settings: IdentitySection) -> RunIdentity:
     """Every pair of the run's sample fingerprints made with the same panel (samples on another bundle cannot
     be compared: their pairs are left out)."""
     ordered = sorted(fingerprints, key=lambda f: f.sample_id)
@@ -101,7 +101,7 @@ def compare_run(fingerprints: list[Fingerprint], settings: IdentitySettings) -> 
     return RunIdentity(samples=[f.sample_id for f in ordered], pairs=pairs)
 
 
-def units_check(units: list[Fingerprint], settings: IdentitySettings) -> tuple[CheckResult, list[str]]:
+def units_check(units: list[Fingerprint], settings: IdentitySection) -> tuple[CheckResult, list[str]]:
     sample = units[0].sample_id if units else "?"
     if len(units) < 2:
         return CheckResult(status="not applicable", summary="one sequencing unit: nothing to compare"), []
@@ -120,7 +120,7 @@ def units_check(units: list[Fingerprint], settings: IdentitySettings) -> tuple[C
 
 
 def expected_check(
-    sample: Fingerprint, expected: Fingerprint | None, settings: IdentitySettings
+    sample: Fingerprint, expected: Fingerprint | None, settings: IdentitySection
 ) -> tuple[CheckResult, list[str]]:
     if expected is None:
         why = "no expected fingerprint configured (identity.expected)"
@@ -142,7 +142,7 @@ def expected_check(
 
 
 def duplicates_check(
-    sample_id: str, run: RunIdentity | None, settings: IdentitySettings
+    sample_id: str, run: RunIdentity | None, settings: IdentitySection
 ) -> tuple[CheckResult, list[DuplicateFlag], list[str]]:
     mine = [c for c in run.pairs if sample_id in (c.a, c.b)] if run else []
     if not mine:
@@ -214,7 +214,7 @@ def sample_identity(
     sex: SexResult,
     bundle: str,
     panel_markers: int,
-    settings: IdentitySettings,
+    settings: IdentitySection,
 ) -> IdentityResult:
     unit_result, b1 = units_check(units, settings)
     expected_result, b2 = expected_check(sample, expected, settings)

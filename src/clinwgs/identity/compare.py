@@ -1,6 +1,6 @@
 """Two fingerprints compared: discordance over the sites called in both, and a verdict.
 
-Verdicts, in order (thresholds from IdentitySettings; reasons in docs/validation.md):
+Verdicts, in order (thresholds from IdentitySection; reasons in docs/validation.md):
 - "insufficient data": fewer than ``min_sites`` sites called in both;
 - "mismatch": discordance >= ``mismatch_min_discordance`` (different people, or a mixture);
 - "inconclusive": discordance above ``match_max_discordance`` but below the mismatch threshold
@@ -17,9 +17,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from clinwgs.config.models import IdentitySection
 from clinwgs.core.errors import InputIntegrityError
 from clinwgs.identity.genotype import Fingerprint
-from clinwgs.identity.settings import IdentitySettings
 
 Verdict = Literal["match", "mismatch", "inconclusive", "insufficient data"]
 
@@ -52,7 +52,7 @@ def label(fp: Fingerprint) -> str:
     return f"{fp.sample_id} unit {fp.unit_id}" if fp.unit_id else fp.sample_id
 
 
-def compare(a: Fingerprint, b: Fingerprint, settings: IdentitySettings) -> Comparison:
+def compare(a: Fingerprint, b: Fingerprint, settings: IdentitySection) -> Comparison:
     if a.sites_file_sha256 != b.sites_file_sha256:
         raise InputIntegrityError(
             f"fingerprints of {label(a)} and {label(b)} were made with different site panels "

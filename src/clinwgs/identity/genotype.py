@@ -18,8 +18,8 @@ from typing import Literal
 import pysam
 from pydantic import BaseModel, ConfigDict
 
+from clinwgs.config.models import IdentitySection
 from clinwgs.core.errors import InputIntegrityError
-from clinwgs.identity.settings import IdentitySettings
 from clinwgs.identity.sites import Site
 
 ERROR = 0.01
@@ -56,7 +56,7 @@ class Fingerprint(BaseModel):
         return sum(c.genotype is not None for c in self.calls)
 
 
-def call_genotype(ref: int, alt: int, settings: IdentitySettings) -> tuple[Literal[0, 1, 2] | None, float]:
+def call_genotype(ref: int, alt: int, settings: IdentitySection) -> tuple[Literal[0, 1, 2] | None, float]:
     """(ALT copies or None, log10 ratio of the best genotype's likelihood over the next best)."""
     depth = ref + alt
     if depth == 0:
@@ -73,7 +73,7 @@ def call_genotype(ref: int, alt: int, settings: IdentitySettings) -> tuple[Liter
 
 
 def count_alleles(
-    aln: pysam.AlignmentFile, site: Site, settings: IdentitySettings
+    aln: pysam.AlignmentFile, site: Site, settings: IdentitySection
 ) -> tuple[int, int, int]:
     """(REF, ALT, other) bases at the site, each fragment once."""
     seen: dict[str, str] = {}
@@ -112,7 +112,7 @@ def fingerprint_alignment(
     path: Path,
     sites: list[Site],
     sites_sha256: str,
-    settings: IdentitySettings,
+    settings: IdentitySection,
     sample_id: str,
     unit_id: str | None = None,
     reference: Path | None = None,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from clinwgs.identity.settings import IdentitySettings
+from clinwgs.config.models import IdentitySection
+from clinwgs.core import layout
 
 
 def panel_path(bundle: Any) -> str | None:
@@ -16,26 +17,26 @@ def panel_path(bundle: Any) -> str | None:
 def sample_fingerprints(run: Any, bundles: dict[str, Any]) -> list[str]:
     """Every sample fingerprint of the run whose bundle has a panel (input of the run-level comparison)."""
     return [
-        f"results/{s}/identity/{s}.fingerprint.json"
+        layout.fingerprint(s)
         for s in sorted(run.samples)
         if panel_path(bundles[run.samples[s].reference])
     ]
 
 
 def identity_inputs(
-    sample: str, run: Any, bundle: Any, settings: IdentitySettings, run_identity: str
+    sample: str, run: Any, bundle: Any, settings: IdentitySection, run_identity: str
 ) -> dict[str, Any]:
     """Named inputs of rule identity_sample: only the depth summary and the FASTA index without a panel."""
     inputs: dict[str, Any] = {
-        "summary": f"results/{sample}/qc/{sample}.mosdepth.summary.txt",
+        "summary": layout.qc(sample, "mosdepth.summary.txt"),
         # the workflow's own index of the verified FASTA (rules/ref.smk), never a file beside the lab's copy
-        "fai": f"resources/{bundle.name}/{bundle.key}/genome.fa.gz.fai",
+        "fai": layout.resource(bundle.name, bundle.key, "genome.fa.gz.fai"),
     }
     panel = panel_path(bundle)
     if panel:
-        inputs["sample_fp"] = f"results/{sample}/identity/{sample}.fingerprint.json"
+        inputs["sample_fp"] = layout.fingerprint(sample)
         inputs["unit_fps"] = [
-            f"results/{sample}/identity/units/{u.unit_id}.fingerprint.json" for u in run.units[sample]
+            layout.unit_fingerprint(sample, u.unit_id) for u in run.units[sample]
         ]
         inputs["run"] = run_identity
         inputs["panel"] = panel

@@ -9,26 +9,14 @@ the reason, never silently skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
+from clinwgs.config.models import AcmgSettings
 from clinwgs.interpret.clinvar import ClinVarAssertion
 from clinwgs.interpret.consequence import Consequence
 from clinwgs.interpret.panels import PanelGene
 from clinwgs.models.findings import CriterionResult
-
-
-@dataclass(frozen=True)
-class AcmgSettings:
-    ba1_af: float = 0.05
-    bs1_af: float = 0.01
-    bs1_af_by_gene: dict[str, float] = field(default_factory=dict)
-    pm2_max_af: float = 0.0001
-    clinvar_pp5_bp6: bool = True
-    clinvar_min_stars: int = 1
-    # a ClinVar P/LP assertion at or above this review status (and no conflict) is reported as a known
-    # pathogenic variant, as CPSR does; the automated class is shown beside it
-    known_pathogenic_min_stars: int = 2
 
 
 @dataclass(frozen=True)

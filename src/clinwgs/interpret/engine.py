@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from clinwgs import __version__
+from clinwgs.config.models import InterpretSection
 from clinwgs.core.errors import ConfigError, InputIntegrityError
 from clinwgs.interpret import acmg
 from clinwgs.interpret.alleles import Allele, HeaderInfo, inspect_header, sample_alleles
@@ -496,8 +497,8 @@ def _limitations(header: HeaderInfo, inputs: Inputs) -> tuple[list[str], list[st
     return notes, blockers
 
 
-def database_args(bundle: Any) -> list[str]:
-    """``--database NAME=RELEASE`` arguments from a reference bundle (clinwgs.reference.bundles.Bundle)."""
+def database_releases(bundle: Any) -> dict[str, str]:
+    """Name -> release of every database a reference bundle (clinwgs.reference.bundles.Bundle) supplies."""
     files = bundle.files
     pairs = [("Reference", f"{bundle.name} ({bundle.build})")]
     if files.gff3 is not None:
@@ -505,7 +506,24 @@ def database_args(bundle: Any) -> list[str]:
     if files.clinvar is not None:
         pairs.append(("ClinVar", files.clinvar.release or "release not recorded"))
     pairs += [(pop.name, pop.release or "release not recorded") for pop in files.pop_af]
-    return [arg for name, release in pairs for arg in ("--database", f"{name}={release}")]
+    return dict(pairs)
+
+
+def run_sample(
+    inputs: Inputs, request: SampleRequest, settings: InterpretSettings, out_json: Path, out_tsv: Path
+) -> str:
+    """Interpret one sample, write findings.json and findings.tsv; returns a one-line summary."""
+    # a short-lived process that allocates many small objects which all live until it writes its output:
+    # cyclic garbage collection passes only cost time here (about a third of the run)
+    gc.disable()
+    findings = interpret(inputs, request, settings)
+    write_findings(findings, out_json, out_tsv)
+    tier1 = sum(f.tier is Tier.TIER1 for f in findings.findings)
+    return (
+        f"{findings.sample_id}: {findings.variants_examined} records, "
+        f"{findings.variants_in_panel} in panel genes, {tier1} Tier 1, "
+        f"{len(findings.findings) - tier1} other reported, {len(findings.for_review)} for review"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -516,7 +534,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sex", choices=["female", "male", "unknown"], default="unknown")
     p.add_argument("--consent-additional-findings", choices=["yes", "no"], default="no")
     p.add_argument("--build", choices=["GRCh37", "GRCh38"], default="GRCh38")
-    p.add_argument("--settings", type=Path, default=Path("config/panels.yaml"))
+    p.add_argument("--settings", type=Path, default=InterpretSection().panels)
     p.add_argument("--vcf-sample", help="sample column in the VCF (default: the only one, else --sample-id)")
     p.add_argument("--thresholds", type=Path, help="mosdepth <prefix>.thresholds.bed.gz over the panel BED")
     p.add_argument("--regions", type=Path, help="mosdepth <prefix>.regions.bed.gz over the panel BED")
@@ -542,9 +560,6 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def cli_main(argv: list[str]) -> int:
-    # a short-lived process that allocates many small objects which all live until it writes its output:
-    # cyclic garbage collection passes only cost time here (about a third of the run)
-    gc.disable()
     args = _parser().parse_args(argv)
     bad = [d for d in [*args.database, *args.population_af] if "=" not in d]
     if bad:
@@ -573,12 +588,5 @@ def cli_main(argv: list[str]) -> int:
     if args.population_af:
         pairs = [tuple(p.split("=", 1)) for p in args.population_af]
         settings = replace(settings, population_af=[(k, v) for k, v in pairs])
-    findings = interpret(inputs, request, settings)
-    write_findings(findings, args.out_json, args.out_tsv)
-    tier1 = sum(f.tier is Tier.TIER1 for f in findings.findings)
-    print(
-        f"{findings.sample_id}: {findings.variants_examined} records, "
-        f"{findings.variants_in_panel} in panel genes, {tier1} Tier 1, "
-        f"{len(findings.findings) - tier1} other reported, {len(findings.for_review)} for review"
-    )
+    print(run_sample(inputs, request, settings, args.out_json, args.out_tsv))
     return 0

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from clinwgs.core import layout
 from clinwgs.core.errors import ConfigError
 
 PROFILES = ("local", "slurm", "kubernetes")
@@ -185,5 +186,5 @@ def run_with_profile(
 
     profile_dir(options.profile)  # an unknown profile stops here, before any sheet is written
     samples_tsv, units_tsv = sheets_of(configfile)
-    work = Path("logs") / "cohort" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    work = Path(layout.LOGS) / "cohort" / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return run_cohort(configfile, samples_tsv, units_tsv, batch_size, options, work, env)

@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from clinwgs.config.load import RunConfig, load_config
+from clinwgs.core import layout
 from clinwgs.core.errors import ClinwgsError
 from clinwgs.ops.runner import REPO_ROOT, run_workflow
 
@@ -69,24 +70,23 @@ def ensure_positive_control(repo: Path) -> Path:
     return r1
 
 
-def summary(repo: Path, samples: list[str]) -> str:
+def summary(repo: Path, samples: list[str], multiqc_name: str) -> str:
     lines = ["", "clinwgs demo: outputs"]
     for sample in samples:
-        vcf = repo / "results" / sample / "vcf" / f"{sample}.annotated.vcf.gz"
-        report = repo / "results" / sample / "report" / f"{sample}.report.html"
+        vcf = repo / layout.vcf(sample, "annotated")
+        report = repo / layout.report(sample, "html")
         state = ", ".join(
             f"{what}: {'ok' if path.is_file() else 'MISSING'}"
             for what, path in (("annotated VCF", vcf), ("report", report))
         )
-        lines.append(f"  {sample:8s} results/{sample}/  ({state})")
-    lines.append("  QC report: results/multiqc/multiqc_report.html")
+        lines.append(f"  {sample:8s} {layout.sample_dir(sample)}/  ({state})")
+    lines.append(f"  QC report: {layout.multiqc_report(multiqc_name)}")
     return "\n".join(lines)
 
 
 def service_address(run: RunConfig) -> tuple[str, int]:
     """Host and port of the record service the workflow publishes to (config `publish.url`)."""
-    publish = (run.model_extra or {}).get("publish") or {}
-    url = urlsplit(publish.get("url", "http://127.0.0.1:8780"))
+    url = urlsplit(run.publish.url)
     return url.hostname or "127.0.0.1", url.port or 80
 
 
@@ -117,9 +117,9 @@ def run_demo(cores: int, aligner: str | None = None, serve: bool = False) -> int
         if aligner:
             extra += ["--config", f"aligner={aligner}"]
         status, _ = run_workflow(CONFIG, cores, extra)
-        print(summary(REPO_ROOT, samples))
+        print(summary(REPO_ROOT, samples, config.multiqc_name))
         print("\nclinwgs demo: reports in the record service")
-        print("\n".join(demo_links(service, REPO_ROOT / "results", samples)))
+        print("\n".join(demo_links(service, REPO_ROOT / layout.RESULTS, samples)))
         print(f"\nclinwgs demo: finished with status {status} in {time.monotonic() - start:.0f} s")
         if serve and status == 0:
             print("clinwgs demo: serving the reports; press Ctrl-C to stop", flush=True)

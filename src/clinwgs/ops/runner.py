@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from clinwgs.config.load import RunConfig, load_config
+from clinwgs.core import layout
 from clinwgs.reference.bundles import load_manifest, verify_bundle
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -94,7 +95,7 @@ def unpublished(results: Path, samples: list[str]) -> list[str]:
 
     lines = []
     for sample in samples:
-        receipt = results / sample / "publish" / "receipt.json"
+        receipt = Path(layout.receipt(sample, str(results)))
         if receipt.is_file():
             answer = json.loads(receipt.read_text())
             if answer.get("published") is not True:

@@ -6,7 +6,7 @@ Stages and where their timestamps come from (the record service wins where it kn
 received       record service ``test_requests.received_at``; else the newest mtime of the sample's
                input files in units.tsv (the data arrived then; labelled ``input files``)
 started        record service (start of the analysis period a published report carries); else the
-               earliest step start in ``benchmarks/out`` (``clinwgs.provenance.steps``)
+               earliest step start in ``logs/timings`` (``clinwgs.provenance.steps``)
 finished       record service (end of that period); else ``results/<s>/manifest.json`` ``created_at``
 reported       record service first report version ``created_at``; else ``published_at`` of a
                ``publish/receipt.json`` saying ``published: true`` ("not published" is not a report)
@@ -27,6 +27,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from clinwgs.core import layout
 from clinwgs.core.errors import ConfigError
 from clinwgs.provenance.steps import read_steps
 
@@ -35,7 +36,7 @@ TARGET_DAYS = 7.0
 LIMIT_DAYS = 10.0
 # Latest day (after receipt) by which each stage should be reached for the 7-day target.
 DEFAULT_UNITS = Path("config/units.tsv")
-NOT_SAMPLES = {"multiqc", "validation", "benchmarks"}  # results/ folders that are not samples
+NOT_SAMPLES = layout.NOT_SAMPLES  # results/ folders that are not samples
 MILESTONE_DAYS = {"started": 1.0, "finished": 2.0, "reported": 5.0, "authorised": TARGET_DAYS}
 
 
@@ -135,18 +136,18 @@ def input_files(units_tsv: Path) -> dict[str, list[Path]]:
     return files
 
 
-def add_results_times(timeline: Timeline, results: Path, benchmarks: Path, inputs: list[Path]) -> None:
+def add_results_times(timeline: Timeline, results: Path, timings: Path, inputs: list[Path]) -> None:
     present = [p for p in inputs if p.is_file()]
     if present:
         timeline.set("received", max(_mtime(p) for p in present), "input files")
-    starts = [s["start"] for s in read_steps(benchmarks, timeline.sample) if s.get("start")]
+    starts = [s["start"] for s in read_steps(timings, timeline.sample) if s.get("start")]
     if starts:
-        timeline.set("started", parse_iso(min(starts)), "benchmarks")
-    manifest = results / timeline.sample / "manifest.json"
+        timeline.set("started", parse_iso(min(starts)), "step timings")
+    manifest = Path(layout.manifest(timeline.sample, str(results)))
     if manifest.is_file():
         created = json.loads(manifest.read_text()).get("created_at")
         timeline.set("finished", parse_iso(created) if created else _mtime(manifest), "manifest.json")
-    receipt = results / timeline.sample / "publish" / "receipt.json"
+    receipt = Path(layout.receipt(timeline.sample, str(results)))
     if receipt.is_file():
         # only a report that reached the record counts: a "not published" receipt (service down, release
         # blocked) leaves the sample unreported, so its milestone can fall overdue and be listed at risk
@@ -158,7 +159,7 @@ def add_results_times(timeline: Timeline, results: Path, benchmarks: Path, input
 
 def collect(
     results: Path,
-    benchmarks: Path,
+    timings: Path,
     units_tsv: Path | None,
     from_service: dict[str, dict[str, datetime]] | None = None,
 ) -> list[Timeline]:
@@ -172,7 +173,7 @@ def collect(
         timeline = Timeline(sample)
         for stage, when in from_service.get(sample, {}).items():
             timeline.set(stage, when, "record service")
-        add_results_times(timeline, results, benchmarks, inputs.get(sample, []))
+        add_results_times(timeline, results, timings, inputs.get(sample, []))
         timelines.append(timeline)
     return timelines
 

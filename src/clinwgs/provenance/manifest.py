@@ -23,12 +23,13 @@ from typing import Any
 import yaml
 
 from clinwgs import __version__
+from clinwgs.core import layout
 from clinwgs.core.errors import ClinwgsError, InputIntegrityError
 from clinwgs.core.io import sha256_file, write_json_atomic
 from clinwgs.provenance.steps import read_steps
 from clinwgs.provenance.toolversions import python_packages, query_tools
 
-MANIFEST_NAME = "manifest.json"
+MANIFEST_NAME = layout.MANIFEST_NAME
 MANIFEST_VERSION = "1.0.0"
 JsonDict = dict[str, Any]
 
@@ -148,12 +149,12 @@ class ManifestRequest:
     config_files: list[Path]
     input_paths: list[str]
     bundle_manifest: Path | None = None
-    benchmarks_dir: Path | None = None
+    timings_dir: Path | None = None  # per-rule timing files (logs/timings): the steps section
     tools: list[str] | None = None
     scope: str = "final"  # "final": everything; "analysis": what the report cites (see rules/provenance.smk)
     outputs: list[Path] | None = None  # explicit output files; default: every result file of the sample
     extra: JsonDict = field(default_factory=dict)
-    # the reference steps that served this sample: benchmarks of "<bundle>.<key>" (the FASTA version in use),
+    # the reference steps that served this sample: timings of "<bundle>.<key>" (the FASTA version in use),
     # less the rules this configuration does not run (another aligner's index); default: every key
     bundle_key: str | None = None
     unused_rules: frozenset[str] = frozenset()
@@ -167,12 +168,12 @@ def _output_section(req: ManifestRequest) -> list[JsonDict]:
 
 
 def _steps_section(req: ManifestRequest, bundle: str | None) -> list[JsonDict]:
-    if req.benchmarks_dir is None:
+    if req.timings_dir is None:
         return []
-    steps = read_steps(req.benchmarks_dir, req.sample)
+    steps = read_steps(req.timings_dir, req.sample)
     if bundle:
         prefix = f"{bundle}.{req.bundle_key}" if req.bundle_key else bundle
-        steps = [{**s, "scope": "reference bundle"} for s in read_steps(req.benchmarks_dir, prefix)] + steps
+        steps = [{**s, "scope": "reference bundle"} for s in read_steps(req.timings_dir, prefix)] + steps
     return [s for s in steps if s["rule"] not in req.unused_rules]
 
 
@@ -204,7 +205,7 @@ def build_manifest(req: ManifestRequest) -> JsonDict:
             "files": [file_record(resolve_input(str(p), req.workdir), str(p)) for p in req.config_files],
         },
         "reference": reference,
-        "databases": databases_section(reference, req.sample_dir / "interpret" / "findings.json"),
+        "databases": databases_section(reference, req.sample_dir.parent / layout.findings(req.sample, ".")),
         "tools": query_tools(req.tools),
         "python_packages": python_packages(),
         "inputs": input_records,

@@ -1,6 +1,7 @@
-"""Each workflow step's start, end and host, read from Snakemake benchmark files.
+"""Each workflow step's start, end and host, read from the per-rule timing files.
 
-Every rule declares ``benchmark: "benchmarks/out/<rule>/<sample>....tsv"``. Snakemake writes that file when
+Every rule declares ``benchmark: layout.timings(<rule>, "<sample>...")``, i.e.
+``logs/timings/<rule>/<sample>....tsv`` (clinwgs.core.layout). Snakemake writes that file when
 the job ends, with the job's wall time in column ``s``; the end time is the file's mtime and the start is
 end - s. A rule may also write a one-line JSON step record (``<same path>.step.json``, keys ``start``,
 ``end``, ``host``) next to it; when present it wins, because it was written on the host that ran the job
@@ -22,14 +23,14 @@ def _iso(epoch: float) -> str:
 
 
 def _belongs_to(rel_parts: tuple[str, ...], sample: str) -> bool:
-    """benchmarks/out/<rule>/<sample>.tsv, <rule>/<sample>.<unit>.tsv or <rule>/<sample>/<chunk>.tsv."""
+    """<timings>/<rule>/<sample>.tsv, <rule>/<sample>.<unit>.tsv or <rule>/<sample>/<chunk>.tsv."""
     if len(rel_parts) < 2:
         return False
     head = rel_parts[1]
     return head == sample or head.startswith(sample + ".")
 
 
-def _from_benchmark(path: Path) -> dict[str, Any]:
+def _from_timings(path: Path) -> dict[str, Any]:
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
     seconds = float(rows[-1]["s"]) if rows and rows[-1].get("s") not in (None, "", "NA") else None
@@ -40,7 +41,7 @@ def _from_benchmark(path: Path) -> dict[str, Any]:
         "seconds": seconds,
         "max_rss_mb": _float(rows[-1].get("max_rss")) if rows else None,
         "host": socket.gethostname(),
-        "host_source": "manifest writer (benchmark files carry no host)",
+        "host_source": "manifest writer (timing files carry no host)",
     }
 
 
@@ -51,17 +52,18 @@ def _float(text: str | None) -> float | None:
         return None
 
 
-def read_steps(benchmarks_dir: Path, sample: str) -> list[dict[str, Any]]:
-    """One record per benchmark file of this sample, sorted by start time."""
+def read_steps(timings_dir: Path, sample: str) -> list[dict[str, Any]]:
+    """One record per timing file of this sample (under ``timings_dir``, normally logs/timings), sorted by
+    start time."""
     steps: list[dict[str, Any]] = []
-    if not benchmarks_dir.is_dir():
+    if not timings_dir.is_dir():
         return steps
-    for path in sorted(benchmarks_dir.rglob("*.tsv")):
-        rel = path.relative_to(benchmarks_dir).parts
+    for path in sorted(timings_dir.rglob("*.tsv")):
+        rel = path.relative_to(timings_dir).parts
         if not _belongs_to(rel, sample):
             continue
-        record: dict[str, Any] = {"rule": rel[0], "benchmark": path.relative_to(benchmarks_dir).as_posix()}
-        record.update(_from_benchmark(path))
+        record: dict[str, Any] = {"rule": rel[0], "timings": path.relative_to(timings_dir).as_posix()}
+        record.update(_from_timings(path))
         sidecar = path.with_name(path.name + ".step.json")
         if sidecar.is_file():
             own = json.loads(sidecar.read_text())

@@ -6,35 +6,47 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from clinwgs.config.models import RunConfig
+from clinwgs.core import layout
+
 
 def final_manifest_inputs(sample: str, core: Iterable[str], finals: Iterable[str]) -> list[str]:
     """Every final result of the sample (each stage adds its own to sample_final_outputs, the report included)
     except the manifest itself and publish/ (written after it, so it can cite the manifest's hash)."""
-    skip = (f"results/{sample}/manifest.json", f"results/{sample}/publish/")
-    mine = [t for t in [*core, *finals] if t.startswith(f"results/{sample}/")]
+    skip = (layout.manifest(sample), layout.publish_dir(sample) + "/")
+    mine = [t for t in [*core, *finals] if t.startswith(layout.sample_dir(sample) + "/")]
     return sorted({t for t in mine if not t.startswith(skip)})
 
 
 def analysis_manifest_inputs(sample: str, core: Iterable[str]) -> list[str]:
     """What the report stands on: alignment, QC, VCFs and the findings."""
-    return sorted({*core, f"results/{sample}/interpret/findings.json"})
+    return sorted({*core, layout.findings(sample)})
 
 
 def unused_rules(aligner: str, caller: str) -> list[str]:
-    """Reference rules this configuration never runs: their benchmark files (left by a run with another
+    """Reference rules this configuration never runs: their timing files (left by a run with another
     configuration) are not steps of this sample's analysis."""
     unused = ["index_minimap2"] if aligner == "bwa" else ["index_bwa"]
     return unused if caller == "freebayes" else [*unused, "decompress_fasta"]
 
 
+def effective_config(run: RunConfig) -> dict[str, Any]:
+    """The configuration the run used, defaults included: every config.yaml section and the interpretation
+    settings (not the sheets' rows, which the manifest records as files)."""
+    return run.model_dump(mode="json", exclude={"samples", "units"})
+
+
 def manifest_params(
-    run: Any, sample: str, configfiles: Iterable[str | Path], bundle_key: str | None = None
+    run: RunConfig, sample: str, configfiles: Iterable[str | Path], bundle_key: str | None = None
 ) -> dict[str, Any]:
-    """Inputs of the sample (units.tsv), the config files and the bundle manifest, from the RunConfig;
-    ``bundle_key`` (the FASTA checksum prefix of resources/<bundle>/<key>/) selects the reference steps."""
+    """Inputs of the sample (units.tsv), the config files (the sheets and the interpretation settings
+    included), the effective configuration and the bundle manifest, from the RunConfig; ``bundle_key`` (the
+    FASTA checksum prefix of resources/<bundle>/<key>/) selects the reference steps."""
     return {
         "inputs": [str(p) for unit in run.units[sample] for _, p, _ in unit.files()],
-        "config_files": [str(p) for p in configfiles] + [str(run.samples_path), str(run.units_path)],
+        "config": effective_config(run),
+        "config_files": [str(p) for p in configfiles]
+        + [str(run.samples_path), str(run.units_path), str(run.interpret.panels)],
         "bundle_manifest": str(run.bundles[run.samples[sample].reference]),
         "bundle_key": bundle_key,
         "unused_rules": unused_rules(run.aligner, run.caller),

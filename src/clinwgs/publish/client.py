@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,13 +24,14 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
+from clinwgs.config.models import PublishSection
 from clinwgs.core.errors import ClinwgsError, InputIntegrityError
 from clinwgs.core.io import write_json_atomic
 from clinwgs.fhir.bundle import build_report_bundle
 from clinwgs.models.findings import Findings
 
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
-DEFAULT_URL = "http://127.0.0.1:8780"
+DEFAULTS = PublishSection()  # config.yaml `publish:` defaults (clinwgs.config.models), also the CLI's
 
 
 class PublishError(ClinwgsError):
@@ -171,7 +173,7 @@ def _receipt(
 
 
 def publish_sample(
-    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+    inputs: PublishInputs, url: str, token: str, *, retries: int, backoff_s: float
 ) -> dict[str, Any]:
     """Publish and return the receipt (also written to ``inputs.receipt``); raises PublishError."""
     bundle = build_bundle(inputs)
@@ -184,7 +186,7 @@ def publish_sample(
 
 
 def amend_sample(
-    inputs: PublishInputs, url: str, token: str, *, retries: int = 5, backoff_s: float = 0.5
+    inputs: PublishInputs, url: str, token: str, *, retries: int, backoff_s: float
 ) -> dict[str, Any]:
     """Send this analysis as a new version of the sample's report (after a re-analysis changed it): the
     service keeps every earlier version, links the new one to it by Provenance and needs a fresh two-person
@@ -232,32 +234,27 @@ def _earlier_publication(receipt: Path) -> dict[str, Any] | None:
     return kept if isinstance(kept, dict) else None
 
 
-def publish_or_record(
-    inputs: PublishInputs,
-    url: str,
-    token: str,
-    *,
-    amend: bool = False,
-    retries: int = 5,
-    backoff_s: float = 0.5,
-    receipt_on_failure: bool = False,
-    token_env: str = "CLINWGS_SERVICE_TOKEN",
+def publish_with_settings(
+    inputs: PublishInputs, settings: PublishSection, *, amend: bool = False, receipt_on_failure: bool = False
 ) -> dict[str, Any]:
-    """Publish (or amend) a sample's report. With ``receipt_on_failure`` (the workflow rule), a failure is
-    written as a "not published" receipt that keeps any earlier successful publication, and returned."""
+    """Publish (or, with ``amend``, amend) one sample with the ``publish:`` settings and return the receipt
+    written to ``inputs.receipt``. The token is read from the environment variable ``settings.token_env``.
+    With ``receipt_on_failure`` (the workflow rule) a PublishError is recorded as a "not published" receipt
+    (returned, ``published`` false) instead of being raised, so the analysis completes."""
+    token = os.environ.get(settings.token_env, "")
     try:
         if not token:
-            raise PublishError(f"no service token: set the environment variable {token_env}",
-                               sample=inputs.sample_id)
+            missing = f"no service token: set the environment variable {settings.token_env}"
+            raise PublishError(missing, sample=inputs.sample_id)
         send = amend_sample if amend else publish_sample
-        return send(inputs, url, token, retries=retries, backoff_s=backoff_s)
+        return send(inputs, settings.url, token, retries=settings.retries, backoff_s=settings.backoff_s)
     except PublishError as exc:
         if not receipt_on_failure:
             raise
         failed: dict[str, Any] = {
             "sample_id": inputs.sample_id,
             "published": False,
-            "service_url": url,
+            "service_url": settings.url,
             "error": str(exc),
             "recorded_at": datetime.now(UTC).isoformat(),
         }
@@ -268,3 +265,14 @@ def publish_or_record(
             failed["previously_published"] = earlier
         write_receipt(inputs.receipt, failed)
         return failed
+
+
+def outcome(receipt: dict[str, Any]) -> str:
+    """One line saying what happened (printed by the CLI, logged by the workflow rule)."""
+    if receipt.get("published") is False:
+        return f"clinwgs publish: NOT published: {receipt['error']}"
+    state = "created" if receipt["created"] else "already present (identical), nothing duplicated"
+    if "amended_from_version" in receipt and receipt["created"]:
+        state = f"amended (was v{receipt['amended_from_version']}; needs a fresh sign-off)"
+    report = f"report {receipt['report_id']} v{receipt['version']}"
+    return f"clinwgs publish: sample {receipt['sample_id']}: {report} {state}"

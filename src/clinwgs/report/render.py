@@ -13,6 +13,7 @@ import jinja2
 import yaml
 
 from clinwgs import __version__
+from clinwgs.config.models import ReportSection
 from clinwgs.core.errors import InputIntegrityError
 from clinwgs.interpret.output import atomic_write
 from clinwgs.models.findings import (
@@ -190,7 +191,7 @@ def render_pdf(html: str, base: Path) -> bytes:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="clinwgs report", description=__doc__)
     p.add_argument("--findings", type=Path, required=True)
-    p.add_argument("--templates", type=Path, default=Path("reports"), help="the reports/ folder")
+    p.add_argument("--templates", type=Path, default=ReportSection().templates, help="the reports/ folder")
     p.add_argument("--samtools-stats", type=Path)
     p.add_argument("--mosdepth-dist", type=Path, help="mosdepth *.mosdepth.global.dist.txt")
     p.add_argument("--analysis-manifest", type=Path, help="results/<s>/analysis_manifest.json (cited)")
@@ -201,18 +202,45 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def render_report(
+    findings_path: Path,
+    templates: Path,
+    out_html: Path,
+    out_json: Path,
+    *,
+    out_pdf: Path | None = None,
+    stats: Path | None = None,
+    dist: Path | None = None,
+    analysis_manifest: Path | None = None,
+    identity: Path | None = None,
+) -> Findings:
+    """Write the report (HTML, JSON and, when ``out_pdf`` is given, PDF) of one sample; returns its
+    findings. ``stats``/``dist``: samtools stats and mosdepth dist files; ``analysis_manifest`` is cited;
+    ``identity``: the sample identity result (clinwgs.identity) for the QC section."""
+    findings = load_findings(findings_path)
+    qc = samtools_stats(stats) if stats else {}
+    provenance = analysis_provenance(analysis_manifest) if analysis_manifest else None
+    checks = identity_section(identity) if identity else None
+    html = render_html(findings, templates, qc, _plots(findings, dist), provenance, checks)
+    if out_pdf:
+        atomic_write(out_pdf, render_pdf(html, templates))
+    atomic_write(out_json, json.dumps(report_json(findings, qc, checks), indent=2) + "\n")
+    atomic_write(out_html, html)
+    return findings
+
+
 def cli_main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    findings = load_findings(args.findings)
-    qc = samtools_stats(args.samtools_stats) if args.samtools_stats else {}
-    provenance = analysis_provenance(args.analysis_manifest) if args.analysis_manifest else None
-    identity = identity_section(args.identity) if args.identity else None
-    html = render_html(
-        findings, args.templates, qc, _plots(findings, args.mosdepth_dist), provenance, identity
+    findings = render_report(
+        args.findings,
+        args.templates,
+        args.out_html,
+        args.out_json,
+        out_pdf=args.out_pdf,
+        stats=args.samtools_stats,
+        dist=args.mosdepth_dist,
+        analysis_manifest=args.analysis_manifest,
+        identity=args.identity,
     )
-    if args.out_pdf:
-        atomic_write(args.out_pdf, render_pdf(html, args.templates))
-    atomic_write(args.out_json, json.dumps(report_json(findings, qc, identity), indent=2) + "\n")
-    atomic_write(args.out_html, html)
     print(f"{findings.sample_id}: {summary_sentence(findings)}")
     return 0

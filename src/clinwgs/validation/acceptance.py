@@ -12,9 +12,9 @@ from typing import Any
 
 from cyvcf2 import VCF
 
+from clinwgs.config.models import ControlThresholds, GiabThresholds
 from clinwgs.core.errors import InputIntegrityError
 from clinwgs.validation.match import Matching
-from clinwgs.validation.pack_config import ControlThresholds, GiabThresholds
 
 CONTROL_MATCH_BP = 50
 """A normalised truth call is attributed to the control record whose POS is within this distance."""

@@ -18,6 +18,9 @@ from typing import Any
 
 import yaml
 
+from clinwgs.config.load import load_validation_config
+from clinwgs.config.models import ValidationConfig
+from clinwgs.core import layout
 from clinwgs.core.errors import ClinwgsError, ConfigError, InputIntegrityError
 from clinwgs.core.io import write_text_atomic
 from clinwgs.validation.acceptance import (
@@ -30,7 +33,6 @@ from clinwgs.validation.acceptance import (
 )
 from clinwgs.validation.bare import bare_calls
 from clinwgs.validation.compare import compare, compare_with_matching
-from clinwgs.validation.pack_config import ValidationConfig, load_validation_config
 from clinwgs.validation.pack_report import to_html, to_markdown
 
 
@@ -68,10 +70,10 @@ def write_run_config(cfg: ValidationConfig, repo: Path, work: Path, control_read
         if (repo / name).exists() and not (work / name).exists():
             (work / name).symlink_to(repo / name, target_is_directory=True)
     # derived indexes (resources/<bundle>/<fasta sha256 prefix>/) are shared by all validation runs
-    shared = cfg.output_dir / "resources"
+    shared = cfg.output_dir / layout.RESOURCES
     shared.mkdir(parents=True, exist_ok=True)
-    if not (work / "resources").exists():
-        (work / "resources").symlink_to(shared, target_is_directory=True)
+    if not (work / layout.RESOURCES).exists():
+        (work / layout.RESOURCES).symlink_to(shared, target_is_directory=True)
     base = yaml.safe_load(cfg.workflow.base_config.read_text())
     for name in (cfg.giab.bundle, cfg.controls.bundle):
         if name not in base.get("bundles", {}):
@@ -115,7 +117,7 @@ def control_bed(cfg: ValidationConfig, out: Path) -> Path:
 
 
 def sample_vcf(work: Path, sample: str) -> Path:
-    vcf = work / "results" / sample / "vcf" / f"{sample}.filtered.vcf.gz"
+    vcf = work / layout.vcf(sample, "filtered")
     if not vcf.is_file():
         raise InputIntegrityError("the workflow did not produce the filtered VCF", path=vcf, sample=sample)
     return vcf
@@ -123,11 +125,11 @@ def sample_vcf(work: Path, sample: str) -> Path:
 
 def sample_alignment(work: Path, sample: str) -> Path:
     for ext in ("bam", "cram"):
-        path = work / "results" / sample / "align" / f"{sample}.{ext}"
+        path = work / layout.alignment(sample, ext)
         if path.is_file():
             return path
-    raise InputIntegrityError("the workflow did not produce an alignment", path=work / "results" / sample,
-                              sample=sample)
+    raise InputIntegrityError("the workflow did not produce an alignment",
+                              path=work / layout.sample_dir(sample), sample=sample)
 
 
 def preflight(cfg: ValidationConfig, repo: Path) -> None:
@@ -158,7 +160,7 @@ def run_pack(cfg: ValidationConfig, repo: Path, run_dir: Path) -> dict[str, Any]
     reads = simulate_controls(cfg, ctrl_files["fasta"], work, log)
     config_path = write_run_config(cfg, repo, work, reads)
     # every stage up to the provenance manifest; validation samples are not patients: nothing is published
-    targets = [f"results/{s}/manifest.json" for s in (cfg.giab.sample_id, cfg.controls.sample_id)]
+    targets = [layout.manifest(s) for s in (cfg.giab.sample_id, cfg.controls.sample_id)]
     clinwgs(["run", "--configfile", str(config_path), "--cores", str(cfg.workflow.cores), "--", *targets],
             log, cwd=work)  # fmt: skip
     giab = compare(giab_files["truth_vcf"], sample_vcf(work, cfg.giab.sample_id), giab_files["fasta"],

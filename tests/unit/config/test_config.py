@@ -27,6 +27,8 @@ def write_config(tmp: Path, samples: list[str], units: list[str], **overrides: o
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     cfg.update(samples=str(tmp / "samples.tsv"), units=str(tmp / "units.tsv"))
     cfg["bundles"] = {"GRCh38_BRCA1": str(ROOT / "reference" / "GRCh38_BRCA1" / "manifest.yaml")}
+    cfg["interpret"] = {"panels": str(ROOT / "config" / "panels.yaml")}
+    cfg["report"] = {"templates": str(ROOT / "reports")}
     cfg.update(overrides)
     path = tmp / "config.yaml"
     path.write_text(yaml.safe_dump(cfg))
@@ -54,9 +56,9 @@ def test_valid_config_becomes_typed_models(tmp_path: Path) -> None:
     )
     assert run.samples["S-0001"].consent_additional_findings is True
     assert run.samples["HG00099"].family_id == "FAM1"
-    assert run.units["S-0001"][0].fq1 == FQ1 and not run.units["S-0001"][0].is_bam
-    assert run.units["HG00099"][0].is_bam
-    assert run.filters.min_depth == 8 and run.scatter_chunks == 4 and run.aligner == "bwa"
+    assert run.units["S-0001"][0].fq1 == FQ1 and run.units["S-0001"][0].bam is None
+    assert run.units["HG00099"][0].bam == BAM
+    assert run.filters.min_depth == 8 and run.scatter.chunks == 4 and run.aligner == "bwa"
 
 
 def test_shipped_config_sheets_are_valid(monkeypatch: pytest.MonkeyPatch) -> None:

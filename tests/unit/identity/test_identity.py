@@ -15,6 +15,8 @@ from pathlib import Path
 import pysam
 import pytest
 
+from clinwgs.config.load import validate_model
+from clinwgs.config.models import IdentitySection
 from clinwgs.core.errors import ConfigError, InputIntegrityError
 from clinwgs.core.io import sha256_file
 from clinwgs.identity.check import (
@@ -37,7 +39,6 @@ from clinwgs.identity.genotype import (
     fingerprint_alignment,
     fingerprint_from_vcf,
 )
-from clinwgs.identity.settings import IdentitySettings, load_identity_settings
 from clinwgs.identity.sites import Selection, Site, assign_blocks, load_sites, low_complexity, select_sites
 from clinwgs.reference.bundles import load_manifest
 from tests.support.interpret_vcf import FRAMESHIFT, record, run, write_vcf
@@ -50,7 +51,7 @@ SITES = load_sites(PANEL)
 SHA = sha256_file(PANEL)
 READS = REPO / "reference" / "demo_reads"
 EXPECTED = REPO / "tests" / "data" / "identity"
-S = IdentitySettings()
+S = IdentitySection()
 
 
 def bam(person: str) -> Path:
@@ -231,7 +232,7 @@ def test_confirmed_duplicate_blocks_unless_acknowledged() -> None:
     run_id = compare_run([a, a.model_copy(update={"sample_id": "X2"})], S)
     _, flags, blockers = duplicates_check("X1", run_id, S)
     assert flags[0].confirmed and blockers and "X1 and X2 have the same fingerprint" in blockers[0]
-    ok = IdentitySettings(same_individual=[("X2", "X1")])
+    ok = IdentitySection(same_individual=[("X2", "X1")])
     assert duplicates_check("X1", run_id, ok)[2] == []
 
 
@@ -289,10 +290,10 @@ def test_bundle_without_panel_is_not_assessable() -> None:
 
 
 def test_settings_errors_name_the_key() -> None:
-    with pytest.raises(ConfigError, match="identity.min_sites"):
-        load_identity_settings({"identity": {"min_sites": 0}})
-    with pytest.raises(ConfigError, match="identity.colour"):
-        load_identity_settings({"identity": {"colour": "red"}})
+    with pytest.raises(ConfigError, match="key 'min_sites': 0"):
+        validate_model(IdentitySection, {"min_sites": 0}, "config.yaml identity")
+    with pytest.raises(ConfigError, match="colour"):
+        validate_model(IdentitySection, {"colour": "red"}, "config.yaml identity")
     with pytest.raises(ConfigError, match="match_max_discordance must be below"):
-        load_identity_settings({"identity": {"match_max_discordance": 0.5}})
-    assert load_identity_settings({}).min_sites == 10
+        validate_model(IdentitySection, {"match_max_discordance": 0.5}, "config.yaml identity")
+    assert IdentitySection().min_sites == 10

@@ -68,7 +68,7 @@ def test_demo_summary_marks_missing_outputs(tmp_path: Path) -> None:
     vcf = tmp_path / "results/PC001/vcf/PC001.annotated.vcf.gz"
     vcf.parent.mkdir(parents=True)
     vcf.write_bytes(b"")
-    text = summary(tmp_path, ["PC001", "NA12878"])
+    text = summary(tmp_path, ["PC001", "NA12878"], "multiqc_report")
     assert "PC001    results/PC001/  (annotated VCF: ok, report: MISSING)" in text
     assert "NA12878  results/NA12878/  (annotated VCF: MISSING, report: MISSING)" in text
 

@@ -86,7 +86,7 @@ def _touch(path: Path, when: datetime, text: str = "x") -> None:
 
 
 def make_results(root: Path) -> None:
-    """results/S001 with a benchmark (60 s step), manifest.json and a publish receipt; its input FASTQs."""
+    """results/S001 with a timing file (60 s step), manifest.json and a publish receipt; its input FASTQs."""
     _touch(root / "data" / "S001.R1.fq.gz", T0)
     _touch(root / "data" / "S001.R2.fq.gz", T0 + timedelta(minutes=5))
     (root / "units.tsv").write_text(
@@ -96,7 +96,7 @@ def make_results(root: Path) -> None:
     )
     bench_end = T0 + timedelta(hours=20)
     _touch(
-        root / "benchmarks" / "align_reads" / "S001.L1.tsv",
+        root / "logs" / "timings" / "align_reads" / "S001.L1.tsv",
         bench_end,
         "s\th:m:s\tmax_rss\n60.0\t0:01:00\t512\n",
     )
@@ -114,7 +114,7 @@ def test_collect_reads_stage_times_from_results(tmp_path: Path) -> None:
     make_results(tmp_path)
     found = {
         t.sample: t
-        for t in collect(tmp_path / "results", tmp_path / "benchmarks", tmp_path / "units.tsv", None)
+        for t in collect(tmp_path / "results", tmp_path / "logs" / "timings", tmp_path / "units.tsv", None)
     }
     assert sorted(found) == ["S001", "S002"]  # multiqc is not a sample; S002 is in units.tsv only
     s1 = found["S001"].times
@@ -133,7 +133,7 @@ def test_a_not_published_receipt_is_not_a_report(tmp_path: Path) -> None:
     (tmp_path / "results" / "S001" / "publish" / "receipt.json").write_text(json.dumps(receipt))
     found = {
         t.sample: t
-        for t in collect(tmp_path / "results", tmp_path / "benchmarks", tmp_path / "units.tsv", None)
+        for t in collect(tmp_path / "results", tmp_path / "logs" / "timings", tmp_path / "units.tsv", None)
     }
     assert "reported" not in found["S001"].times
     assessed = assess(found["S001"], T0 + timedelta(days=6))
@@ -192,7 +192,7 @@ def test_record_service_times_win_over_results(tmp_path: Path) -> None:
     (s1,) = [
         t
         for t in collect(
-            tmp_path / "results", tmp_path / "benchmarks", tmp_path / "units.tsv", service_times(url)
+            tmp_path / "results", tmp_path / "logs" / "timings", tmp_path / "units.tsv", service_times(url)
         )
         if t.sample == "S001"
     ]
@@ -205,7 +205,7 @@ def test_record_service_times_win_over_results(tmp_path: Path) -> None:
 def test_status_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     make_results(tmp_path)
     now = (T0 + timedelta(days=7.5)).isoformat()
-    argv = ["--results", str(tmp_path / "results"), "--benchmarks", str(tmp_path / "benchmarks")]
+    argv = ["--results", str(tmp_path / "results"), "--timings", str(tmp_path / "logs" / "timings")]
     assert cli_main([*argv, "--units", str(tmp_path / "units.tsv"), "--now", now, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert [(s["sample"], s["state"]) for s in doc["samples"]] == [

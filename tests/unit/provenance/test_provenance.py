@@ -24,7 +24,7 @@ SAMPLE = "PROV001"
 
 @pytest.fixture()
 def run_dir(tmp_path: Path) -> Path:
-    """A small results tree: real inputs (a BAM, a config), outputs of several stages, a benchmark file."""
+    """A small results tree: real inputs (a BAM, a config), outputs of several stages, a timing file."""
     work = tmp_path / "work"
     (work / "inputs").mkdir(parents=True)
     shutil.copy(REPO / "tests" / "data" / "bad" / "vcf_valid_template.vcf", work / "inputs" / "calls.vcf")
@@ -44,7 +44,7 @@ def run_dir(tmp_path: Path) -> Path:
     }.items():
         (sample_dir / rel).parent.mkdir(parents=True, exist_ok=True)
         (sample_dir / rel).write_text(text)
-    bench = work / "benchmarks" / "out" / "call_variants"
+    bench = work / "logs" / "timings" / "call_variants"
     bench.mkdir(parents=True)
     (bench / f"{SAMPLE}.tsv").write_text("s\th:m:s\tmax_rss\n12.5\t0:00:12\t100.2\n")
     (bench.parent / "align_reads").mkdir()
@@ -61,7 +61,7 @@ def _write(work: Path) -> str:
         config_files=[Path("config.yaml")],
         input_paths=["inputs/calls.vcf", "inputs/reads.fq"],
         bundle_manifest=BUNDLE,
-        benchmarks_dir=work / "benchmarks" / "out",
+        timings_dir=work / "logs" / "timings",
         tools=["samtools", "bcftools", "bwa", "minimap2"],
     )
     return write_manifest(req)
@@ -108,10 +108,10 @@ def _bare_request(run_dir: Path, **fields: Any) -> ManifestRequest:
 
 def test_reference_steps_are_those_of_the_bundle_version_and_configuration_used(run_dir: Path) -> None:
     """A bwa run lists the bwa index of the FASTA version in use, not a minimap2 index or an older FASTA's
-    steps left in benchmarks/out by earlier runs with another configuration."""
+    steps left in logs/timings by earlier runs with another configuration."""
     from clinwgs.provenance.targets import unused_rules
 
-    bench = run_dir / "benchmarks" / "out"
+    bench = run_dir / "logs" / "timings"
     for rule, name in (
         ("index_bwa", "GRCh38_BRCA1.66aeea7bf05a"),
         ("index_minimap2", "GRCh38_BRCA1.66aeea7bf05a"),  # an earlier minimap2 run
@@ -122,13 +122,13 @@ def test_reference_steps_are_those_of_the_bundle_version_and_configuration_used(
     req = _bare_request(
         run_dir,
         bundle_manifest=BUNDLE,
-        benchmarks_dir=bench,
+        timings_dir=bench,
         bundle_key="66aeea7bf05a",
         unused_rules=frozenset(unused_rules("bwa", "bcftools")),
     )
     write_manifest(req)
     steps = json.loads((run_dir / "results" / SAMPLE / "manifest.json").read_text())["steps"]
-    assert sorted((s["rule"], s["benchmark"]) for s in steps) == [
+    assert sorted((s["rule"], s["timings"]) for s in steps) == [
         ("call_variants", f"call_variants/{SAMPLE}.tsv"),
         ("index_bwa", "index_bwa/GRCh38_BRCA1.66aeea7bf05a.tsv"),
     ]

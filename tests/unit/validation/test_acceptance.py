@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from clinwgs.config.load import load_validation_config
+from clinwgs.config.models import ControlThresholds, GiabThresholds
 from clinwgs.core.errors import ConfigError
 from clinwgs.validation.acceptance import (
     control_criteria,
@@ -15,7 +17,6 @@ from clinwgs.validation.acceptance import (
     giab_criteria,
 )
 from clinwgs.validation.match import Matching
-from clinwgs.validation.pack_config import ControlThresholds, GiabThresholds, load_validation_config
 from clinwgs.validation.records import Call
 
 REPO = Path(__file__).resolve().parents[3]
