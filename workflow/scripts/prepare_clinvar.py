@@ -1,10 +1,10 @@
 """Adapter: one record per ClinVar allele, with its accessions (clinwgs.interpret.clinvar_prep)."""
 
-import sys
+from pathlib import Path
 
-from clinwgs.interpret.clinvar_prep import cli_main
+from clinwgs.interpret.clinvar_prep import prepare
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
-sys.stderr = open(sm.log[0], "w")  # noqa: SIM115
-sys.stdout = sys.stderr
-sys.exit(cli_main(["--vcf", sm.input.vcf, "--out", sm.output.vcf]))
+read, written = prepare(Path(sm.input.vcf), Path(sm.output.vcf))
+with open(sm.log[0], "w") as log:
+    print(f"ClinVar: {read} records -> {written} alleles", file=log)

@@ -19,7 +19,6 @@ CLNRSALL; RCV accessions are pooled. Differing classifications are pooled too, s
 
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
 from typing import Any
@@ -130,14 +129,3 @@ def prepare(vcf_in: Path, vcf_out: Path) -> tuple[int, int]:
     tmp.replace(vcf_out)
     Path(str(tmp) + ".tbi").replace(Path(str(vcf_out) + ".tbi"))
     return read, written
-
-
-def cli_main(argv: list[str]) -> int:
-    p = argparse.ArgumentParser(prog="clinwgs prepare-clinvar", description=__doc__)
-    p.add_argument("--vcf", type=Path, required=True, help="normalised, sorted ClinVar VCF")
-    p.add_argument("--out", type=Path, required=True)
-    args = p.parse_args(argv)
-    read, written = prepare(args.vcf, args.out)
-    print(f"ClinVar: {read} records -> {written} alleles")
-    return 0
-

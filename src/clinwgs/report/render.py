@@ -4,7 +4,6 @@ to a temporary name and renamed when complete."""
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,6 @@ import jinja2
 import yaml
 
 from clinwgs import __version__
-from clinwgs.config.models import ReportSection
 from clinwgs.core.errors import InputIntegrityError
 from clinwgs.interpret.output import atomic_write
 from clinwgs.models.findings import (
@@ -188,20 +186,6 @@ def render_pdf(html: str, base: Path) -> bytes:
     return HTML(string=html, base_url=str(base)).write_pdf()  # type: ignore[no-any-return]
 
 
-def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="clinwgs report", description=__doc__)
-    p.add_argument("--findings", type=Path, required=True)
-    p.add_argument("--templates", type=Path, default=ReportSection().templates, help="the reports/ folder")
-    p.add_argument("--samtools-stats", type=Path)
-    p.add_argument("--mosdepth-dist", type=Path, help="mosdepth *.mosdepth.global.dist.txt")
-    p.add_argument("--analysis-manifest", type=Path, help="results/<s>/analysis_manifest.json (cited)")
-    p.add_argument("--identity", type=Path, help="results/<s>/identity/<s>.identity.json (QC section)")
-    p.add_argument("--out-html", type=Path, required=True)
-    p.add_argument("--out-pdf", type=Path)
-    p.add_argument("--out-json", type=Path, required=True)
-    return p
-
-
 def render_report(
     findings_path: Path,
     templates: Path,
@@ -227,20 +211,3 @@ def render_report(
     atomic_write(out_json, json.dumps(report_json(findings, qc, checks), indent=2) + "\n")
     atomic_write(out_html, html)
     return findings
-
-
-def cli_main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
-    findings = render_report(
-        args.findings,
-        args.templates,
-        args.out_html,
-        args.out_json,
-        out_pdf=args.out_pdf,
-        stats=args.samtools_stats,
-        dist=args.mosdepth_dist,
-        analysis_manifest=args.analysis_manifest,
-        identity=args.identity,
-    )
-    print(f"{findings.sample_id}: {summary_sentence(findings)}")
-    return 0
