@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from clinwgs.cli import main
+from clinwgs.core import layout
 from tests.support.tools import require
 
 REPO = Path(__file__).resolve().parents[2]
@@ -81,7 +82,7 @@ def test_every_stage_ran_but_nothing_was_published(pack: tuple[int, Path, dict[s
     """Validation samples are not patients: the pack runs the analysis to its manifest, never publishes."""
     _, run_dir, _ = pack
     results = run_dir / "work" / "results"
-    samples = sorted(p.name for p in results.iterdir() if p.is_dir() and p.name != "multiqc")
+    samples = sorted(p.name for p in results.iterdir() if p.is_dir() and p.name not in layout.NOT_SAMPLES)
     assert len(samples) == 2
     for sample in samples:
         assert (results / sample / "report" / f"{sample}.report.json").is_file()
