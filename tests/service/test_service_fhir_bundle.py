@@ -8,8 +8,8 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from clinwgs.fhir import build_report_bundle, validate_bundle
-from clinwgs.service.synthetic import example_findings
 from tests.service.service_support import PDF
+from tests.support.synthetic import example_findings
 
 
 def _by_type(bundle: dict, rtype: str) -> list[dict]:
