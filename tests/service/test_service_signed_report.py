@@ -128,6 +128,8 @@ def test_authorised_report_gets_a_signed_pdf_and_keeps_the_preliminary(
     assert service.client.get(f"/ui/reports/{report_id}/pdf", headers=clinician).content == signed
     page = service.client.get(f"/ui/reports/{report_id}/pdf?form=preliminary", headers=clinician)
     assert page.content == PDF
+    html = service.client.get(f"/ui/reports/{report_id}", headers=clinician).text
+    assert "Signed report (PDF)" in html and "pdf?form=preliminary" in html
     assert service.client.get(api, headers=service.auth("outsider")).status_code == 404
 
     # the race is still decided by the conditional UPDATE: a second authorisation is refused, nothing stored
