@@ -1,7 +1,10 @@
 """Record-service benchmark: publish latency (20-variant report) and read throughput (20 clients).
 
-    .venv/bin/python benchmarks/service_bench.py [--publishes 40] [--reads-per-client 25] [--clients 20]
+    .venv/bin/python -m benchmarks.service_bench [--publishes 40] [--reads-per-client 25] [--clients 20]
                                                  [--backends sqlite,postgres] [--json out.json]
+
+Run it from the repository root (``-m``, or ``PYTHONPATH=.``): it imports the test helpers as
+``tests.support.*`` (synthetic findings, a temporary PostgreSQL).
 
 Runs a real uvicorn server on 127.0.0.1 for each backend (SQLite WAL file; PostgreSQL 15 started from
 Debian's binaries in a temporary directory), registers fake 999-range patients, then:
@@ -31,8 +34,8 @@ import httpx
 from clinwgs.fhir import build_report_bundle
 from clinwgs.service.main import start_background
 from clinwgs.service.settings import Settings
-from clinwgs.service.synthetic import example_findings
 from tests.support.pgtemp import postgres_server
+from tests.support.synthetic import example_findings
 
 PDF = b"%PDF-1.4\n" + b"0" * 60_000  # a report-sized attachment (~60 kB)
 

@@ -21,7 +21,7 @@ from clinwgs.service.main import BackgroundService
 from clinwgs.service.registration import RegistrationIn, register
 from clinwgs.service.seed import DEMO_ODS, demo_patient
 from clinwgs.service.settings import Settings
-from clinwgs.service.synthetic import example_findings
+from tests.support.synthetic import example_findings
 
 PDF = b"%PDF-1.4\n% clinwgs test report\n"
 

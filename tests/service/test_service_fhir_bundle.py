@@ -8,8 +8,8 @@ import pytest
 from fhir.resources.R4B import get_fhir_model_class
 
 from clinwgs.fhir import build_report_bundle, validate_bundle
-from clinwgs.service.synthetic import example_findings
 from tests.service.service_support import PDF
+from tests.support.synthetic import example_findings
 
 
 def _by_type(bundle: dict, rtype: str) -> list[dict]:
@@ -46,7 +46,24 @@ def test_no_findings_gives_a_negative_report() -> None:
     findings = example_findings("SBUNDLE02", 0)
     (report,) = _by_type(build_report_bundle(findings), "DiagnosticReport")
     assert report["conclusionCode"][0]["coding"][0]["code"] == "LA6577-6"
-    assert "presentedForm" not in report
+    assert [f["contentType"] for f in report["presentedForm"]] == ["application/json"]  # no PDF: inputs only
+
+
+def test_report_inputs_travel_after_the_pdf() -> None:
+    """The signed report is rendered by the service from the inputs the Bundle carries (report_inputs)."""
+    from clinwgs.models.report_inputs import ReportInputs
+
+    findings = example_findings("SBUNDLE03", 2)
+    inputs = ReportInputs(
+        findings=findings, qc={"reads": 10.0}, identity={"status": "confirmed", "lines": []}
+    )
+    (report,) = _by_type(build_report_bundle(findings, PDF, inputs=inputs), "DiagnosticReport")
+    pdf, carried = report["presentedForm"]
+    assert pdf["contentType"] == "application/pdf" and pdf["title"] == "SBUNDLE03.report.pdf"
+    assert carried["contentType"] == "application/json" and carried["title"] == "SBUNDLE03.report-inputs.json"
+    assert ReportInputs.model_validate_json(base64.b64decode(carried["data"])) == inputs
+    with pytest.raises(ValueError, match="other findings"):
+        build_report_bundle(findings, PDF, inputs=ReportInputs(findings=example_findings("SOTHER", 1)))
 
 
 def test_same_input_same_bundle_and_changed_input_changed_bundle() -> None:

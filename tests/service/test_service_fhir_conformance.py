@@ -10,8 +10,8 @@ from fhir.resources.R4B import get_fhir_model_class
 
 from clinwgs.models.findings import ClinVarEvidence
 from clinwgs.service.seed import DEMO_ODS
-from clinwgs.service.synthetic import example_findings
 from tests.service.service_support import Harness, bundle_for, samples_by_ods
+from tests.support.synthetic import example_findings
 
 IG = "http://hl7.org/fhir/uv/genomics-reporting/StructureDefinition"
 LOINC = "http://loinc.org"

@@ -192,6 +192,48 @@ def test_analysis_period_is_the_samples_own_steps(tmp_path: Path) -> None:
         manifest_period(b'{"steps": [{"start": "yesterday", "end": "today"}]}', path, "S1")
 
 
+def test_publish_carries_the_report_stage_inputs(tmp_path: Path) -> None:
+    """QC values and the identity section from report.json, the analysis manifest's provenance and the depth
+    curve travel with the Bundle, so the service's signed report shows what the preliminary showed."""
+    import base64
+    import json
+
+    from clinwgs.core import layout
+    from clinwgs.core.errors import InputIntegrityError
+    from clinwgs.models.report_inputs import ReportInputs
+    from clinwgs.publish.client import PublishInputs, build_bundle, report_sources
+
+    sample, root = "SINPUTS01", str(tmp_path)
+    make_results(tmp_path, sample)
+    identity = {"status": "confirmed", "lines": ["units agree"]}
+    report_json = Path(layout.report(sample, "json", root))
+    report_json.write_text(json.dumps({"qc": {"reads": 1000, "error_rate": 0.002}, "identity": identity}))
+    Path(layout.analysis_manifest(sample, root)).write_text(
+        json.dumps({"tools": {"bwa": {"version": "0.7"}}})
+    )
+    Path(layout.qc(sample, "panel.mosdepth.region.dist.txt", root)).parent.mkdir(parents=True)
+    Path(layout.qc(sample, "panel.mosdepth.region.dist.txt", root)).write_text(
+        "total\t0\t1.00\ntotal\t20\t0.95\n"
+    )
+    inputs = PublishInputs(
+        sample_id=sample,
+        findings=Path(layout.findings(sample, root)),
+        pdf=Path(layout.report(sample, "pdf", root)),
+        manifest=None,
+        receipt=Path(layout.receipt(sample, root)),
+        **report_sources(sample, root),
+    )
+    report = build_bundle(inputs)["entry"][0]["resource"]
+    carried = ReportInputs.model_validate_json(base64.b64decode(report["presentedForm"][1]["data"]))
+    assert carried.qc == {"reads": 1000.0, "error_rate": 0.002} and carried.identity == identity
+    assert carried.provenance is not None and carried.provenance["tools"] == {"bwa": "0.7"}
+    assert carried.depth_points == [(0.0, 1.0), (20.0, 0.95)]
+    assert carried.findings.sample_id == sample
+    report_json.write_text("[1, 2]")
+    with pytest.raises(InputIntegrityError, match="not a report JSON"):
+        build_bundle(inputs)
+
+
 def test_a_changed_report_is_refused_then_sent_as_an_amendment(
     live_service: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

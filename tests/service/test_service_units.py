@@ -12,8 +12,8 @@ from clinwgs.core.errors import ConfigError
 from clinwgs.service.db import make_engine, migrate
 from clinwgs.service.models import Base
 from clinwgs.service.nhs import is_valid_nhs_number
+from clinwgs.service.seed import synthetic_nhs_number
 from clinwgs.service.settings import Settings
-from clinwgs.service.synthetic import synthetic_nhs_number
 
 
 @pytest.mark.parametrize("number", ["9434765919", "943 476 5919", "943-476-5919", "9990000018"])

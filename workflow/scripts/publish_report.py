@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from clinwgs.publish.client import PublishInputs, outcome, publish_with_settings
+from clinwgs.publish.client import PublishInputs, outcome, publish_with_settings, report_sources
 
 sm = snakemake  # type: ignore[name-defined]  # noqa: F821
 sys.stdout = sys.stderr = open(sm.log[0], "w")  # noqa: SIM115
@@ -13,5 +13,6 @@ inputs = PublishInputs(
     pdf=Path(sm.input.pdf),
     manifest=Path(sm.input.manifest),
     receipt=Path(sm.output.receipt),
+    **report_sources(sm.wildcards.sample),  # report.json (QC, identity), analysis manifest, depth curve
 )
 print(outcome(publish_with_settings(inputs, sm.params.settings, receipt_on_failure=True)))

@@ -20,7 +20,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "simulate": ("clinwgs.cli.simulate", "main", "write seeded simulated reads"),
     "interpret": ("clinwgs.cli.interpret", "main", "annotated VCF -> findings.json/tsv"),
     "report": ("clinwgs.cli.report", "main", "findings -> clinician report (HTML, PDF, JSON)"),
-    "serve": ("clinwgs.service.main", "cli_main", "run the patient record service (FastAPI)"),
+    "serve": ("clinwgs.cli.serve", "main", "run the patient record service (FastAPI)"),
     "publish": ("clinwgs.cli.publish", "main", "post a sample's report bundle to the record service"),
     "audit": ("clinwgs.cli.audit", "main", "verify results or the service audit chain"),
     "benchmark": ("clinwgs.cli.benchmark", "main", "compare a call set with a truth VCF"),

@@ -9,7 +9,7 @@ from pathlib import Path
 from clinwgs.config.load import load_config, validate_model
 from clinwgs.config.models import PublishSection
 from clinwgs.core import layout
-from clinwgs.publish.client import DEFAULTS, PublishInputs, outcome, publish_with_settings
+from clinwgs.publish.client import DEFAULTS, PublishInputs, outcome, publish_with_settings, report_sources
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -76,6 +76,7 @@ def main(argv: list[str]) -> int:
         pdf=Path(args.pdf or layout.report(sample, "pdf", root)),
         manifest=Path(args.manifest) if args.manifest else _existing(Path(layout.manifest(sample, root))),
         receipt=Path(args.receipt or layout.receipt(sample, root)),
+        **report_sources(sample, root),
     )
     receipt = publish_with_settings(
         inputs, settings, amend=args.amend, receipt_on_failure=args.receipt_on_failure

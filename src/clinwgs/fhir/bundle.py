@@ -20,6 +20,7 @@ from clinwgs.fhir.codes import IG, OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
 from clinwgs.fhir.observations import implication_observation, master_panel, variant_observation
 from clinwgs.fhir.study import genomic_study, provenance
 from clinwgs.models.findings import Findings, not_fully_assessed, panel_genes, result_status
+from clinwgs.models.report_inputs import REPORT_INPUTS_CONTENT_TYPE, ReportInputs, report_inputs_title
 
 __all__ = ["SAMPLE_ID_SYSTEM", "build_report_bundle", "validate_bundle", "overall_result"]
 _NAMESPACE = uuid.UUID("6f1e7a52-3c0b-4c55-9a44-1c7d1f0ad001")
@@ -39,12 +40,11 @@ def _coverage_sentence(findings: Findings) -> str:
     return f" {len(missing)} of {len(genes)} genes not fully assessed: {', '.join(missing)}."
 
 
-def _summary(findings: Findings) -> str:
+def conclusion_text(findings: Findings) -> str:
+    """The DiagnosticReport.conclusion of these findings (the record service checks it against them)."""
     if not findings.findings:
         if result_status(findings) == "negative":
-            return (
-                f"Negative: no reportable variant; all genes of test {findings.test_code} fully assessed."
-            )
+            return f"Negative: no reportable variant; all genes of test {findings.test_code} fully assessed."
         return (
             f"No P/LP variant found in the regions assessed for test {findings.test_code} (inconclusive)."
             + _coverage_sentence(findings)
@@ -58,19 +58,29 @@ def _summary(findings: Findings) -> str:
     return f"Reported variants in {', '.join(genes)}: {parts}." + _coverage_sentence(findings)
 
 
-def _presented_form(pdf: bytes, sample_id: str) -> dict[str, Any]:
+def attachment(content: bytes, content_type: str, title: str) -> dict[str, Any]:
+    """A FHIR Attachment carrying ``content`` inline (base64), with its size and SHA-1 hash."""
     return {
-        "contentType": "application/pdf",
+        "contentType": content_type,
         "language": "en-GB",
-        "data": base64.b64encode(pdf).decode(),
-        "hash": base64.b64encode(hashlib.sha1(pdf).digest()).decode(),  # FHIR Attachment.hash is SHA-1
-        "size": len(pdf),
-        "title": f"{sample_id}.report.pdf",
+        "data": base64.b64encode(content).decode(),
+        "hash": base64.b64encode(hashlib.sha1(content).digest()).decode(),  # FHIR Attachment.hash is SHA-1
+        "size": len(content),
+        "title": title,
     }
 
 
+def _presented_forms(pdf: bytes | None, inputs: ReportInputs) -> list[dict[str, Any]]:
+    """The preliminary PDF (when there is one), then the report inputs the record service renders the
+    signed report from (``clinwgs.models.report_inputs``)."""
+    sample_id = inputs.findings.sample_id
+    forms = [attachment(pdf, "application/pdf", f"{sample_id}.report.pdf")] if pdf is not None else []
+    data = inputs.model_dump_json().encode()
+    return [*forms, attachment(data, REPORT_INPUTS_CONTENT_TYPE, report_inputs_title(sample_id))]
+
+
 def _diagnostic_report(
-    findings: Findings, urn: dict[str, str], result_urns: list[str], pdf: bytes | None
+    findings: Findings, urn: dict[str, str], result_urns: list[str], forms: list[dict[str, Any]]
 ) -> dict[str, Any]:
     overall = OVERALL_LA[overall_result(findings)]
     sample_ref = {"type": "Patient", "identifier": {"system": SAMPLE_ID_SYSTEM, "value": findings.sample_id}}
@@ -95,13 +105,12 @@ def _diagnostic_report(
             {"type": "Specimen", "identifier": {"system": SAMPLE_ID_SYSTEM, "value": findings.sample_id}}
         ],
         "result": [{"reference": r} for r in result_urns],
-        "conclusion": _summary(findings),
+        "conclusion": conclusion_text(findings),
         "conclusionCode": [
             {"coding": [{"system": "http://loinc.org", "code": overall[0], "display": overall[1]}]}
         ],
+        "presentedForm": forms,
     }
-    if pdf is not None:
-        report["presentedForm"] = [_presented_form(pdf, findings.sample_id)]
     return report
 
 
@@ -110,12 +119,17 @@ def build_report_bundle(
     pdf: bytes | None = None,
     manifest_sha256: str | None = None,
     analysis_period: tuple[datetime, datetime] | None = None,
+    inputs: ReportInputs | None = None,
 ) -> dict[str, Any]:
     """The transaction Bundle (a plain dict, validated against fhir.resources R4B) for one sample.
-    ``analysis_period`` (from the manifest the sha256 names) dates the analysis for turnaround tracking."""
-    content_key = (
-        findings.model_dump_json() + hashlib.sha256(pdf or b"").hexdigest() + (manifest_sha256 or "")
-    )
+    ``analysis_period`` (from the manifest the sha256 names) dates the analysis for turnaround tracking.
+    ``inputs``: what the preliminary report showed besides the findings (QC, identity, provenance, depth
+    curve), carried so the record service can render the signed report; default: the findings alone."""
+    inputs = inputs or ReportInputs(findings=findings)
+    if inputs.findings != findings:
+        raise ValueError("the report inputs carry other findings than the Bundle's")
+    forms = _presented_forms(pdf, inputs)
+    content_key = inputs.model_dump_json() + hashlib.sha256(pdf or b"").hexdigest() + (manifest_sha256 or "")
     seed = hashlib.sha256(content_key.encode()).hexdigest()
 
     def new_urn(name: str) -> str:
@@ -135,7 +149,7 @@ def build_report_bundle(
         result_urns = [panel_urn, *result_urns]
     study, analysis = genomic_study(findings, urn["study"], analysis_period)
     resources += [(urn["study"], study), (urn["analysis"], analysis)]
-    resources.insert(0, (urn["report"], _diagnostic_report(findings, urn, result_urns, pdf)))
+    resources.insert(0, (urn["report"], _diagnostic_report(findings, urn, result_urns, forms)))
     resources.append((new_urn("provenance"), provenance(findings, urn["report"], manifest_sha256)))
     bundle = {
         "resourceType": "Bundle",

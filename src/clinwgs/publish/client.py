@@ -25,10 +25,14 @@ import httpx
 from pydantic import ValidationError
 
 from clinwgs.config.models import PublishSection
+from clinwgs.core import layout
 from clinwgs.core.errors import ClinwgsError, InputIntegrityError
 from clinwgs.core.io import write_json_atomic
 from clinwgs.fhir.bundle import build_report_bundle
 from clinwgs.models.findings import Findings
+from clinwgs.models.report_inputs import ReportInputs
+from clinwgs.report.qc import mosdepth_dist
+from clinwgs.report.render import analysis_provenance
 
 RETRYABLE_STATUS = {408, 425, 429, 500, 502, 503, 504}
 DEFAULTS = PublishSection()  # config.yaml `publish:` defaults (clinwgs.config.models), also the CLI's
@@ -46,6 +50,25 @@ class PublishInputs:
     pdf: Path | None
     manifest: Path | None
     receipt: Path
+    # what the preliminary report showed besides the findings, carried so the record service renders the
+    # signed report from the same inputs (report_sources() finds them under results/)
+    report_json: Path | None = None  # <s>.report.json: QC values and the identity section
+    analysis_manifest: Path | None = None  # cited by the report (sha256, tool versions)
+    depth_dist: Path | None = None  # the mosdepth dist file the report plotted
+
+
+def _existing(path: str) -> Path | None:
+    return Path(path) if Path(path).is_file() else None
+
+
+def report_sources(sample_id: str, root: str = layout.RESULTS) -> dict[str, Path | None]:
+    """The report stage's other inputs and outputs under ``root`` (each None when absent): the keyword
+    arguments ``report_json``, ``analysis_manifest`` and ``depth_dist`` of ``PublishInputs``."""
+    return {
+        "report_json": _existing(layout.report(sample_id, "json", root)),
+        "analysis_manifest": _existing(layout.analysis_manifest(sample_id, root)),
+        "depth_dist": _existing(layout.qc(sample_id, "panel.mosdepth.region.dist.txt", root)),
+    }
 
 
 def load_findings(path: Path, sample_id: str) -> Findings:
@@ -81,14 +104,40 @@ def manifest_period(manifest: bytes, path: Path, sample_id: str) -> tuple[dateti
     return (min(starts), max(ends)) if starts and ends else None
 
 
+def report_inputs(findings: Findings, inputs: PublishInputs) -> ReportInputs:
+    """The findings plus the QC values, identity section, provenance and depth curve of the report."""
+    qc: dict[str, float] = {}
+    identity = None
+    if inputs.report_json is not None:
+        try:
+            report = json.loads(inputs.report_json.read_text(encoding="utf-8"))
+            qc = {str(k): float(v) for k, v in (report.get("qc") or {}).items()}
+            identity = report.get("identity")
+        except (OSError, ValueError, TypeError, AttributeError) as exc:
+            raise InputIntegrityError(
+                f"not a report JSON: {exc}", path=inputs.report_json, sample=inputs.sample_id
+            ) from exc
+    provenance = analysis_provenance(inputs.analysis_manifest) if inputs.analysis_manifest else None
+    points = mosdepth_dist(inputs.depth_dist, "total") if inputs.depth_dist else None
+    try:
+        return ReportInputs(
+            findings=findings, qc=qc, identity=identity, provenance=provenance, depth_points=points or None
+        )
+    except ValidationError as exc:
+        raise InputIntegrityError(
+            f"report inputs are not valid: {exc.errors()[0]['msg']}", sample=inputs.sample_id
+        ) from exc
+
+
 def build_bundle(inputs: PublishInputs) -> dict[str, Any]:
     findings = load_findings(inputs.findings, inputs.sample_id)
     pdf = inputs.pdf.read_bytes() if inputs.pdf and inputs.pdf.exists() else None
+    carried = report_inputs(findings, inputs)
     if inputs.manifest is None:
-        return build_report_bundle(findings, pdf)
+        return build_report_bundle(findings, pdf, inputs=carried)
     manifest = inputs.manifest.read_bytes()
     period = manifest_period(manifest, inputs.manifest, inputs.sample_id)
-    return build_report_bundle(findings, pdf, hashlib.sha256(manifest).hexdigest(), period)
+    return build_report_bundle(findings, pdf, hashlib.sha256(manifest).hexdigest(), period, carried)
 
 
 def send_with_retries(

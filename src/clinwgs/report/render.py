@@ -46,7 +46,8 @@ def load_findings(path: Path) -> Findings:
         raise InputIntegrityError(f"findings.json does not match the schema: {exc}", path=path) from exc
 
 
-def _plots(findings: Findings, dist: Path | None) -> dict[str, str]:
+def report_plots(findings: Findings, depth_points: list[tuple[float, float]] | None) -> dict[str, str]:
+    """The report's SVG plots: gene coverage (from the findings) and, given its points, the depth curve."""
     plots: dict[str, str] = {}
     if findings.coverage:
         plots["gene_coverage"] = bar_chart(
@@ -55,14 +56,16 @@ def _plots(findings: Findings, dist: Path | None) -> dict[str, str]:
             1.0,
             f"Panel genes: fraction of coding bases >= {findings.coverage[0].threshold_x}x",
         )
-    if dist is not None:
-        points = mosdepth_dist(dist, "total")
-        if points:
-            threshold = findings.coverage[0].threshold_x if findings.coverage else None
-            plots["depth_distribution"] = line_chart(
-                points, "Depth distribution", "depth (x)", "fraction of bases at or above", threshold
-            )
+    if depth_points:
+        threshold = findings.coverage[0].threshold_x if findings.coverage else None
+        plots["depth_distribution"] = line_chart(
+            depth_points, "Depth distribution", "depth (x)", "fraction of bases at or above", threshold
+        )
     return plots
+
+
+def _plots(findings: Findings, dist: Path | None) -> dict[str, str]:
+    return report_plots(findings, mosdepth_dist(dist, "total") if dist is not None else None)
 
 
 def analysis_provenance(path: Path) -> dict[str, Any]:
@@ -129,17 +132,28 @@ def render_signed(
     report_version: int,
     qc: dict[str, float] | None = None,
     provenance: dict[str, Any] | None = None,
+    identity: dict[str, Any] | None = None,
+    depth_points: list[tuple[float, float]] | None = None,
 ) -> tuple[str, bytes]:
     """The final (signed) report after two-person authorisation: (HTML, PDF) with the checker's and the
     authoriser's names and times in the sign-off box, no "PRELIMINARY" mark, and ``report_version`` on every
-    page. The caller (record service) stores it as a new version and points presentedForm at it."""
+    page. ``qc``, ``provenance``, ``identity`` and ``depth_points`` are what the preliminary report showed
+    (``clinwgs.models.report_inputs``). The caller (record service) stores it as a new version of the
+    presented form and points presentedForm at it."""
     names = {"checked_by": checked_by, "authorised_by": authorised_by}
     empty = [k for k, v in names.items() if not v.strip()]
     if empty or checked_by.strip() == authorised_by.strip():
         raise ValueError("a signed report needs two different people (checked_by, authorised_by)")
     signoff = {**names, "checked_at": checked_at, "authorised_at": authorised_at}
     html = render_html(
-        findings, templates, qc or {}, {}, provenance, report_version=report_version, signoff=signoff
+        findings,
+        templates,
+        qc or {},
+        report_plots(findings, depth_points),
+        provenance,
+        identity,
+        report_version=report_version,
+        signoff=signoff,
     )
     return html, render_pdf(html, templates)
 

@@ -27,8 +27,9 @@ from clinwgs.service.models import AuditEventRow
 from clinwgs.service.problems import error_responses
 from clinwgs.service.queries import Page, read_patient, read_resource, search_provenance, search_reports
 from clinwgs.service.registration import RegistrationIn, RegistrationOut, register
-from clinwgs.service.reports import amend, publish, read_report, sign_off
+from clinwgs.service.reports import amend, publish, read_pdf, read_report, sign_off
 from clinwgs.service.settings import Settings
+from clinwgs.service.signing import FormName
 from clinwgs.service.turnaround import worklist
 
 # every route may answer these (the edge guard, authentication, validation, the audit log, a server error)
@@ -214,10 +215,12 @@ def post_sign_off(
     data: SignOffIn,
     db: DbDep,
     principal: Clinician,
+    request: Request,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
 ) -> PublishOut:
-    row = sign_off(db, report_id, data.step, if_match, principal)
+    templates = _settings(request).report_templates
+    row = sign_off(db, report_id, data.step, if_match, principal, templates=templates)
     _etag(response, row.version)
     return PublishOut(
         report_id=row.report_id,
@@ -225,6 +228,32 @@ def post_sign_off(
         status=row.status,
         created=False,
         content_hash=row.content_hash,
+    )
+
+
+@router.get(
+    "/api/reports/{report_id}/pdf",
+    tags=["sign-off"],
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "the PDF"},
+        **error_responses(404),
+    },
+)
+def get_report_pdf(
+    report_id: str,
+    db: DbDep,
+    principal: Reader,
+    form: FormName = "current",
+    version: Annotated[int | None, Query(ge=1, le=DB_INT_MAX, description="report version")] = None,
+) -> Response:
+    """A report version's PDF (default: the newest version): ``preliminary`` as published, ``signed`` as
+    rendered at authorisation, or ``current`` (signed when authorised, else preliminary)."""
+    pdf, title = read_pdf(db, report_id, principal, version, form)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Cache-Control": "no-store", "Content-Disposition": f'inline; filename="{title}"'},
     )
 
 

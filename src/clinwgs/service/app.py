@@ -142,6 +142,7 @@ async def _db_error(request: Request, exc: Exception) -> Response:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    settings.checked_report_templates()  # the signed report is rendered from them at authorisation
     key = settings.resolved_audit_key()
     db = Database(make_engine(settings.resolved_database_url()))
     migrate(db.engine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -65,6 +65,25 @@ class FhirResource(Base):
     resource_type: Mapped[str] = mapped_column(String(64), index=True)
     report_row_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
     body: Mapped[str] = mapped_column(Text)
+
+
+class PresentedForm(Base):
+    """A version of a report version's presented form rendered by the service: the signed (final) PDF,
+    written in the same transaction as the authorisation. The preliminary PDF stays, as published, in the
+    stored DiagnosticReport (``fhir_resources``); it is never overwritten."""
+
+    __tablename__ = "presented_forms"
+    __table_args__ = (UniqueConstraint("report_row_id", "kind", name="uq_presented_form_kind"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_row_id: Mapped[int] = mapped_column(ForeignKey("reports.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "signed"
+    content_type: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))
 
 
 class ApiToken(Base):

@@ -5,9 +5,9 @@ Browsers authenticate with the token in an HttpOnly, SameSite=Strict cookie set 
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -31,9 +31,10 @@ from clinwgs.service.deps import (
     authenticate,
     require,
 )
-from clinwgs.service.models import AuditEventRow, FhirResource, Patient, Report
-from clinwgs.service.problems import ApiError, error_responses
-from clinwgs.service.reports import ensure_visible, latest, report_body, sign_off
+from clinwgs.service.models import AuditEventRow, FhirResource, Patient
+from clinwgs.service.problems import error_responses
+from clinwgs.service.reports import ensure_visible, latest, read_pdf, report_body, sign_off
+from clinwgs.service.signing import PDF, FormName
 from clinwgs.service.turnaround import worklist
 
 router = APIRouter(
@@ -95,7 +96,8 @@ def _page_context(db: Database, report_id: str, principal: Principal) -> dict[st
             "nhs_number": f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}",
             "birth_date": patient.birth_date.strftime("%d-%b-%Y"),
             "findings": _finding_rows(stored),
-            "has_pdf": bool(body.get("presentedForm")),
+            "has_pdf": any(f.get("contentType") == PDF for f in body.get("presentedForm") or []),
+            "signed": row.authorised_by is not None,
         }
 
 
@@ -106,18 +108,10 @@ def report_page(report_id: str, db: DbDep, principal: Clinician) -> HTMLResponse
 
 
 @router.get("/reports/{report_id}/pdf")
-def report_pdf(report_id: str, db: DbDep, principal: Clinician) -> Response:
-    with db.read() as session:
-        row: Report = latest(session, report_id)
-        ensure_visible(session, row, principal)
-        forms = report_body(session, row).get("presentedForm") or []
-    if not forms:
-        raise ApiError(404, f"report {report_id} has no PDF")
-    return Response(
-        base64.b64decode(forms[0]["data"]),
-        media_type="application/pdf",
-        headers={"Cache-Control": "no-store"},
-    )
+def report_pdf(report_id: str, db: DbDep, principal: Clinician, form: FormName = "current") -> Response:
+    """The newest version's PDF: the signed one once authorised (``?form=preliminary``: as published)."""
+    pdf, _title = read_pdf(db, report_id, principal, None, form)
+    return Response(pdf, media_type="application/pdf", headers={"Cache-Control": "no-store"})
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -133,7 +127,15 @@ async def sign_off_form(
     principal: Annotated[Principal, Depends(require("clinician"))],
 ) -> Response:
     form = await _form(request)
-    await run_in_threadpool(sign_off, db, report_id, form.get("step", ""), form.get("version"), principal)
+    templates = request.app.state.settings.report_templates
+    await run_in_threadpool(
+        partial(sign_off, templates=templates),
+        db,
+        report_id,
+        form.get("step", ""),
+        form.get("version"),
+        principal,
+    )
     return RedirectResponse(f"/ui/reports/{report_id}", status_code=303)
 
 

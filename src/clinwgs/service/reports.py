@@ -6,6 +6,7 @@ import json
 import re
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,6 +21,15 @@ from clinwgs.service.bundle_rules import check_codes, check_shape, check_subject
 from clinwgs.service.db import Database
 from clinwgs.service.models import FhirResource, Patient, Report, TestRequest
 from clinwgs.service.problems import ApiError
+from clinwgs.service.signing import (
+    FormName,
+    SignedForm,
+    check_report_inputs,
+    pdf_form,
+    presented_forms,
+    render_signed_form,
+    store_signed_form,
+)
 from clinwgs.service.storage import content_hash, report_entry, store_version
 
 DEFAULT_MAX_TEXT = 65_536
@@ -45,6 +55,7 @@ def _checked_bundle(bundle: dict[str, Any], max_text_chars: int) -> tuple[str, s
         raise ApiError(422, str(exc)) from exc
     check_codes(bundle)
     sample_id, test_code = report_entry(bundle)
+    check_report_inputs(bundle, sample_id, test_code)
     return sample_id, test_code, content_hash(bundle)
 
 
@@ -191,8 +202,26 @@ def _sign_off_refusal(session: Session, row: Report, step: str, principal: Princ
     return ApiError(409, f"report {row.report_id} v{row.version} changed during sign-off; read it again")
 
 
-def sign_off(db: Database, report_id: str, step: str, if_match: str | None, principal: Principal) -> Report:
-    """Two-person sign-off: 'check' then 'authorise' by a different user; the report is then final.
+def _render_for_authorisation(
+    db: Database, report_id: str, expected: int, principal: Principal, templates: Path
+) -> SignedForm:
+    """Read the version to authorise, refuse early what the UPDATE would refuse, and render its signed PDF
+    outside any write transaction (rendering takes seconds; no lock is held meanwhile)."""
+    with db.read() as session:
+        row = latest(session, report_id)
+        ensure_visible(session, row, principal)
+        if row.version != expected:
+            raise ApiError(412, f"report {report_id} is at version {row.version}, If-Match named {expected}")
+        if row.checked_by is None or row.authorised_by is not None or row.checked_by == principal.user:
+            raise _sign_off_refusal(session, row, "authorise", principal)
+        return render_signed_form(session, row, principal.user, datetime.now(UTC), templates)
+
+
+def sign_off(
+    db: Database, report_id: str, step: str, if_match: str | None, principal: Principal, *, templates: Path
+) -> Report:
+    """Two-person sign-off: 'check' then 'authorise' by a different user; the report is then final, with
+    its signed PDF (rendered from ``templates``, the reports/ folder) as a new presented form.
 
     Each step is one conditional UPDATE (``... WHERE checked_by IS NULL`` for a check; ``... WHERE
     checked_by IS NOT NULL AND checked_by <> me AND authorised_by IS NULL`` for an authorisation) on the
@@ -200,10 +229,20 @@ def sign_off(db: Database, report_id: str, step: str, if_match: str | None, prin
     the row as it is when the UPDATE runs (PostgreSQL re-checks it after waiting for a concurrent writer;
     SQLite serialises writers), so of concurrent checks exactly one succeeds, the others get 409, and an
     authoriser is compared with the checker recorded by then, never with a stale read.
+
+    An authorisation renders the signed PDF first (no lock held; a rendering failure refuses it with 500
+    and changes nothing), then in one transaction runs the UPDATE (which also requires the checker the PDF
+    names) and stores the PDF: never a final report without its signed PDF, never a stored signed PDF for
+    an authorisation that lost the race (409, the rendered PDF is dropped).
     """
     if step not in ("check", "authorise"):
         raise ApiError(422, f"unknown sign-off step {step!r}; expected 'check' or 'authorise'")
     expected = parse_if_match(if_match)
+    signed = (
+        _render_for_authorisation(db, report_id, expected, principal, templates)
+        if step == "authorise"
+        else None
+    )
     with db.write() as session:
         row = latest(session, report_id)
         ensure_visible(session, row, principal)
@@ -212,19 +251,26 @@ def sign_off(db: Database, report_id: str, step: str, if_match: str | None, prin
         now = datetime.now(UTC)
         newer = select(Report.id).where(Report.report_id == report_id, Report.version > row.version)
         update = sa_update(Report).where(Report.id == row.id, ~newer.exists(), Report.authorised_by.is_(None))
-        if step == "check":
+        if signed is None:
             update = update.where(Report.checked_by.is_(None)).values(
                 checked_by=principal.user, checked_at=now
             )
         else:
-            update = update.where(Report.checked_by.is_not(None), Report.checked_by != principal.user).values(
+            update = update.where(
+                Report.id == signed.row_id,
+                Report.checked_by.is_not(None),
+                Report.checked_by != principal.user,
+                Report.checked_by == signed.checked_by,
+            ).values(
                 authorised_by=principal.user,
-                authorised_at=now,
+                authorised_at=signed.authorised_at,
                 status="final" if row.version == 1 else "amended",
             )
         result = session.execute(update.execution_options(synchronize_session=False))
         if getattr(result, "rowcount", 0) != 1:
             raise _sign_off_refusal(session, row, step, principal)
+        if signed is not None:
+            store_signed_form(session, signed)
         session.refresh(row)
         return row
 
@@ -243,6 +289,8 @@ def report_body(session: Session, row: Report) -> dict[str, Any]:
     assert stored is not None
     body: dict[str, Any] = json.loads(stored.body)
     body["status"] = row.status
+    if "presentedForm" in body:
+        body["presentedForm"] = presented_forms(session, row, body["presentedForm"])
     body["meta"]["lastUpdated"] = aware_utc(row.authorised_at or row.checked_at or row.created_at).isoformat()
     if row.authorised_by is not None:  # final / amended: who interpreted and signed off the results
         body["resultsInterpreter"] = [
@@ -253,18 +301,31 @@ def report_body(session: Session, row: Report) -> dict[str, Any]:
     return body
 
 
+def _row(session: Session, report_id: str, principal: Principal, version: int | None) -> Report:
+    row = latest(session, report_id)
+    if version is not None and version != row.version:
+        found = session.execute(
+            select(Report).where(Report.report_id == report_id, Report.version == version)
+        ).scalar_one_or_none()
+        if found is None:
+            ensure_visible(session, row, principal)
+            raise ApiError(404, f"DiagnosticReport/{report_id}/_history/{version} not found")
+        row = found
+    ensure_visible(session, row, principal)
+    return row
+
+
+def read_pdf(
+    db: Database, report_id: str, principal: Principal, version: int | None, form: FormName
+) -> tuple[bytes, str]:
+    """(PDF, title) of a report version's presented form (``signing.pdf_form``)."""
+    with db.read() as session:
+        return pdf_form(session, _row(session, report_id, principal, version), form)
+
+
 def read_report(
     db: Database, report_id: str, principal: Principal, version: int | None = None
 ) -> tuple[Report, dict[str, Any]]:
     with db.read() as session:
-        row = latest(session, report_id)
-        if version is not None and version != row.version:
-            found = session.execute(
-                select(Report).where(Report.report_id == report_id, Report.version == version)
-            ).scalar_one_or_none()
-            if found is None:
-                ensure_visible(session, row, principal)
-                raise ApiError(404, f"DiagnosticReport/{report_id}/_history/{version} not found")
-            row = found
-        ensure_visible(session, row, principal)
+        row = _row(session, report_id, principal, version)
         return row, report_body(session, row)

@@ -1,4 +1,7 @@
-"""Demo seeding: obviously fake patients (999-range NHS numbers) and tokens for each role."""
+"""Demo seeding: obviously fake patients (999-range NHS numbers) and tokens for each role.
+
+NHS numbers come from the 999 range reserved for testing and carry a valid modulus-11 check digit.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,8 @@ from sqlalchemy import select
 from clinwgs.service.auth import Role, create_token
 from clinwgs.service.db import Database
 from clinwgs.service.models import TestRequest
+from clinwgs.service.nhs import nhs_check_digit
 from clinwgs.service.registration import RegistrationIn, register
-from clinwgs.service.synthetic import synthetic_nhs_number
 
 DEMO_ODS = "RDEMO1"
 DEMO_LAB_ODS = "LABDEMO"
@@ -20,6 +23,18 @@ DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
     ("dr.authoriser", "clinician", DEMO_ODS),
     ("auditor", "auditor", DEMO_ODS),
 )
+
+
+def synthetic_nhs_number(serial: int) -> str:
+    """The ``serial``-th valid NHS number in the 999 test range (skipping numbers with no check digit)."""
+    found = -1
+    for body in range(999_000_000, 1_000_000_000):
+        check = nhs_check_digit(str(body))
+        if check is not None:
+            found += 1
+            if found == serial:
+                return f"{body}{check}"
+    raise ValueError("serial out of range")
 
 
 def demo_patient(index: int, test_code: str = "R208") -> RegistrationIn:

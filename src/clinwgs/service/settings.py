@@ -15,6 +15,12 @@ from clinwgs.core.errors import ConfigError
 DEV_TOKEN_PEPPER = "dev-only-token-pepper-change-me"
 
 
+def source_report_templates() -> Path:
+    """The checkout's ``reports/`` folder (templates/, report.css, methods.yaml), for a source or editable
+    install; an installed service sets ``CLINWGS_REPORT_TEMPLATES`` to the lab's copy."""
+    return Path(__file__).resolve().parents[3] / "reports"
+
+
 def xdg_data_home() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
 
@@ -47,6 +53,9 @@ class Settings(BaseSettings):
     audit_checkpoint_every: int = Field(default=100, ge=1)
     # lifetime of a new API token; ``clinwgs serve token create --days N`` overrides it per token
     token_ttl_days: int = Field(default=90, ge=1, le=3650)
+    # the report sources (the pipeline's `report: templates:` folder) the signed report is rendered from at
+    # authorisation; the service refuses to start when they are missing
+    report_templates: Path = Field(default_factory=source_report_templates)
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:
@@ -88,6 +97,19 @@ class Settings(BaseSettings):
         if len(key) < 32:
             raise ConfigError([f"{path}: the generated audit key is damaged; restore it from a backup"])
         return key.encode()
+
+    def checked_report_templates(self) -> Path:
+        """``report_templates``, once it holds what rendering needs (else a ConfigError naming the file)."""
+        needed = ("methods.yaml", "report.css", "templates/report.html.j2")
+        missing = [name for name in needed if not (self.report_templates / name).is_file()]
+        if missing:
+            raise ConfigError(
+                [
+                    f"CLINWGS_REPORT_TEMPLATES={self.report_templates}: {', '.join(missing)} not found; "
+                    "point it at the reports/ folder the pipeline renders with"
+                ]
+            )
+        return self.report_templates
 
     def resolved_checkpoint_file(self) -> Path:
         return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"

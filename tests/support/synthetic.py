@@ -1,7 +1,5 @@
-"""Synthetic, obviously fake test identities and findings for the demo, tests and benchmarks.
-
-NHS numbers come from the 999 range reserved for testing and carry a valid modulus-11 check digit.
-"""
+"""Synthetic findings for the record-service tests and ``benchmarks/service_bench.py``: an obviously fake
+report of a pseudonymous sample (no patient identifiers; those are registered with the service)."""
 
 from __future__ import annotations
 
@@ -20,19 +18,6 @@ from clinwgs.models.findings import (
     Variant,
     Zygosity,
 )
-from clinwgs.service.nhs import nhs_check_digit
-
-
-def synthetic_nhs_number(serial: int) -> str:
-    """The ``serial``-th valid NHS number in the 999 test range (skipping numbers with no check digit)."""
-    found = -1
-    for body in range(999_000_000, 1_000_000_000):
-        check = nhs_check_digit(str(body))
-        if check is not None:
-            found += 1
-            if found == serial:
-                return f"{body}{check}"
-    raise ValueError("serial out of range")
 
 
 def example_findings(sample_id: str, n_variants: int = 3, test_code: str = "R208") -> Findings:
