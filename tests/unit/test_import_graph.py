@@ -92,3 +92,24 @@ def test_in_function_imports_are_edges(tmp_path: Path) -> None:
     known = {"clinwgs.x": tmp_path / "x.py", "clinwgs.core.errors": tmp_path / "errors.py"}
     known["clinwgs.x"].write_text("def f():\n    from clinwgs.core.errors import ConfigError\n")
     assert imports_of("clinwgs.x", known["clinwgs.x"], known) == {"clinwgs.core.errors"}
+
+
+def test_argument_parsing_lives_only_in_the_cli_package() -> None:
+    """Stage modules expose typed functions; only clinwgs.cli turns a command line into calls."""
+    outside = [
+        name
+        for name, path in modules().items()
+        if not name.startswith("clinwgs.cli") and "argparse" in imports_of_any(path)
+    ]
+    assert outside == [], f"argparse imported outside clinwgs.cli: {outside}"
+
+
+def imports_of_any(path: Path) -> set[str]:
+    """Every top-level module name imported anywhere in the file."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
