@@ -5,7 +5,12 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# The repository's config (relative to the working directory) only when the command line names none:
+# Snakemake merges a `configfile:` into every --configfile, so a lab's config would silently take the
+# repository's values for every key it leaves out (`clinwgs run --config-dir`, docs/operations.md).
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 include: "rules/common.smk"

@@ -15,7 +15,8 @@ from clinwgs.core.errors import ClinwgsError
 # command -> ("module", "function", one-line help). The function takes argv (list[str]) and returns an int.
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("clinwgs.cli.demo", "main", "prepare the demo bundle and run the whole workflow on it"),
-    "run": ("clinwgs.cli.run", "main", "run the workflow (locally or --profile slurm)"),
+    "init": ("clinwgs.cli.init", "main", "write a lab's own config folder (config.yaml, empty sheets)"),
+    "run": ("clinwgs.cli.run", "main", "run the workflow (locally or --profile slurm; --config-dir LABDIR)"),
     "validate": ("clinwgs.cli.validate", "main", "validate config.yaml, samples.tsv and units.tsv"),
     "simulate": ("clinwgs.cli.simulate", "main", "write seeded simulated reads"),
     "interpret": ("clinwgs.cli.interpret", "main", "annotated VCF -> findings.json/tsv"),

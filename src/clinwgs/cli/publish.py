@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 from pathlib import Path
 
 from clinwgs.config.load import load_config, validate_model
 from clinwgs.config.models import PublishSection
 from clinwgs.core import layout
+from clinwgs.ops.init import CONFIG_NAME, lab_folder
 from clinwgs.publish.client import DEFAULTS, PublishInputs, outcome, publish_with_settings, report_sources
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="clinwgs publish", description=__doc__.split("\n\n")[0])
     p.add_argument("--sample", required=True, help="pseudonymous sample ID")
-    p.add_argument(
+    where = p.add_mutually_exclusive_group()
+    where.add_argument(
         "--configfile",
         type=Path,
         help="the run's config.yaml: its `publish:` section (url, token_env, retries, backoff_s) is used; "
         "the options below override it",
     )
+    where.add_argument(
+        "--config-dir", type=Path, metavar="LABDIR",
+        help="a lab folder from `clinwgs init`: its config.yaml's publish section, results in LABDIR/results",
+    )  # fmt: skip
     p.add_argument("--results", default=layout.RESULTS, help="results directory (default: results)")
     p.add_argument("--findings", help="default: <results>/<sample>/interpret/findings.json")
     p.add_argument("--pdf", help="default: <results>/<sample>/report/<sample>.report.pdf (if present)")
@@ -68,7 +75,15 @@ def _existing(path: Path) -> Path | None:
 
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    settings = _settings(args)
+    if args.config_dir is None:
+        settings = _settings(args)
+    else:
+        labdir = lab_folder(args.config_dir)
+        args.configfile = labdir / CONFIG_NAME
+        if args.results == layout.RESULTS:
+            args.results = str(labdir / layout.RESULTS)
+        with contextlib.chdir(labdir):  # the sheets and bundles its config names are relative to LABDIR
+            settings = _settings(args)
     sample, root = args.sample, args.results
     inputs = PublishInputs(
         sample_id=sample,
