@@ -47,6 +47,8 @@ def write_config(
         "scatter": {"chunks": 2},
         "filters": {"min_qual": 20, "min_depth": 8, "min_gq": 20},
         "threads": {"align": 2},
+        # the demo reads and the slice are read where they lie, in the repository (outside the run folder)
+        "input_roots": [str(ROOT)],
     }
     config.update(cfg)
     # rules/interpret.smk reads its settings at parse time (even when only VCF targets are asked for)
