@@ -18,7 +18,8 @@ import sys, yaml
 w, out, caller = sys.argv[1:]
 base = yaml.safe_load(open("config/config.yaml"))
 base.update(samples=f"{w}/validation/samples.tsv", units=f"{w}/validation/units.tsv", aligner="bwa", caller=caller,
-            bundles={"GRCh38_chr20_HG002": "reference/GRCh38_chr20_HG002/manifest.yaml"})
+            bundles={"GRCh38_chr20_HG002": "reference/GRCh38_chr20_HG002/manifest.yaml"},
+            input_roots=[f"{out}/inputs"])  # the simulated reads lie beside the run folder, not in it
 yaml.safe_dump(base, open(f"{w}/validation/config.yaml", "w"), sort_keys=False)
 open(f"{w}/validation/samples.tsv", "w").write(
     "sample_id\tsex\ttest_code\tconsent_additional_findings\treference\tfamily_id\trelation\n"

@@ -64,6 +64,7 @@ def demo_run(work: Path) -> Path:
     config["interpret"]["panels"] = str(ROOT / config["interpret"]["panels"])
     config["report"]["templates"] = str(ROOT / config["report"]["templates"])
     config["aligner"] = "minimap2"
+    config["input_roots"] = [str(ROOT / "reference" / "demo_reads")]
     (work / "config.yaml").write_text(yaml.safe_dump(config))
     clinwgs("run", "--configfile", str(work / "config.yaml"), "--cores", "2", "--", VCF, cwd=work)
     return work / VCF
@@ -89,7 +90,10 @@ def test_a_new_lab_gets_the_same_calls_as_the_demo_run(tmp_path: Path) -> None:
             handle.write(row + "\n")
     text = (lab / "config.yaml").read_text()
     assert "\naligner: bwa\n" in text
-    (lab / "config.yaml").write_text(text.replace("\naligner: bwa\n", "\naligner: minimap2\n"))
+    text = text.replace("\naligner: bwa\n", "\naligner: minimap2\n")
+    assert "\ninput_roots: []\n" in text  # the lab folder only, until the lab lists where its data lives
+    text = text.replace("\ninput_roots: []\n", f"\ninput_roots: [{ROOT / 'reference' / 'demo_reads'}]\n")
+    (lab / "config.yaml").write_text(text)
     shutil.copytree(ROOT / "config", lab / "config")  # a stale repository config: must never be read
     checked = clinwgs("validate", "--config-dir", str(lab), "--deep", cwd=tmp_path)
     assert "OK (1 samples, 1 units, bundles GRCh38)" in checked

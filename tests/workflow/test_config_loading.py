@@ -31,6 +31,7 @@ def write_config(path: Path, **extra: object) -> Path:
         "scatter": {"chunks": 2},
         "filters": {"min_qual": 20, "min_depth": 8, "min_gq": 20},
         "interpret": {"panels": str(ROOT / "config" / "panels.yaml")},
+        "input_roots": [str(BAM.parent)],  # the demo BAM lives in the repository, outside the run folder
         **extra,
     }
     path.parent.mkdir(parents=True, exist_ok=True)

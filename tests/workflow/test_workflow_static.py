@@ -41,6 +41,7 @@ def demo_config(tmp_path: Path, **overrides: str) -> Path:
     cfg = yaml.safe_load((ROOT / "config/config.yaml").read_text())
     cfg.update(samples=str(ROOT / "config/samples.tsv"), units=str(tmp_path / "units.tsv"), **overrides)
     cfg["bundles"] = {k: str(ROOT / v) for k, v in cfg["bundles"].items()}
+    cfg["input_roots"] = [str(ROOT / "reference" / "demo_reads"), str(SLICE)]  # reads stay in the repository
     for section in ("interpret", "report", "publish", "validation", "provenance"):
         for key, value in (cfg.get(section) or {}).items():  # later stages' paths, relative to the repo
             if isinstance(value, str) and (ROOT / value).exists():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,9 +26,16 @@ from clinwgs.config.models import (
     Unit,
     ValidationConfig,
 )
-from clinwgs.config.sheets import read_tsv, row_problems, schema_problems
+from clinwgs.config.sheets import (
+    SheetFormatError,
+    read_tsv,
+    row_problems,
+    schema_problems,
+    shown_id,
+)
 from clinwgs.core.errors import ConfigError
 from clinwgs.core.io import load_yaml_strict
+from clinwgs.inputs.paths import allowed_roots, outside_roots
 
 __all__ = [
     "ConfigFile",
@@ -104,24 +112,37 @@ def _sample_problems(rows: list[dict[str, str]], sheet: str, bundles: dict[str, 
     problems = row_problems(rows, "samples", sheet, "sample_id")
     counts = Counter(r.get("sample_id", "") for r in rows)
     for sample_id, n in sorted(counts.items()):
-        if sample_id and n > 1:
+        if n > 1 and shown_id({"sample_id": sample_id}, "sample_id"):
             problems.append(f"{sheet}: sample_id {sample_id!r} appears {n} times; sample IDs must be unique")
     for number, row in enumerate(rows, start=2):
         ref = row.get("reference", "")
         if ref and ref not in bundles:
             allowed = ", ".join(sorted(bundles)) or "none defined"
+            safe = shown_id(row, "sample_id")
             problems.append(
-                f"{sheet} row {number} (sample_id {row.get('sample_id')}), column 'reference': "
-                f"bundle {ref!r} "
-                f"is not in config.yaml bundles; allowed: {allowed}"
+                f"{sheet} row {number}" + (f" (sample_id {safe})" if safe else "") + ", column 'reference': "
+                f"bundle {ref!r} is not in config.yaml bundles; allowed: {allowed}"
             )
     return problems
 
 
-def _unit_row_problems(number: int, row: dict[str, str], sheet: str, sample_ids: set[str]) -> list[str]:
-    label = f"{sheet} row {number} (sample_id {row.get('sample_id')}, unit_id {row.get('unit_id')})"
+@dataclass(frozen=True)
+class _Where:
+    """Where a run's sheet paths may point (clinwgs.inputs.paths)."""
+
+    run_folder: Path
+    roots: list[Path]
+
+
+def _unit_row_problems(
+    number: int, row: dict[str, str], sheet: str, sample_ids: set[str], where: _Where
+) -> list[str]:
+    safe = shown_id(row, "sample_id")
+    shown = f"sample_id {safe}, " if safe else ""
+    label = f"{sheet} row {number} ({shown}unit_id {row.get('unit_id')})"
     problems = []
-    if row.get("sample_id") and row["sample_id"] not in sample_ids:
+    # an ID the schema or the identifier rule refuses is reported once, by row_problems
+    if safe and row["sample_id"] not in sample_ids:
         problems.append(f"{label}, column 'sample_id': not a sample of samples.tsv")
     has_fq = bool(row.get("fq1") or row.get("fq2"))
     if has_fq == bool(row.get("bam")):
@@ -130,22 +151,33 @@ def _unit_row_problems(number: int, row: dict[str, str], sheet: str, sample_ids:
         problems.append(f"{label}: paired FASTQ input needs both fq1 and fq2")
     for col in ("fq1", "fq2", "bam"):
         value = row.get(col, "")
-        if value and not Path(value).is_file():
+        if not value:
+            continue
+        outside = outside_roots(Path(value), where.roots, where.run_folder)
+        if outside:  # refused before the file is looked at: its name may not even be printed safely
+            problems.append(
+                f"{label}, column {col!r}: {outside}; move the file under one of them or add its folder to "
+                "config.yaml input_roots"
+            )
+        elif not Path(value).is_file():
             problems.append(f"{label}, column {col!r}: file {value} does not exist")
     return problems
 
 
-def _unit_problems(rows: list[dict[str, str]], sheet: str, sample_ids: set[str]) -> list[str]:
+def _unit_problems(rows: list[dict[str, str]], sheet: str, sample_ids: set[str], where: _Where) -> list[str]:
     problems = row_problems(rows, "units", sheet, "sample_id")
     for number, row in enumerate(rows, start=2):
-        problems += _unit_row_problems(number, row, sheet, sample_ids)
+        problems += _unit_row_problems(number, row, sheet, sample_ids, where)
     pairs = Counter((r.get("sample_id"), r.get("unit_id")) for r in rows)
     for (sample_id, unit_id), n in sorted(pairs.items(), key=str):
         if n > 1:
-            problems.append(f"{sheet}: unit {unit_id!r} of sample {sample_id!r} appears {n} times")
+            safe = shown_id({"sample_id": sample_id or ""}, "sample_id")
+            shown = repr(sample_id) if safe else "(see above)"
+            problems.append(f"{sheet}: unit {unit_id!r} of sample {shown} appears {n} times")
     with_units = {r.get("sample_id") for r in rows}
     for sample_id in sorted(sample_ids - with_units):
-        problems.append(f"{sheet}: sample {sample_id!r} of samples.tsv has no unit (no input data)")
+        if shown_id({"sample_id": sample_id}, "sample_id"):
+            problems.append(f"{sheet}: sample {sample_id!r} of samples.tsv has no unit (no input data)")
     return problems
 
 
@@ -155,9 +187,11 @@ def _read_sheet(path: Path, problems: list[str]) -> list[dict[str, str]]:
         return []
     try:
         return read_tsv(path)[1]
+    except SheetFormatError as exc:
+        problems += [f"{path}: {p}" for p in exc.problems]
     except (ValueError, UnicodeDecodeError) as exc:
         problems.append(f"{path}: {exc}")
-        return []
+    return []
 
 
 def _to_models(
@@ -206,7 +240,12 @@ def load_config_dict(cfg: dict[str, Any], where: str = "config.yaml") -> RunConf
     units = _read_sheet(cf.units, problems)
     problems += _sample_problems(samples, str(cf.samples), cf.bundles)
     ids = {r["sample_id"] for r in samples if r.get("sample_id")}
-    problems += _unit_problems(units, str(cf.units), ids)
+    run_folder = Path.cwd()
+    for number, root in enumerate(cf.input_roots):
+        if not (run_folder / root).is_dir():
+            problems.append(f"{where}: key 'input_roots.{number}': folder {root} does not exist")
+    confined = _Where(run_folder, allowed_roots(run_folder, cf.input_roots))
+    problems += _unit_problems(units, str(cf.units), ids, confined)
     if problems or panels is None:
         raise ConfigError(problems, path=where)
     return _to_models(cf, panels, samples, units)

@@ -150,6 +150,11 @@ class Sections(Frozen):
     caller: Literal["bcftools", "freebayes"]
     alignment_format: Literal["bam", "cram"]
     on_reference_mismatch: Literal["realign", "error"] = "realign"
+    # folders (besides the run folder, the working directory) that units.tsv paths may point into; a path
+    # anywhere else, a '..' escape or a symbolic link leading out of them is refused before it is read
+    input_roots: list[Path] = Field(
+        default=[], description="extra folders units.tsv paths may point into (the run folder always may)"
+    )
     scatter: Scatter
     filters: Filters
     multiqc_name: str = Field(default="multiqc_report", pattern=NAME_PATTERN)

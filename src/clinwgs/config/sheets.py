@@ -4,6 +4,7 @@ human-readable line per problem (file, row, column, what is wrong, what is allow
 from __future__ import annotations
 
 import csv
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -76,40 +77,123 @@ def schema_problems(instance: Any, schema_name: str, where: str) -> list[str]:
     return problems
 
 
+class SheetFormatError(ValueError):
+    """A sheet that cannot be read as a table: `problems` has one line per problem (row and column named)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("; ".join(problems))
+
+
 def read_tsv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a tab-separated sheet; '#' lines and blank lines are skipped.
 
-    Raises ValueError when a row has a different number of fields from the header."""
+    Values are taken exactly as written: a value (or header name) with leading or trailing whitespace is an
+    error, never silently trimmed, because a stray space or tab usually means a shifted or pasted cell.
+    Raises SheetFormatError when a row has a different number of fields from the header or a value is padded.
+    """
     text = path.read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     if not lines:
-        raise ValueError("the sheet is empty (no header line)")
+        raise SheetFormatError(["the sheet is empty (no header line)"])
     reader = csv.reader(lines, delimiter="\t")
-    header = [h.strip() for h in next(reader)]
+    header = next(reader)
+    problems = [
+        f"header, column {i} ({name.strip()!r}): the column name has leading or trailing whitespace; "
+        "remove it"
+        for i, name in enumerate(header, start=1)
+        if name != name.strip()
+    ]
     rows = []
     for number, fields in enumerate(reader, start=2):
         if len(fields) != len(header):
-            raise ValueError(f"row {number}: {len(fields)} tab-separated fields, header has {len(header)}")
-        rows.append({k: v.strip() for k, v in zip(header, fields, strict=True)})
+            ragged = f"row {number}: {len(fields)} tab-separated fields, header has {len(header)}"
+            raise SheetFormatError([ragged])
+        problems += [
+            f"row {number}, column {name.strip()!r}: the value has leading or trailing whitespace (space or "
+            "tab); remove it (values are not trimmed)"
+            for name, value in zip(header, fields, strict=True)
+            if value != value.strip()
+        ]
+        rows.append(dict(zip(header, fields, strict=True)))
+    if problems:
+        raise SheetFormatError(problems)
     return header, rows
+
+
+# --- sample IDs: pseudonymous only -------------------------------------------------------------------------
+
+# ten digits in a row, optionally split by single spaces or dashes ("9434765919", "943 476 5919",
+# "943-476-5919"): the shape of an NHS number (and of a CHI or H&C number), whatever its check digit
+_TEN_DIGITS = re.compile(r"[0-9](?:[ -]?[0-9]){9}")
+# letters only, in two or more parts joined by a separator ("John_Smith", "smith-john", "Mary.Jones")
+_NAME_LIKE = re.compile(r"[A-Za-z]+(?:[ _.'-]+[A-Za-z]+)+")
+IDENTIFIER_COLUMNS = ("sample_id", "family_id")
+
+
+def patient_identifier_reason(value: str) -> str | None:
+    """Why ``value`` looks like a patient identifier rather than a pseudonymous lab ID, or None.
+
+    Refused: ten or more digits in a row, with or without spaces or dashes between them (an NHS number
+    whatever its check digit); letters-only text in parts joined by '_', '-', '.', ' ' or an apostrophe (a
+    name). Lab IDs such as PC001, HG00096, NA12878, S-0001 or LAB_2024_017 are accepted."""
+    if _TEN_DIGITS.search(value):
+        return "contains ten digits in a row (with or without spaces or dashes), the shape of an NHS number"
+    if _NAME_LIKE.fullmatch(value.strip()):
+        return "is letters only in parts joined by a separator, the shape of a person's name"
+    return None
+
+
+def identifier_problem(value: str) -> str | None:
+    """One message (never echoing the value) when ``value`` looks like a patient identifier, else None."""
+    reason = patient_identifier_reason(value)
+    if reason is None:
+        return None
+    return (
+        f"the value {reason}; sheets take pseudonymous lab IDs only (e.g. PC001, S-0001): replace it with "
+        "the lab's pseudonym for this patient (the value is not repeated here)"
+    )
+
+
+def shown_id(row: dict[str, str], key: str) -> str | None:
+    """The row's ``key`` value when it is safe to print (a valid pseudonymous ID), else None."""
+    value = row.get(key, "")
+    pattern = load_schema("samples")["properties"]["sample_id"]["pattern"]
+    if value and re.fullmatch(pattern, value) and patient_identifier_reason(value) is None:
+        return value
+    return None
 
 
 def row_problems(rows: list[dict[str, str]], schema_name: str, sheet: str, key: str) -> list[str]:
     """Schema problems of each row: '<sheet> row N (<key> X), column 'c': ... ; allowed: ...'.
 
-    Empty optional cells are dropped before validation, so they count as absent."""
+    Empty optional cells are dropped before validation, so they count as absent. Identifier columns
+    (sample_id, family_id) are also checked against the patient-identifier rule, and their value is never
+    printed unless it is a valid pseudonymous ID (a refused ID may be an NHS number or a name)."""
     validator = jsonschema.Draft202012Validator(load_schema(schema_name))
     problems = []
     for number, row in enumerate(rows, start=2):
         cells = {k: v for k, v in row.items() if v != ""}
-        label = f"{sheet} row {number}" + (f" ({key} {row[key]})" if row.get(key) else "")
+        safe = shown_id(row, key)
+        label = f"{sheet} row {number}" + (f" ({key} {safe})" if safe else "")
+        flagged = set()
+        for column in IDENTIFIER_COLUMNS:
+            message = identifier_problem(cells[column]) if column in cells else None
+            if message:
+                flagged.add(column)
+                problems.append(f"{label}, column {column!r}: {message}")
         for error in validator.iter_errors(cells):
             field, text = describe_error(error)
+            if field in flagged:
+                continue
             if error.validator == "required":
                 missing = error.message.split("'")[1]
                 problems.append(f"{label}, column {missing!r}: is empty or missing (required)")
             elif error.validator == "additionalProperties":
                 problems.append(f"{label}: {text}")
+            elif field in IDENTIFIER_COLUMNS:
+                allowed = _allowed(error) or "expected: a pseudonymous ID"
+                problems.append(f"{label}, column {field!r}: the value is not valid; {allowed}")
             else:
                 problems.append(f"{label}, column {field!r}: {text}")
     return problems

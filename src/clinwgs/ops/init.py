@@ -46,6 +46,7 @@ LAB_VALUES: dict[str, Any] = {
     "bundles": {BUNDLE_KEY: "bundle/manifest.yaml"},
     "identity.expected": {},
     "identity.same_individual": [],
+    "input_roots": [],  # the lab folder only, until the lab lists its sequencer output folders
 }
 # what a lab does next with a key, printed under its description
 LAB_NOTES: dict[str, str] = {

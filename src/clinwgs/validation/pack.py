@@ -82,7 +82,10 @@ def write_run_config(cfg: ValidationConfig, repo: Path, work: Path, control_read
     conf_dir.mkdir(parents=True, exist_ok=True)
     base.update({"samples": str(conf_dir / "samples.tsv"), "units": str(conf_dir / "units.tsv"),
                  "bundles": {n: base["bundles"][n] for n in sorted({cfg.giab.bundle, cfg.controls.bundle})},
-                 "aligner": cfg.workflow.aligner, "caller": cfg.workflow.caller})
+                 "aligner": cfg.workflow.aligner, "caller": cfg.workflow.caller,
+                 # the GIAB reads are read where they lie (the control reads are written under work/)
+                 "input_roots": [*base.get("input_roots", []),
+                                 *sorted({str(cfg.giab.fq1.parent), str(cfg.giab.fq2.parent)})]})
     (conf_dir / "config.yaml").write_text(
         "# Written by clinwgs validate-pipeline from " + str(cfg.workflow.base_config) + "\n"
         + yaml.safe_dump(base, sort_keys=False))

@@ -109,6 +109,11 @@ def make_fastq_cases(out: Path, rng: random.Random) -> None:
     (out / "copy.R2.fastq.gz").write_bytes(whole)  # byte-identical copy of R1 under the R2 name
     write_gz(out / "empty.R1.fastq.gz", [])
     (out / "empty.R2.fastq.gz").write_bytes(gzip.compress(b"", mtime=1))  # empty too, other bytes than R1
+    # path confinement: with input_roots [confined/], a symbolic link in it that leads to a file outside
+    confined = out / "confined"
+    confined.mkdir(exist_ok=True)
+    shutil.copyfile(out / "good.R2.fastq.gz", confined / "good.R2.fastq.gz")
+    (confined / "link.R1.fastq.gz").symlink_to(Path("..") / "good.R1.fastq.gz")
 
 
 def _set_line(record: bytes, index: int, new: bytes) -> bytes:

@@ -1,11 +1,15 @@
 """Malformed-input corpus (tests/data/bad/): every case -> its specific error, exit 2, no new file.
 
-Each case runs in-process (to see the exception class the owning function raises) and as a real
-``clinwgs`` process (exit code 2, message on stderr, no traceback); a case checked by ``clinwgs validate
---deep`` also runs through ``clinwgs run --dry-run``, which must stop before Snakemake with the same message
-and create nothing (no results/). The two positive controls (``_valid_*``) prove that the base configuration
-passes the same deep checks and ``clinwgs run --dry-run``, so every failure is caused by the case's one
-defect.
+Each case runs in-process (to see the exception class the owning function raises) and through the command
+line (exit code 2, message on stderr, no traceback); a case checked by ``clinwgs validate --deep`` also runs
+through ``clinwgs run --dry-run``, which must stop before Snakemake with the same message and create nothing
+(no results/). Commands other than ``validate``, and the first ``validate`` case of each area, run as a real
+``clinwgs`` process; the other ``validate`` and every ``run --dry-run`` call go through the dispatcher
+in-process (``clinwgs.cli.main``: the same exit status and stderr line as the process; an escaping exception
+would fail the test), which keeps the corpus quick. A case may name text that must appear nowhere in the
+output (``absent``: e.g. a refused ID that may be an NHS number). The two positive controls
+(``_valid_*``) prove that the base configuration passes the same deep checks and ``clinwgs run --dry-run``,
+so every failure is caused by the case's one defect.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from clinwgs.cli import COMMANDS
+from clinwgs.cli import COMMANDS, main
 from clinwgs.core.errors import ClinwgsError
 
 BAD = Path(__file__).resolve().parents[2] / "data" / "bad"
@@ -72,10 +76,23 @@ def run_cli(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def run_main(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``clinwgs <argv>`` in this process through the dispatcher: (exit status, stdout, stderr)."""
+    capsys.readouterr()
+    status = main(argv)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+# ``clinwgs validate`` cases run as a real process for the first case of each area (and every other command
+# always does); the rest go through the same dispatcher in-process, which prints and exits alike.
+AS_PROCESS = {next(c["id"] for c in CASES if c["area"] == area) for area in {c["area"] for c in CASES}}
+
+
 def test_corpus_is_large_and_complete() -> None:
     areas = {c["area"] for c in CASES}
-    assert len(CASES) >= 55
-    assert {"sheet", "fastq", "bam", "vcf", "panel", "bundle"} <= areas | {"config", "cram", "fai"}
+    assert len(CASES) >= 80
+    assert {"sheet", "id", "path", "config", "fastq", "bam", "vcf", "panel", "bundle"} <= areas
     on_disk = {p.name for p in BAD.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
     assert on_disk == {c["id"] for c in CASES}, "every case directory needs an entry in cases.yaml"
 
@@ -91,25 +108,37 @@ def test_base_configuration_passes(case: str, generated: Path, tmp_path: Path) -
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_case_fails_with_its_specific_error(
-    case: dict[str, Any], generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    case: dict[str, Any],
+    generated: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     work = tmp_path / "case"
     argv = render(case["id"], case["command"], generated, work)
     before = snapshot(tmp_path, generated)
+    message, absent = case["message"].lower(), case.get("absent")
 
     with pytest.raises(ClinwgsError) as caught:
         run_in_process(argv, work, monkeypatch)
     assert type(caught.value).__name__ == case["error"]
-    assert case["message"].lower() in str(caught.value).lower()
+    assert message in str(caught.value).lower()
+    assert absent is None or absent not in str(caught.value)
 
-    done = run_cli(argv, work)
-    assert done.returncode == 2
-    assert case["message"].lower() in done.stderr.lower()
-    assert "Traceback" not in done.stderr
+    if case["id"] in AS_PROCESS or argv[0] != "validate":
+        done = run_cli(argv, work)
+        status, out, err = done.returncode, done.stdout, done.stderr
+    else:
+        status, out, err = run_main(argv, capsys)
+    assert status == 2, err
+    assert message in err.lower()
+    assert "Traceback" not in err
+    assert absent is None or absent not in out + err
     assert snapshot(tmp_path, generated) == before, "a failed check must leave no output behind"
     if argv[0] == "validate":
-        done = run_cli(["run", *(a for a in argv[1:] if a != "--deep"), "--dry-run", "--cores", "1"], work)
-        assert done.returncode == 2, done.stderr
-        assert case["message"].lower() in done.stderr.lower()
-        assert "Traceback" not in done.stderr
+        dry_run = ["run", *(a for a in argv[1:] if a != "--deep"), "--dry-run", "--cores", "1"]
+        status, out, err = run_main(dry_run, capsys)
+        assert status == 2, err
+        assert message in err.lower()
+        assert absent is None or absent not in out + err
         assert snapshot(tmp_path, generated) == before, "clinwgs run must stop before creating anything"
