@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from clinwgs.cli import main
+from tests.support.interpret_vcf import FASTA, MANIFEST
 from tests.support.tools import require
 
 REPO = Path(__file__).resolve().parents[2]
@@ -52,6 +53,10 @@ def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "R208",
                 "--settings",
                 str(REPO / "config" / "panels.yaml"),
+                "--reference",
+                str(FASTA),
+                "--manifest",
+                str(MANIFEST),
                 "--thresholds",
                 str(DATA / "HG00099.panel.thresholds.bed.gz"),
                 "--regions",
@@ -88,8 +93,10 @@ def test_chromium_dom_shows_the_finding(report_html: Path, tmp_path: Path) -> No
     done = _chromium(["--dump-dom", report_html.as_uri()], tmp_path / "profile")
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
-    assert 'id="findings"' in dom and "BRCA1" in dom and "p.(Glu23ValfsTer17)" in dom
-    assert "Likely pathogenic" in dom and "Tier 1" in dom
+    assert 'id="findings-1"' in dom and "BRCA1" in dom and "p.(Glu23ValfsTer17)" in dom
+    assert "NM_007294.4:c.68_69del" in dom and "NOT FOR RELEASE" not in dom
+    # ClinVar Pathogenic (2 stars) reported as such, the automated class (Likely pathogenic) beside it
+    assert "Pathogenic" in dom and "Likely pathogenic" in dom and "Tier 1" in dom
     assert 'id="coverage-gaps"' in dom and 'id="sign-off"' in dom and "<svg" in dom
 
 
