@@ -4,7 +4,7 @@ and recall over all truth records."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from clinwgs.validation.match import Matching
@@ -68,17 +68,25 @@ def _allele_units(outcomes: dict[Call, str]) -> Units:
     return units
 
 
-def _count(units: Units, keep: Callable[[Call, str, int], bool]) -> dict[str, int]:
+def _count(units: Units, *, kind: str, regions: Regions | None = None,
+           context: Mapping[Call, str] | None = None, repeat: str | None = None,
+           length: str | None = None) -> dict[str, int]:
+    """Outcome counts of the units of ``kind`` (inside ``regions`` when given, in one repeat context or one
+    indel length bin when asked)."""
     counts: dict[str, int] = {}
-    for call, outcome, kind, length in units:
-        if keep(call, kind, length):
-            counts[outcome] = counts.get(outcome, 0) + 1
+    for call, outcome, unit_kind, change in units:
+        if unit_kind != kind or (regions is not None and not regions.contains(call)):
+            continue
+        if repeat is not None and (context is None or context.get(call) != repeat):
+            continue
+        if length is not None and length_bin(change) != length:
+            continue
+        counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
 
 def _by_kind(truth: Units, query: Units, regions: Regions) -> dict[str, Any]:
-    return {k: scores(_count(truth, lambda c, kind, _n, k=k: kind == k and regions.contains(c)),
-                      _count(query, lambda c, kind, _n, k=k: kind == k and regions.contains(c)))
+    return {k: scores(_count(truth, kind=k, regions=regions), _count(query, kind=k, regions=regions))
             for k in KINDS}
 
 
@@ -86,15 +94,11 @@ def strata(matching: Matching, regions: Regions, context: Mapping[Call, str]) ->
     """Record-level scores inside the BED by repeat context (per type) and by indel length bin. Each side
     is stratified by its own records' positions, as hap.py does."""
     truth, query = _record_units(matching.truth), _record_units(matching.query)
-
-    def side(units: Units, keep: Callable[[Call, str, int], bool]) -> dict[str, int]:
-        return _count(units, lambda c, kind, n: regions.contains(c) and keep(c, kind, n))
-
-    repeat = {ctx: {k: scores(side(truth, lambda c, kind, _n, x=ctx, k=k: kind == k and context[c] == x),
-                              side(query, lambda c, kind, _n, x=ctx, k=k: kind == k and context[c] == x))
+    repeat = {ctx: {k: scores(_count(truth, kind=k, regions=regions, context=context, repeat=ctx),
+                              _count(query, kind=k, regions=regions, context=context, repeat=ctx))
                     for k in KINDS} for ctx in CONTEXTS}
-    lengths = {name: scores(side(truth, lambda _c, kind, n, b=name: kind == "indel" and length_bin(n) == b),
-                            side(query, lambda _c, kind, n, b=name: kind == "indel" and length_bin(n) == b))
+    lengths = {name: scores(_count(truth, kind="indel", regions=regions, length=name),
+                            _count(query, kind="indel", regions=regions, length=name))
                for name, _lo, _hi in LENGTH_BINS}
     return {"repeat_context": repeat, "indel_length": lengths}
 
@@ -105,7 +109,7 @@ def summarise(matching: Matching, regions: Regions, context: Mapping[Call, str])
     t_rec, q_rec = _record_units(matching.truth), _record_units(matching.query)
     all_truth: dict[str, Any] = {}
     for kind in KINDS:
-        counts = _count(t_rec, lambda _c, k, _n, kind=kind: k == kind)
+        counts = _count(t_rec, kind=kind)
         total = sum(counts.values())
         all_truth[kind] = {"truth_total": total, "tp_truth": counts.get("tp", 0),
                            "gt_mismatch_truth": counts.get("gt_mismatch", 0), "fn": counts.get("fn", 0),

@@ -69,8 +69,8 @@ def to_markdown(result: dict[str, Any]) -> str:
              "precision/recall/F1; 'allele only' counts it as a TP.", ""]
     repeat, lengths = strata_rows(result)
     if repeat:
-        lines += ["## Stratified (records inside the BED)", "", STRATA_NOTE, "", _md_table(HEADER, repeat), "",
-                  _md_table(HEADER, lengths), ""]
+        lines += ["## Stratified (records inside the BED)", "", STRATA_NOTE, "",
+                  _md_table(HEADER, repeat), "", _md_table(HEADER, lengths), ""]
     if "confident_alleles" in result:
         lines += ["## Second view: counted per called ALT allele", "",
                   _md_table(HEADER, confident_rows(result, "confident_alleles")), ""]
