@@ -15,11 +15,11 @@ def confident_rows(result: dict[str, Any], section: str = "confident") -> list[l
     return score_rows(result[section])
 
 
-def score_rows(table: dict[str, Any], prefix: str = "") -> list[list[str]]:
+def score_rows(table: dict[str, Any], prefix: str = "", *, upper: bool = True) -> list[list[str]]:
     rows = []
     for kind, s in table.items():
         rows.append([
-            prefix + kind.upper(), str(s["truth_total"]), str(s["tp_truth"]), str(s["fn"]),
+            prefix + (kind.upper() if upper else kind), str(s["truth_total"]), str(s["tp_truth"]), str(s["fn"]),
             str(s["gt_mismatch_truth"]),
             str(s["query_total"]), str(s["tp_query"]), str(s["fp"]),
             f"{_fmt(s['precision'])} ({s['tp_query']}/{s['query_total']})",
@@ -41,7 +41,7 @@ def strata_rows(result: dict[str, Any]) -> tuple[list[list[str]], list[list[str]
     if not strata:
         return [], []
     repeat = [row for ctx, table in strata["repeat_context"].items() for row in score_rows(table, f"{ctx} ")]
-    lengths = score_rows({f"indel {name} bp": s for name, s in strata["indel_length"].items()})
+    lengths = score_rows({f"{name} bp": s for name, s in strata["indel_length"].items()}, "INDEL ", upper=False)
     return repeat, lengths
 
 
