@@ -19,7 +19,8 @@ def score_rows(table: dict[str, Any], prefix: str = "", *, upper: bool = True) -
     rows = []
     for kind, s in table.items():
         rows.append([
-            prefix + (kind.upper() if upper else kind), str(s["truth_total"]), str(s["tp_truth"]), str(s["fn"]),
+            prefix + (kind.upper() if upper else kind), str(s["truth_total"]), str(s["tp_truth"]),
+            str(s["fn"]),
             str(s["gt_mismatch_truth"]),
             str(s["query_total"]), str(s["tp_query"]), str(s["fp"]),
             f"{_fmt(s['precision'])} ({s['tp_query']}/{s['query_total']})",
@@ -41,7 +42,8 @@ def strata_rows(result: dict[str, Any]) -> tuple[list[list[str]], list[list[str]
     if not strata:
         return [], []
     repeat = [row for ctx, table in strata["repeat_context"].items() for row in score_rows(table, f"{ctx} ")]
-    lengths = score_rows({f"{name} bp": s for name, s in strata["indel_length"].items()}, "INDEL ", upper=False)
+    by_length = {f"{name} bp": s for name, s in strata["indel_length"].items()}
+    lengths = score_rows(by_length, "INDEL ", upper=False)
     return repeat, lengths
 
 
