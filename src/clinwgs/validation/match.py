@@ -49,12 +49,16 @@ def match_calls(truth: list[Call], query: list[Call], reference: ReferenceWindow
     return result
 
 
-def clusters(truth: list[Call], query: list[Call],
-             reference: ReferenceWindow) -> list[tuple[list[Call], list[Call], int, int]]:
+def clusters(truth: list[Call], query: list[Call], reference: ReferenceWindow, *,
+             repeats: bool = True) -> list[tuple[list[Call], list[Call], int, int]]:
     """Group unmatched records whose extents overlap or lie within CLUSTER_GAP_BP; keep the groups that
-    hold records of both sides, with the reference interval they cover."""
-    tagged = sorted([(extent(reference, c), c, True) for c in truth]
-                    + [(extent(reference, c), c, False) for c in query],
+    hold records of both sides, with the reference interval they cover. ``repeats=False`` uses the REF
+    spans only (the fallback for a cluster too large to compare)."""
+
+    def span(call: Call) -> tuple[int, int]:
+        return extent(reference, call) if repeats else (call.pos1, call.end1)
+
+    tagged = sorted([(span(c), c, True) for c in truth] + [(span(c), c, False) for c in query],
                     key=lambda t: (t[1].chrom, t[0][0], t[0][1], t[1].pos1))
     groups: list[tuple[list[Call], list[Call], int, int]] = []
     chrom, end = "", -1
@@ -70,10 +74,14 @@ def clusters(truth: list[Call], query: list[Call],
 
 
 def _score_cluster(truth: list[Call], query: list[Call], start1: int, end1: int,
-                   reference: ReferenceWindow, result: Matching) -> None:
+                   reference: ReferenceWindow, result: Matching, *, repeats: bool = True) -> None:
     outcome = compare_cluster(truth, query, reference, start1, end1)
     if outcome is None:
-        result.clusters_too_large += 1
+        if repeats:  # too many records across a long repeat: compare the nearby ones among them
+            for sub in clusters(truth, query, reference, repeats=False):
+                _score_cluster(*sub, reference, result, repeats=False)
+        else:
+            result.clusters_too_large += 1
         return
     if outcome.truth_tp or outcome.query_tp:
         result.haplotype_matched += 1

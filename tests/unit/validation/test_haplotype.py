@@ -14,6 +14,7 @@ from clinwgs.validation.haplotype import (
     repeats_touching,
     shift_range,
 )
+from clinwgs.validation.match import clusters, match_calls
 from clinwgs.validation.records import Call, Regions, haplotype_alleles
 
 WINDOW = "GGCATGG"  # 1-based start 10: C at 12, A at 13, T at 14
@@ -108,3 +109,22 @@ def test_regions_overlap_rule(tmp_path: Path) -> None:
     assert regions.contains(het(8, "GCA", "G")) is False  # 8..10
     assert regions.contains(het(9, "GCA", "G")) is True  # 9..11 overlaps 11
     assert regions.contains(het(20, "G", "T")) is True and regions.contains(het(21, "G", "T")) is False
+
+
+def test_cluster_too_large_across_a_repeat_falls_back_to_nearby_records(tmp_path: Path) -> None:
+    # A 200-bp (AC)x100 repeat at 2..201 puts every record inside it into one cluster (rule 4). Nine truth
+    # het SNVs 20 bp apart against the same nine SNVs called hom: 9 records a side > MAX_CALLS (8), so the
+    # cluster is split by REF spans (10 bp gap) into nine one-SNV clusters, each a genotype mismatch.
+    fasta = tmp_path / "rep.fa"
+    seq = "G" + "AC" * 100 + "T"
+    fasta.write_text(">c\n" + seq + "\n")
+    (tmp_path / "rep.fa.fai").write_text(f"c\t{len(seq)}\t3\t{len(seq)}\t{len(seq) + 1}\n")
+    reference = ReferenceWindow(fasta)
+    positions = [10 + 20 * i for i in range(9)]  # even 1-based positions hold A (2 A, 3 C, ...)
+    assert all(seq[p - 1] == "A" for p in positions)
+    truth = [het(p, "A", "G") for p in positions]
+    query = [hom(p, "A", "G") for p in positions]
+    assert len(clusters(truth, query, reference)) == 1
+    result = match_calls(truth, query, reference)
+    assert set(result.truth.values()) == {"gt_mismatch"} and set(result.query.values()) == {"gt_mismatch"}
+    assert result.clusters_too_large == 0
