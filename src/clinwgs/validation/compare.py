@@ -67,8 +67,9 @@ def compare_with_matching(truth: Path, query: Path, reference: Path, bed: Path, 
         query_calls = list(dict.fromkeys(read_calls(q_norm)))
     reference_window = ReferenceWindow(reference)
     matching = match_calls(truth_calls, query_calls, reference_window)
-    context = {c: repeat_context(reference_window, c)
-               for c in (*matching.truth, *matching.query) if regions.contains(c)}
+    assessed = sorted((c for c in (*matching.truth, *matching.query) if regions.contains(c)),
+                      key=lambda c: c.chrom)  # contig by contig: the reference reads each contig once
+    context = {c: repeat_context(reference_window, c) for c in assessed}
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     result: dict[str, Any] = {"label": label, "generated_utc": now}
     result.update(summarise(matching, regions, context))

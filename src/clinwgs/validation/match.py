@@ -58,7 +58,9 @@ def clusters(truth: list[Call], query: list[Call], reference: ReferenceWindow, *
     def span(call: Call) -> tuple[int, int]:
         return extent(reference, call) if repeats else (call.pos1, call.end1)
 
-    tagged = sorted([(span(c), c, True) for c in truth] + [(span(c), c, False) for c in query],
+    # contig by contig, so the reference reads each contig once
+    sides = sorted([(c, True) for c in truth] + [(c, False) for c in query], key=lambda t: t[0].chrom)
+    tagged = sorted([(span(c), c, is_truth) for c, is_truth in sides],
                     key=lambda t: (t[1].chrom, t[0][0], t[0][1], t[1].pos1))
     groups: list[tuple[list[Call], list[Call], int, int]] = []
     chrom, end = "", -1
