@@ -1,13 +1,18 @@
-"""Counts and rates from a matching, per variant type, inside the confident BED and over all truth."""
+"""Counts and rates from a matching: per record (the headline, as hap.py/vcfeval count), per ALT allele (a
+second view), per variant type, inside the confident BED, stratified by repeat context and indel length,
+and recall over all truth records."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from clinwgs.validation.match import Matching
 from clinwgs.validation.records import Call, Regions
 
 KINDS = ("snv", "indel")
+CONTEXTS = ("homopolymer", "str", "other")
+LENGTH_BINS = (("1", 1, 1), ("2-5", 2, 5), ("6-15", 6, 15), ("16-50", 16, 50), (">50", 51, 10**9))
 
 
 def _rate(numerator: int, denominator: int) -> float | None:
@@ -20,7 +25,7 @@ def _f1(precision: float | None, recall: float | None) -> float | None:
     return round(2 * precision * recall / (precision + recall), 6)
 
 
-def scores(truth: dict[str, int], query: dict[str, int]) -> dict[str, Any]:
+def scores(truth: Mapping[str, int], query: Mapping[str, int]) -> dict[str, Any]:
     """Genotype-aware and allele-only precision/recall/F1 from outcome counts.
 
     Genotype-aware: a genotype mismatch counts as an FN (truth side) and an FP (query side).
@@ -42,21 +47,69 @@ def scores(truth: dict[str, int], query: dict[str, int]) -> dict[str, Any]:
     }
 
 
-def _count(outcomes: dict[Call, str], kind: str, regions: Regions | None) -> dict[str, int]:
-    counts: dict[str, int] = {}
+def length_bin(length: int) -> str:
+    return next(name for name, lo, hi in LENGTH_BINS if lo <= length <= hi)
+
+
+Units = list[tuple[Call, str, str, int]]
+"""(record, outcome, kind, indel length) per counted unit: one per record, or one per called ALT allele."""
+
+
+def _record_units(outcomes: dict[Call, str]) -> Units:
+    return [(c, o, c.kind, c.indel_length) for c, o in outcomes.items()]
+
+
+def _allele_units(outcomes: dict[Call, str]) -> Units:
+    units = []
     for call, outcome in outcomes.items():
-        if call.kind == kind and (regions is None or regions.contains(call)):
-            counts[outcome] = counts.get(outcome, 0) + 1
+        for alt in call.alts:
+            change = abs(len(alt) - len(call.ref))
+            units.append((call, outcome, "snv" if change == 0 else "indel", change))
+    return units
+
+
+def _count(units: Units, *, kind: str, regions: Regions | None = None,
+           context: Mapping[Call, str] | None = None, repeat: str | None = None,
+           length: str | None = None) -> dict[str, int]:
+    """Outcome counts of the units of ``kind`` (inside ``regions`` when given, in one repeat context or one
+    indel length bin when asked)."""
+    counts: dict[str, int] = {}
+    for call, outcome, unit_kind, change in units:
+        if unit_kind != kind or (regions is not None and not regions.contains(call)):
+            continue
+        if repeat is not None and (context is None or context.get(call) != repeat):
+            continue
+        if length is not None and length_bin(change) != length:
+            continue
+        counts[outcome] = counts.get(outcome, 0) + 1
     return counts
 
 
-def summarise(matching: Matching, regions: Regions) -> dict[str, Any]:
-    """{'confident': {snv, indel}, 'all_truth': {snv, indel}} plus listed errors inside the BED."""
-    confident = {k: scores(_count(matching.truth, k, regions), _count(matching.query, k, regions))
-                 for k in KINDS}
+def _by_kind(truth: Units, query: Units, regions: Regions) -> dict[str, Any]:
+    return {k: scores(_count(truth, kind=k, regions=regions), _count(query, kind=k, regions=regions))
+            for k in KINDS}
+
+
+def strata(matching: Matching, regions: Regions, context: Mapping[Call, str]) -> dict[str, Any]:
+    """Record-level scores inside the BED by repeat context (per type) and by indel length bin. Each side
+    is stratified by its own records' positions, as hap.py does."""
+    truth, query = _record_units(matching.truth), _record_units(matching.query)
+    repeat = {ctx: {k: scores(_count(truth, kind=k, regions=regions, context=context, repeat=ctx),
+                              _count(query, kind=k, regions=regions, context=context, repeat=ctx))
+                    for k in KINDS} for ctx in CONTEXTS}
+    lengths = {name: scores(_count(truth, kind="indel", regions=regions, length=name),
+                            _count(query, kind="indel", regions=regions, length=name))
+               for name, _lo, _hi in LENGTH_BINS}
+    return {"repeat_context": repeat, "indel_length": lengths}
+
+
+def summarise(matching: Matching, regions: Regions, context: Mapping[Call, str]) -> dict[str, Any]:
+    """{'confident': {snv, indel}} per record, the same per allele, strata, recall over all truth records,
+    and the listed errors inside the BED."""
+    t_rec, q_rec = _record_units(matching.truth), _record_units(matching.query)
     all_truth: dict[str, Any] = {}
     for kind in KINDS:
-        counts = _count(matching.truth, kind, None)
+        counts = _count(t_rec, kind=kind)
         total = sum(counts.values())
         all_truth[kind] = {"truth_total": total, "tp_truth": counts.get("tp", 0),
                            "gt_mismatch_truth": counts.get("gt_mismatch", 0), "fn": counts.get("fn", 0),
@@ -69,7 +122,13 @@ def summarise(matching: Matching, regions: Regions) -> dict[str, Any]:
                               if o == "gt_mismatch" and regions.contains(c)),
     }
     missed_anywhere = sorted(c.label() for c, o in matching.truth.items() if o != "tp")
-    return {"confident": confident, "all_truth": all_truth, "errors_in_confident": errors,
+    return {"counting": "records (hap.py/vcfeval TRUTH.* and QUERY.*); 'confident_alleles' counts each "
+                        "called ALT allele",
+            "confident": _by_kind(t_rec, q_rec, regions),
+            "confident_alleles": _by_kind(_allele_units(matching.truth), _allele_units(matching.query),
+                                          regions),
+            "strata": strata(matching, regions, context),
+            "all_truth": all_truth, "errors_in_confident": errors,
             "truth_not_tp_anywhere": missed_anywhere,
             "haplotype_clusters_matched": matching.haplotype_matched,
             "haplotype_clusters_too_large": matching.clusters_too_large}

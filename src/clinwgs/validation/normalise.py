@@ -1,11 +1,12 @@
-"""Bring a VCF into the canonical form both sides are compared in.
+"""Bring a VCF into the form both sides are compared in.
 
 Steps (each a real bcftools call, streamed through pipes):
-1. keep the chosen sample only and, for a query, PASS/'.' records only (unless asked otherwise);
-2. ``bcftools norm -m -any -f REF --check-ref e``: split multi-allelic records, left-align and trim indels,
-   fail when a REF base disagrees with the reference;
-3. ``bcftools norm -a --atom-overlaps .``: decompose MNPs and complex records into SNVs and indels;
-4. ``bcftools norm -f REF`` again (atoms of a complex record may need left-aligning), then sort.
+1. keep the chosen sample only, drop ALT alleles its genotype does not carry and, for a query, keep
+   PASS/'.' records only (unless asked otherwise);
+2. ``bcftools norm -f REF --check-ref e``: left-align and trim indels, fail when a REF base disagrees with
+   the reference. Records are NOT split or decomposed: a multi-allelic record stays one record (counted
+   once, as hap.py/vcfeval count), and MNPs/complex records are compared as the haplotypes they produce;
+3. sort.
 """
 
 from __future__ import annotations
@@ -74,9 +75,7 @@ def normalise_vcf(vcf: Path, reference: Path, sample: str, out: Path, *, pass_on
         view += ["-f", "PASS,."]
     commands = [
         view + [str(vcf)],
-        ["bcftools", "norm", "--no-version", "-m", "-any", "-f", str(reference), "--check-ref", "e", "-Ou"],
-        ["bcftools", "norm", "--no-version", "-a", "--atom-overlaps", ".", "-Ou"],
-        ["bcftools", "norm", "--no-version", "-f", str(reference), "-Ou"],
+        ["bcftools", "norm", "--no-version", "-f", str(reference), "--check-ref", "e", "-Ou"],
         ["bcftools", "sort", "-Oz", "-o", str(out)],
     ]
     _run_pipeline(commands, vcf)

@@ -54,8 +54,8 @@ def test_delta_f1() -> None:
 
 
 def test_control_outcomes_per_type_and_missing_type_fails() -> None:
-    found, missed = Call("chr17", 1000, "G", "A", "het"), Call("chr17", 5000, "TAGAC", "T", "het")
-    wrong_gt = Call("chr17", 9001, "T", "C", "het")  # left-shifted by one base: still attributed
+    found, missed = Call("chr17", 1000, "G", ("A", "G")), Call("chr17", 5000, "TAGAC", ("T", "TAGAC"))
+    wrong_gt = Call("chr17", 9001, "T", ("C", "T"))  # left-shifted by one base: still attributed
     matching = Matching(truth={found: "tp", missed: "fn", wrong_gt: "gt_mismatch"})
     controls = [("chr17", 1000, "snv_stop_gained", "c.1C>T"), ("chr17", 5000, "deletion", "c.2del"),
                 ("chr17", 9000, "benign_snv", "c.3A>G")]
