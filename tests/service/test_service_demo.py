@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from clinwgs.publish.client import PublishInputs, build_bundle, report_sources
 from clinwgs.service.seed import demo_patient
 from tests.service.service_support import find_identifier_leaks, identifier_strings
 
@@ -80,6 +81,24 @@ def test_demo_runs_every_stage_and_publishes_into_its_service(tmp_path: Path) ->
     for sample in ("HG00096", "HG00099", "HG00101"):
         found = json.loads((clone / "results" / sample / "interpret" / "findings.json").read_text())
         assert not [f for f in found["findings"] if f["tier"] == "Tier 1"]
+
+    # issue 13: a demo sample whose panel genes were not all fully assessed is never "Negative" in the record
+    for sample in releasable:
+        results = clone / "results"
+        found = json.loads((results / sample / "interpret" / "findings.json").read_text())
+        inputs = PublishInputs(
+            sample_id=sample,
+            findings=results / sample / "interpret" / "findings.json",
+            pdf=results / sample / "report" / f"{sample}.report.pdf",
+            manifest=results / sample / "manifest.json",
+            receipt=tmp_path / f"{sample}.receipt.json",
+            **report_sources(sample, str(results)),
+        )
+        bundle = json.dumps(build_bundle(inputs))
+        assert not all(c["fully_assessed"] for c in found["coverage"]), sample  # none is, in the demo
+        assert "LA6577-6" not in bundle, sample
+        if not found["findings"]:  # nothing reported: inconclusive, naming the genes not fully assessed
+            assert "LA9663-1" in bundle, sample
 
     database = data_home / "clinwgs" / "demo-service" / "records.sqlite3"
     with sqlite3.connect(database) as db:
