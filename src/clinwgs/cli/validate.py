@@ -1,5 +1,8 @@
 """``clinwgs validate``: check config.yaml, its sheets and its interpretation settings before any job.
 
+Every sample's test code must map to panels whose genes all resolve in the HGNC gene set; ``--deep`` also
+verifies each reference bundle (sha256, then its files against its FASTA) and reads every input file.
+
 Every problem is one line naming the file, the dotted key (or sheet row and column), the value and what is
 allowed; the dispatcher (clinwgs.cli) prints them and exits 2, without a traceback.
 """
@@ -10,6 +13,7 @@ import argparse
 from pathlib import Path
 
 from clinwgs.config.load import load_config
+from clinwgs.inputs.panels import check_run_panels
 from clinwgs.inputs.run import check_run_inputs
 
 
@@ -21,9 +25,8 @@ def main(argv: list[str]) -> int:
     )
     args = parser.parse_args(argv)
     run = load_config(args.configfile)
-    if args.deep:
-        for line in check_run_inputs(run):
-            print(line)
+    for line in check_run_inputs(run) if args.deep else check_run_panels(run):
+        print(line)
     n_units = sum(len(u) for u in run.units.values())
     bundles = ", ".join(run.bundles)
     print(f"{args.configfile}: OK ({len(run.samples)} samples, {n_units} units, bundles {bundles})")
