@@ -19,7 +19,13 @@ from pydantic import ValidationError
 from clinwgs.fhir.codes import IG, OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
 from clinwgs.fhir.observations import implication_observation, master_panel, variant_observation
 from clinwgs.fhir.study import genomic_study, provenance
-from clinwgs.models.findings import Findings, not_fully_assessed, panel_genes, result_status
+from clinwgs.models.findings import (
+    Findings,
+    incomplete_reasons,
+    not_fully_assessed,
+    panel_genes,
+    result_status,
+)
 
 __all__ = ["SAMPLE_ID_SYSTEM", "build_report_bundle", "validate_bundle", "overall_result"]
 _NAMESPACE = uuid.UUID("6f1e7a52-3c0b-4c55-9a44-1c7d1f0ad001")
@@ -40,6 +46,9 @@ def _coverage_sentence(findings: Findings) -> str:
 
 
 def _summary(findings: Findings) -> str:
+    reasons = incomplete_reasons(findings)
+    if reasons:
+        return f"Analysis incomplete (not a negative result): {'; '.join(reasons)}."
     if not findings.findings:
         if result_status(findings) == "negative":
             return (
