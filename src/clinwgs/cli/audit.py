@@ -125,7 +125,8 @@ def _check_sha256(args: Any) -> Any:
 def _check_panel(args: Any) -> Any:
     from clinwgs.inputs.panels import check_panel
 
-    return check_panel(Path(args.path), args.format, name=args.name, version=args.version)
+    genes = _opt(args.hgnc_genes)
+    return check_panel(Path(args.path), args.format, name=args.name, version=args.version, hgnc_genes=genes)
 
 
 def _run_check(check: Callable[[Any], Any]) -> Callable[[Any], int]:
@@ -174,6 +175,9 @@ def _add_check_commands(sub: Any) -> None:
     panel.add_argument("--format", required=True, choices=["panelapp", "acmg", "lab", "scout"])
     panel.add_argument("--name", help="panel name (PanelApp export)")
     panel.add_argument("--version", default="3.2", help="ACMG SF version")
+    panel.add_argument(
+        "--hgnc-genes", help="HGNC gene set (reference/genes/hgnc_genes.tsv): every gene must resolve in it"
+    )
     add("check-sha256", _check_sha256, "compare a file with its expected sha256", "path", "sha256")
 
 

@@ -40,8 +40,11 @@ def check_panel_usable(panel: Any, path: Path) -> None:
         raise InputIntegrityError(f"panel {panel.name!r} has no version", path=path)
 
 
-def check_panel(path: Path, fmt: str, *, name: str | None = None, version: str = "3.2") -> dict[str, Any]:
-    """Load a panel file as the interpreter would and refuse an unusable one; returns name, version, genes."""
+def check_panel(
+    path: Path, fmt: str, *, name: str | None = None, version: str = "3.2", hgnc_genes: Path | None = None
+) -> dict[str, Any]:
+    """Load a panel file as the interpreter would and refuse an unusable one (with ``hgnc_genes``, also one
+    whose genes do not resolve in that HGNC gene set); returns name, version, genes."""
     from clinwgs.interpret import panels
 
     if not path.is_file():
@@ -61,6 +64,11 @@ def check_panel(path: Path, fmt: str, *, name: str | None = None, version: str =
             f"unknown panel format {fmt!r}; allowed: {', '.join(PANEL_FORMATS)}", path=path
         )
     check_panel_usable(panel, path)
+    if hgnc_genes is not None:
+        problems = gene_problems(panel, load_gene_set(hgnc_genes), f"panel {panel.name!r}")
+        if problems:
+            more = f" (and {len(problems) - 1} more gene(s))" if len(problems) > 1 else ""
+            raise InputIntegrityError(problems[0] + more, path=path)
     return {"name": panel.name, "version": panel.version, "genes": sorted(panel.genes)}
 
 

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from clinwgs.config.load import load_config
-from clinwgs.core.errors import ConfigError
-from clinwgs.inputs.panels import check_run_panels, load_gene_set
+from clinwgs.core.errors import ConfigError, InputIntegrityError
+from clinwgs.inputs.panels import check_panel, check_run_panels, load_gene_set
 
 ROOT = Path(__file__).resolve().parents[3]
 PANELS = ROOT / "config" / "panels.yaml"
@@ -131,3 +131,13 @@ def test_the_gene_set_is_the_bundled_hgnc_data() -> None:
     assert genes.by_symbol["BRCA1"] == "HGNC:1100" and genes.by_id["HGNC:26144"] == "PALB2"
     assert genes.previous["ASS"] == ["ASS1"]
     assert len(genes.by_symbol) == len(genes.by_id) > 400
+
+
+def test_check_panel_with_the_gene_set_names_the_renamed_genes_of_the_scout_demo_panel() -> None:
+    # the 2016 Scout demo panel lists FAM134B and PPP1R2P3, renamed RETREG1 and PPP1R2B since
+    scout = ROOT / "reference" / "panels" / "scout_panel_1.txt"
+    with pytest.raises(InputIntegrityError) as caught:
+        check_panel(scout, "scout", hgnc_genes=GENES)
+    assert "gene FAM134B was renamed: its approved HGNC symbol is RETREG1 (HGNC:25964)" in str(caught.value)
+    assert "(and 1 more gene(s))" in str(caught.value)
+    assert check_panel(R208, "lab", hgnc_genes=GENES)["genes"][:2] == ["ATM", "BRCA1"]
