@@ -328,7 +328,7 @@ def check_vcf_reference(
     import pysam
 
     from clinwgs.reference.builds import Build, build_problems, builds_matching
-    from clinwgs.reference.consistency import compression
+    from clinwgs.reference.consistency import compression, open_fasta
 
     if compression(path) == "gzip":
         raise InputIntegrityError(
@@ -341,7 +341,7 @@ def check_vcf_reference(
     first = ""
     quiet = pysam.set_verbosity(0)  # htslib would print "Could not retrieve index file" for an unindexed VCF
     try:
-        with pysam.FastaFile(str(fasta)) as ref, pysam.VariantFile(str(path)) as vcf:
+        with open_fasta(fasta) as ref, pysam.VariantFile(str(path)) as vcf:
             lengths = dict(zip(ref.references, ref.lengths, strict=True))
             declared = {str(c): vcf.header.contigs[c].length for c in vcf.header.contigs}
             # a FASTA contig of full chromosome length must have that length in the header too (a slice of a

@@ -15,9 +15,16 @@ from pydantic import BaseModel, ConfigDict
 from clinwgs.config.sheets import schema_problems
 from clinwgs.core.errors import ClinwgsError, ConfigError, ReferenceMismatchError
 from clinwgs.core.io import load_yaml_strict, sha256_file, write_json_atomic, write_text_atomic
-from clinwgs.inputs.fasta import check_fai
+from clinwgs.inputs.fasta import check_fai, index_fasta
 from clinwgs.reference.builds import build_problems
-from clinwgs.reference.consistency import bgzf_problem, gff3_problems, gzi_problem, vcf_problems
+from clinwgs.reference.consistency import (
+    bgzf_problem,
+    compression,
+    gff3_problems,
+    gzi_problem,
+    open_fasta,
+    vcf_problems,
+)
 
 
 class BundleFile(BaseModel):
@@ -131,27 +138,27 @@ def verify_bundle(bundle: Bundle) -> dict[str, str]:
 
 
 def consistency_problems(bundle: Bundle) -> list[str]:
-    """The bundle's files against its FASTA (``clinwgs.reference.consistency``): BGZF FASTA with a ``.fai``
-    and ``.gzi`` that match it, a build that agrees with the contig lengths, gene models on these contigs
-    whose CDS start with ATG, ClinVar/population VCFs whose REF alleles match. Seconds on the demo bundles
-    (block headers and one pass over the FASTA; the VCF checks stop after their first records)."""
+    """The bundle's files against its FASTA (``clinwgs.reference.consistency``): no plain-gzip FASTA, a
+    ``.fai`` and ``.gzi`` (when shipped) that match it, a build that agrees with the contig lengths, gene
+    models on these contigs whose CDS start with ATG, ClinVar/population VCFs whose REF alleles match.
+    Seconds on the demo bundles (block headers and one pass over the FASTA; the VCF checks stop after their
+    first records)."""
     fasta = bundle.files.fasta.path
-    problem = bgzf_problem(fasta, "the FASTA")
-    if problem:
-        return [problem]
+    kind = compression(fasta)
+    if kind == "gzip":
+        return [str(bgzf_problem(fasta, "the FASTA"))]
     fai, gzi = Path(f"{fasta}.fai"), Path(f"{fasta}.gzi")
-    if not fai.is_file():
-        return [f"{fai}: the FASTA's .fai index is missing: run `samtools faidx {fasta}`"]
-    problem = gzi_problem(fasta, gzi)
-    if problem:
-        return [problem]
+    if kind == "bgzf" and (fai.is_file() or gzi.is_file()):
+        problem = gzi_problem(fasta, gzi)
+        if problem:
+            return [problem]
     try:
-        entries = check_fai(fasta, fai)
+        entries = check_fai(fasta, fai) if fai.is_file() else index_fasta(fasta)
     except ClinwgsError as exc:
         return [f"{exc.path or fai}: {exc.message}; run `samtools faidx {fasta}`"]
     lengths = {e.name: e.length for e in entries}
     problems = [f"{fasta}: {p}: the manifest's build is wrong" for p in build_problems(bundle.build, lengths)]
-    with pysam.FastaFile(str(fasta)) as handle:
+    with open_fasta(fasta) as handle:
         if bundle.files.gff3 is not None:
             problems += gff3_problems(bundle.files.gff3.path, lengths, handle)
         if bundle.files.clinvar is not None:

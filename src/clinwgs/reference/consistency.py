@@ -2,8 +2,10 @@
 writes a bundle and what ``verify_bundle`` (the rule, ``clinwgs validate --deep`` and ``clinwgs run``'s
 preflight) checks after every file's sha256 matched, so a bundle assembled by hand is held to the same rules.
 
-- the FASTA is BGZF (plain gzip cannot be indexed), its ``.fai`` is what ``samtools faidx`` would write and
-  its ``.gzi`` is exactly the block table ``bgzip -r`` writes (a stale one makes faidx return wrong bases);
+- a compressed FASTA is BGZF (plain gzip cannot be indexed); a ``.fai`` beside it is what ``samtools faidx``
+  would write and a ``.gzi`` exactly the block table ``bgzip -r`` writes (a stale one makes faidx return
+  wrong bases); a bundle may ship neither (``prepare_fasta`` derives them), but a BGZF FASTA with a ``.fai``
+  needs its ``.gzi``;
 - the manifest's build agrees with the FASTA's contig lengths (``clinwgs.reference.builds``);
 - gene models lie on the FASTA's contigs, inside them, and their CDS start with ATG on this sequence;
 - ClinVar and population VCFs are BGZF with an index, on the FASTA's contigs, and their REF alleles match it.
@@ -14,6 +16,9 @@ Coordinates: GFF3 is 1-based inclusive; VCF POS is 1-based; ``.gzi`` offsets are
 from __future__ import annotations
 
 import struct
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pysam
@@ -89,6 +94,23 @@ def gzi_problem(fasta: Path, gzi: Path) -> str | None:
             f"{len(want)}; first difference at entry {first}): random access would return wrong bases; {fix}"
         )
     return None
+
+
+@contextmanager
+def open_fasta(fasta: Path) -> Iterator[pysam.FastaFile]:
+    """Random access to a FASTA without writing beside it: with its own ``.fai`` (and ``.gzi`` when BGZF),
+    else with indexes htslib builds in a temporary folder (a bundle may ship its FASTA without indexes:
+    the workflow's ``prepare_fasta`` derives them)."""
+    indexed = Path(f"{fasta}.fai").is_file()
+    if indexed and (compression(fasta) != "bgzf" or Path(f"{fasta}.gzi").is_file()):
+        with pysam.FastaFile(str(fasta)) as handle:
+            yield handle
+        return
+    with tempfile.TemporaryDirectory(prefix="clinwgs-fasta-") as tmp:
+        link = Path(tmp) / fasta.name
+        link.symlink_to(fasta.resolve())
+        with pysam.FastaFile(str(link)) as handle:
+            yield handle
 
 
 def _revcomp(seq: str) -> str:

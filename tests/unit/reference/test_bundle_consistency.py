@@ -138,3 +138,15 @@ def test_a_gzi_rebuilt_by_bgzip_passes_and_equals_the_shipped_one(tmp_path: Path
     gzi = Path(f"{fasta}.gzi")
     assert gzi_problem(fasta, gzi) is None
     assert gzi.read_bytes() == Path(f"{shipped}.gzi").read_bytes()
+
+
+def test_an_uncompressed_fasta_without_indexes_passes_and_nothing_is_written_there(tmp_path: Path) -> None:
+    fasta = tmp_path / "slice.fa"
+    fasta.write_bytes((REF.parent / "tests" / "data" / "brca1_slice" / "brca1_slice.fa").read_bytes())
+    manifest = tmp_path / "manifest.yaml"
+    digest = hashlib.sha256(fasta.read_bytes()).hexdigest()
+    files = {"fasta": {"path": "slice.fa", "sha256": digest}}
+    data = {"name": "S", "build": "GRCh38", "contig_naming": "ucsc", "files": files}
+    manifest.write_text(yaml.safe_dump(data))
+    assert set(verify_bundle(load_manifest(manifest))) == {"fasta"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.yaml", "slice.fa"]
