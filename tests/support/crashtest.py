@@ -223,6 +223,7 @@ WORKFLOW_PARTS = (
     "reports",
     "config/panels.yaml",
     "reference/panels",
+    "reference/genes",
     "src/clinwgs",
 )
 

@@ -79,9 +79,18 @@ def _opt(path: str | None) -> Path | None:
 
 
 def _check_vcf(args: Any) -> Any:
-    from clinwgs.inputs.vcf import check_vcf
+    from clinwgs.inputs.vcf import check_vcf, check_vcf_reference
 
-    return check_vcf(Path(args.vcf), sample=args.sample)
+    summary = check_vcf(Path(args.vcf), sample=args.sample)
+    fasta, build = _opt(args.reference), None
+    if args.bundle:
+        from clinwgs.reference.bundles import load_manifest
+
+        bundle = load_manifest(Path(args.bundle))
+        fasta, build = bundle.files.fasta.path, bundle.build
+    if fasta is not None:
+        summary.update(check_vcf_reference(Path(args.vcf), fasta, build=build, sample=args.sample))
+    return summary
 
 
 def _check_fastq(args: Any) -> Any:
@@ -116,7 +125,8 @@ def _check_sha256(args: Any) -> Any:
 def _check_panel(args: Any) -> Any:
     from clinwgs.inputs.panels import check_panel
 
-    return check_panel(Path(args.path), args.format, name=args.name, version=args.version)
+    genes = _opt(args.hgnc_genes)
+    return check_panel(Path(args.path), args.format, name=args.name, version=args.version, hgnc_genes=genes)
 
 
 def _run_check(check: Callable[[Any], Any]) -> Callable[[Any], int]:
@@ -140,7 +150,14 @@ def _add_check_commands(sub: Any) -> None:
         parser.set_defaults(func=_run_check(check))
         return parser
 
-    add("check-vcf", _check_vcf, "strict VCF check in a separate process", "vcf")
+    vcf = add("check-vcf", _check_vcf, "strict VCF check in a separate process", "vcf")
+    against = vcf.add_mutually_exclusive_group()
+    against.add_argument(
+        "--reference", help="FASTA (indexed): BGZF required, contigs and REF alleles must match it"
+    )
+    against.add_argument(
+        "--bundle", help="reference bundle manifest.yaml: as --reference with its FASTA, and its build"
+    )
     add(
         "check-fastq", _check_fastq, "decode a FASTQ (pair) fully, check mates record by record", "fq1"
     ).add_argument("fq2", nargs="?")
@@ -158,6 +175,9 @@ def _add_check_commands(sub: Any) -> None:
     panel.add_argument("--format", required=True, choices=["panelapp", "acmg", "lab", "scout"])
     panel.add_argument("--name", help="panel name (PanelApp export)")
     panel.add_argument("--version", default="3.2", help="ACMG SF version")
+    panel.add_argument(
+        "--hgnc-genes", help="HGNC gene set (reference/genes/hgnc_genes.tsv): every gene must resolve in it"
+    )
     add("check-sha256", _check_sha256, "compare a file with its expected sha256", "path", "sha256")
 
 

@@ -1,5 +1,8 @@
 """``clinwgs validate``: check config.yaml, its sheets and its interpretation settings before any job.
 
+Every sample's test code must map to panels whose genes all resolve in the HGNC gene set; ``--deep`` also
+verifies each reference bundle (sha256, then its files against its FASTA) and reads every input file.
+
 Every problem is one line naming the file, the dotted key (or sheet row and column), the value and what is
 allowed; the dispatcher (clinwgs.cli) prints them and exits 2, without a traceback.
 """
@@ -11,6 +14,7 @@ import contextlib
 from pathlib import Path
 
 from clinwgs.config.load import load_config
+from clinwgs.inputs.panels import check_run_panels
 from clinwgs.inputs.run import check_run_inputs
 from clinwgs.ops.init import CONFIG_NAME, lab_folder
 
@@ -36,9 +40,8 @@ def main(argv: list[str]) -> int:
 
 def _validate(configfile: Path, deep: bool) -> int:
     run = load_config(configfile)
-    if deep:
-        for line in check_run_inputs(run):
-            print(line)
+    for line in check_run_inputs(run) if deep else check_run_panels(run):
+        print(line)
     n_units = sum(len(u) for u in run.units.values())
     bundles = ", ".join(run.bundles)
     print(f"{configfile}: OK ({len(run.samples)} samples, {n_units} units, bundles {bundles})")

@@ -227,6 +227,8 @@ class PanelSettings(Frozen):
 
     coverage_threshold_x: int = Field(default=20, ge=1, le=10000, description="min depth of an assessed base")
     acmg_sf: AcmgSfList
+    # the HGNC gene set every panel gene must resolve in (symbol and HGNC ID), reference/genes/hgnc_genes.tsv
+    hgnc_genes: Path
     panels: dict[str, PanelSpec] = Field(min_length=1)
     test_codes: dict[str, Annotated[list[str], Field(min_length=1)]] = Field(min_length=1)
     acmg: AcmgSettings = AcmgSettings()

@@ -19,7 +19,13 @@ from pydantic import ValidationError
 from clinwgs.fhir.codes import IG, OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
 from clinwgs.fhir.observations import implication_observation, master_panel, variant_observation
 from clinwgs.fhir.study import genomic_study, provenance
-from clinwgs.models.findings import Findings, not_fully_assessed, panel_genes, result_status
+from clinwgs.models.findings import (
+    Findings,
+    incomplete_reasons,
+    not_fully_assessed,
+    panel_genes,
+    result_status,
+)
 from clinwgs.models.report_inputs import REPORT_INPUTS_CONTENT_TYPE, ReportInputs, report_inputs_title
 
 __all__ = ["SAMPLE_ID_SYSTEM", "build_report_bundle", "validate_bundle", "overall_result"]
@@ -42,6 +48,9 @@ def _coverage_sentence(findings: Findings) -> str:
 
 def conclusion_text(findings: Findings) -> str:
     """The DiagnosticReport.conclusion of these findings (the record service checks it against them)."""
+    reasons = incomplete_reasons(findings)
+    if reasons:
+        return f"Analysis incomplete (not a negative result): {'; '.join(reasons)}."
     if not findings.findings:
         if result_status(findings) == "negative":
             return f"Negative: no reportable variant; all genes of test {findings.test_code} fully assessed."

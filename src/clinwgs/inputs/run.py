@@ -122,10 +122,12 @@ def check_inputs_rule(units: list[Unit], fasta: Path, require_match: bool, out: 
 
 
 def check_run_inputs(run: RunConfig) -> list[str]:
-    """`clinwgs validate --deep`: verify bundles and every unit; one summary line per checked item."""
+    """`clinwgs validate --deep` and `clinwgs run` preflight: panels (``check_run_panels``), bundles (sha256
+    and consistency, ``verify_bundle``) and every unit; one summary line per checked item."""
+    from clinwgs.inputs.panels import check_run_panels
     from clinwgs.reference.bundles import load_manifest, verify_bundle
 
-    lines = []
+    lines = check_run_panels(run)
     bundles = {name: load_manifest(path) for name, path in run.bundles.items()}
     for name, bundle in bundles.items():
         lines.append(f"bundle {name}: {len(verify_bundle(bundle))} files match their sha256")

@@ -16,9 +16,9 @@ import sys
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
-from clinwgs.core.errors import InputIntegrityError
+from clinwgs.core.errors import InputIntegrityError, ReferenceMismatchError
 
 FIXED = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]
 STRUCTURED = {"INFO", "FORMAT", "FILTER", "contig", "ALT"}
@@ -232,6 +232,13 @@ def scan(path: Path) -> dict[str, Any]:
                 if cols[:8] != FIXED or (len(cols) > 8 and cols[8] != "FORMAT"):
                     raise VcfProblem(line_no, "#CHROM line does not have the 8 fixed VCF columns (+ FORMAT)")
                 header.samples = cols[9:]
+                repeated = sorted({name for name in header.samples if header.samples.count(name) > 1})
+                if repeated:
+                    raise VcfProblem(
+                        line_no,
+                        f"sample name(s) {', '.join(repeated)} appear more than once in the #CHROM line: "
+                        "genotypes could be read for the wrong sample; give each sample column a unique name",
+                    )
                 break
         else:
             raise VcfProblem(1, "no #CHROM header line")
@@ -308,6 +315,82 @@ def check_vcf(path: Path, *, sample: str | None = None, timeout_s: float = 3600)
     if not result.pop("ok"):
         raise InputIntegrityError(f"malformed VCF: {result['problem']}", path=path, sample=sample)
     return result
+
+
+def check_vcf_reference(
+    path: Path, fasta: Path, *, build: str | None = None, sample: str | None = None
+) -> dict[str, Any]:
+    """``clinwgs audit check-vcf --reference/--bundle``: the VCF belongs to this reference. Refuses plain gzip
+    (not BGZF: tabix and bcftools cannot index it), records on contigs the FASTA lacks or beyond their end,
+    ``##contig`` lengths that differ from the FASTA's full-length chromosomes (or that are another build's
+    chromosome lengths, with ``build``), and any REF allele that differs from the FASTA (an N in the FASTA is
+    not compared). Returns counts; raises ReferenceMismatchError (InputIntegrityError for plain gzip)."""
+    import pysam
+
+    from clinwgs.reference.builds import Build, build_problems, builds_matching
+    from clinwgs.reference.consistency import compression, open_fasta
+
+    if compression(path) == "gzip":
+        raise InputIntegrityError(
+            f"VCF is plain gzip, not BGZF (cannot be indexed): run `zcat {path.name} | bgzip > "
+            f"{path.name.removesuffix('.gz')}.bgz.vcf.gz`",
+            path=path,
+            sample=sample,
+        )
+    checked = mismatched = 0
+    first = ""
+    quiet = pysam.set_verbosity(0)  # htslib would print "Could not retrieve index file" for an unindexed VCF
+    try:
+        with open_fasta(fasta) as ref, pysam.VariantFile(str(path)) as vcf:
+            lengths = dict(zip(ref.references, ref.lengths, strict=True))
+            declared = {str(c): vcf.header.contigs[c].length for c in vcf.header.contigs}
+            # a FASTA contig of full chromosome length must have that length in the header too (a slice of a
+            # chromosome, as in the demo bundles, proves nothing: its REF alleles are compared below)
+            wrong = [
+                f"{c} is {n:,} bp in the header, {lengths[c]:,} in the FASTA"
+                for c, n in declared.items()
+                if n and c in lengths and n != lengths[c] and builds_matching(c, lengths[c])
+            ]
+            if build is not None:
+                wrong += build_problems(cast("Build", build), {c: n for c, n in declared.items() if n})
+            if wrong:
+                raise ReferenceMismatchError(
+                    f"VCF ##contig lines belong to another build than {fasta.name}: {'; '.join(wrong[:3])}",
+                    path=path,
+                    sample=sample,
+                )
+            for record in vcf:
+                if record.chrom not in lengths:
+                    raise ReferenceMismatchError(
+                        f"VCF has records on contig {record.chrom!r}, which {fasta.name} lacks "
+                        f"({', '.join(list(lengths)[:4])}): another build or contig naming",
+                        path=path,
+                        sample=sample,
+                    )
+                if record.stop > lengths[record.chrom]:
+                    raise ReferenceMismatchError(
+                        f"VCF record {record.chrom}:{record.pos} lies beyond the end of {record.chrom} in "
+                        f"{fasta.name} ({lengths[record.chrom]:,} bp): another build",
+                        path=path,
+                        sample=sample,
+                    )
+                have = ref.fetch(record.chrom, record.start, record.stop).upper()
+                checked += 1
+                if have != (record.ref or "").upper() and "N" not in have:
+                    mismatched += 1
+                    first = first or f"{record.chrom}:{record.pos} REF {record.ref} (FASTA {have[:20]})"
+    except (OSError, ValueError) as exc:
+        raise InputIntegrityError(f"VCF or FASTA not readable ({exc})", path=path, sample=sample) from exc
+    finally:
+        pysam.set_verbosity(quiet)
+    if mismatched:
+        raise ReferenceMismatchError(
+            f"{mismatched} of {checked} REF alleles differ from {fasta.name}, first {first}: the VCF was "
+            "called on another reference",
+            path=path,
+            sample=sample,
+        )
+    return {"records_checked_against_reference": checked, "reference": str(fasta)}
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from clinwgs.interpret import acmg
 from clinwgs.interpret.alleles import Allele, HeaderInfo, inspect_header, sample_alleles
 from clinwgs.interpret.combine import assign_tier, classify
 from clinwgs.interpret.consequence import Consequence, most_severe_per_gene
-from clinwgs.interpret.coverage import cds_maps, gene_coverage
+from clinwgs.interpret.coverage import cds_maps, gene_coverage, gene_models
 from clinwgs.interpret.inheritance import genotype_fits, mode_of
 from clinwgs.interpret.nomenclature import Names, Nomenclature, load_nomenclature, name_allele, parse_ann
 from clinwgs.interpret.output import write_findings
@@ -42,6 +42,14 @@ from clinwgs.models.findings import (
 
 NO_CONSEQUENCES = (
     "the VCF carries no consequence annotation (BCSQ/CSQ): no variant could be assigned to a gene"
+)
+# release blockers that say the analysis itself is incomplete (the report then says "Analysis incomplete",
+# never "negative" or "inconclusive" alone)
+NO_PANEL_GENES = "analysis incomplete: the test's panels list no gene, so nothing was analysed"
+NO_GENE_MODELS = (
+    "analysis incomplete: none of the {n} gene(s) of the test's panels ({genes}) has a gene model in the "
+    "reference bundle's GFF3, so no variant could be assigned to them and no coverage was measured; use a "
+    "bundle whose gene models cover the panel"
 )
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$")
 P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
@@ -408,6 +416,9 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
         if naming is not None and naming.fasta is not None:
             naming.fasta.close()
     notes, blockers = _limitations(header, inputs)
+    for blocker in _panel_blockers(panels, inputs.gff3):
+        notes.append(blocker)
+        blockers.append(blocker)
     panel_genes = [g for p in [*panels, *([sf] if sf else [])] for g in p.genes]
     coverage = []
     if inputs.thresholds and inputs.regions:
@@ -493,6 +504,18 @@ def _limitations(header: HeaderInfo, inputs: Inputs) -> tuple[list[str], list[st
     if not (inputs.thresholds and inputs.regions):
         notes.append("coverage was not supplied: no gene can be called fully assessed")
     return notes, blockers
+
+
+def _panel_blockers(panels: list[Panel], gff3: Path | None) -> list[str]:
+    """The test's panels must name genes, and (when the bundle has gene models) at least one must be modelled:
+    otherwise nothing was analysed and the report must not read as a result."""
+    genes = sorted({g for p in panels for g in p.genes})
+    if not genes:
+        return [NO_PANEL_GENES]
+    if gff3 is not None and not gene_models(gff3, set(genes)):
+        shown = ", ".join(genes[:10]) + (f" and {len(genes) - 10} more" if len(genes) > 10 else "")
+        return [NO_GENE_MODELS.format(n=len(genes), genes=shown)]
+    return []
 
 
 def database_releases(bundle: Any) -> dict[str, str]:

@@ -197,6 +197,17 @@ def not_fully_assessed(findings: Findings, genes: list[str]) -> list[str]:
     return [g for g in genes if g not in assessed]
 
 
+def incomplete_reasons(findings: Findings) -> list[str]:
+    """Why the analysis is incomplete (no gene models for the panel, annotation lost, identity unresolved, sex
+    mismatch: its release blockers) when no Tier 1 variant was found; empty when the result stands. The report
+    and FHIR then say "Analysis incomplete" and why, never "negative" (and never just "inconclusive")."""
+    primary = [f for f in findings.findings if not f.additional_finding]
+    if not findings.release_blocked or any(f.tier is Tier.TIER1 for f in primary):
+        return []
+    reasons = [r.removeprefix("analysis incomplete: ") for r in findings.release_blockers]
+    return reasons or ["release blocked (no reason recorded)"]
+
+
 def result_status(findings: Findings) -> Literal["positive", "negative", "inconclusive"]:
     """The overall result, the same in the report, the JSON and FHIR.
 

@@ -13,8 +13,18 @@ import pysam
 from pydantic import BaseModel, ConfigDict
 
 from clinwgs.config.sheets import schema_problems
-from clinwgs.core.errors import ConfigError, ReferenceMismatchError
+from clinwgs.core.errors import ClinwgsError, ConfigError, ReferenceMismatchError
 from clinwgs.core.io import load_yaml_strict, sha256_file, write_json_atomic, write_text_atomic
+from clinwgs.inputs.fasta import check_fai, index_fasta
+from clinwgs.reference.builds import build_problems
+from clinwgs.reference.consistency import (
+    bgzf_problem,
+    compression,
+    gff3_problems,
+    gzi_problem,
+    open_fasta,
+    vcf_problems,
+)
 
 
 class BundleFile(BaseModel):
@@ -87,23 +97,75 @@ def load_manifest(path: Path) -> Bundle:
     return Bundle(**data, manifest=path.resolve())
 
 
-def verify_bundle(bundle: Bundle) -> dict[str, str]:
-    """Check every file of the bundle against its manifest sha256; return {name: sha256}.
+def _indexes(bundle: Bundle, name: str, entry: BundleFile) -> list[tuple[str, BundleFile]]:
+    """The index files (.fai, .gzi, .tbi) a manifest lists under a file's ``indexes``, paths made absolute."""
+    listed = (entry.model_extra or {}).get("indexes") or []
+    base = bundle.manifest.parent
+    return [
+        (f"{name} index {Path(i['path']).name}", BundleFile(path=base / i["path"], sha256=i["sha256"]))
+        for i in listed
+        if isinstance(i, dict) and "path" in i and "sha256" in i
+    ]
 
-    Raises ReferenceMismatchError naming the first file that is missing or differs."""
+
+def verify_bundle(bundle: Bundle) -> dict[str, str]:
+    """Check every file of the bundle (and every index it lists) against its manifest sha256, then that the
+    files agree with the FASTA (``consistency_problems``); return {name: sha256}.
+
+    Raises ReferenceMismatchError naming the first file that is missing or differs, or the first
+    inconsistency (with the number of further ones)."""
     verified = {}
     for name, entry in bundle.all_files():
-        if not entry.path.is_file():
-            raise ReferenceMismatchError(f"bundle {bundle.name}: {name} file is missing", path=entry.path)
-        actual = sha256_file(entry.path)
-        if actual != entry.sha256:
-            raise ReferenceMismatchError(
-                f"bundle {bundle.name}: {name} sha256 is {actual}, manifest says {entry.sha256}; "
-                "the file changed or the manifest is stale - refusing to run",
-                path=entry.path,
-            )
-        verified[name] = actual
+        for label, item in [(name, entry), *_indexes(bundle, name, entry)]:
+            if not item.path.is_file():
+                raise ReferenceMismatchError(f"bundle {bundle.name}: {label} file is missing", path=item.path)
+            actual = sha256_file(item.path)
+            if actual != item.sha256:
+                raise ReferenceMismatchError(
+                    f"bundle {bundle.name}: {label} sha256 is {actual}, manifest says {item.sha256}; "
+                    "the file changed or the manifest is stale - refusing to run",
+                    path=item.path,
+                )
+            if label == name:
+                verified[name] = actual
+    problems = consistency_problems(bundle)
+    if problems:
+        more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+        raise ReferenceMismatchError(
+            f"bundle {bundle.name}: {problems[0]}{more} - refusing to run", path=bundle.manifest
+        )
     return verified
+
+
+def consistency_problems(bundle: Bundle) -> list[str]:
+    """The bundle's files against its FASTA (``clinwgs.reference.consistency``): no plain-gzip FASTA, a
+    ``.fai`` and ``.gzi`` (when shipped) that match it, a build that agrees with the contig lengths, gene
+    models on these contigs whose CDS start with ATG, ClinVar/population VCFs whose REF alleles match.
+    Seconds on the demo bundles (block headers and one pass over the FASTA; the VCF checks stop after their
+    first records)."""
+    fasta = bundle.files.fasta.path
+    kind = compression(fasta)
+    if kind == "gzip":
+        return [str(bgzf_problem(fasta, "the FASTA"))]
+    fai, gzi = Path(f"{fasta}.fai"), Path(f"{fasta}.gzi")
+    if kind == "bgzf" and (fai.is_file() or gzi.is_file()):
+        problem = gzi_problem(fasta, gzi)
+        if problem:
+            return [problem]
+    try:
+        entries = check_fai(fasta, fai) if fai.is_file() else index_fasta(fasta)
+    except ClinwgsError as exc:
+        return [f"{exc.path or fai}: {exc.message}; run `samtools faidx {fasta}`"]
+    lengths = {e.name: e.length for e in entries}
+    problems = [f"{fasta}: {p}: the manifest's build is wrong" for p in build_problems(bundle.build, lengths)]
+    with open_fasta(fasta) as handle:
+        if bundle.files.gff3 is not None:
+            problems += gff3_problems(bundle.files.gff3.path, lengths, handle)
+        if bundle.files.clinvar is not None:
+            problems += vcf_problems(bundle.files.clinvar.path, "the ClinVar VCF", lengths, handle)
+        for pop in bundle.files.pop_af:
+            problems += vcf_problems(pop.path, f"population AF VCF {pop.name}", lengths, handle)
+    return problems
 
 
 def write_verification(bundle: Bundle, out: Path) -> None:

@@ -22,13 +22,7 @@ from clinwgs.core.errors import ConfigError
 from clinwgs.core.io import sha256_file
 from clinwgs.reference.builds import Build, accession, build_problems
 from clinwgs.reference.bundles import load_manifest, non_n_intervals, verify_bundle, write_bed
-
-BGZF_MAGIC = b"\x1f\x8b\x08\x04"
-# GENCODE marks some CDS as incomplete (cds_start_NF: 5 of 29 BRCA1 transcripts), so not all start with ATG;
-# on another build or sequence almost none do (a random codon is ATG 1 time in 64)
-START_CODON_MIN_FRACTION = 0.5
-VCF_REF_CHECKED = 500  # records per VCF whose REF is compared with the FASTA
-VCF_REF_MAX_MISMATCH = 0.01
+from clinwgs.reference.consistency import bgzf_problem, gff3_problems, vcf_problems
 
 
 @dataclass
@@ -41,110 +35,6 @@ class BundleRequest:
     clinvar: Path | None = None
     pop_af: dict[str, Path] = field(default_factory=dict)  # NAME -> VCF with INFO/AF
     releases: dict[str, str] = field(default_factory=dict)  # fasta, gff3, clinvar or a pop_af NAME -> text
-
-
-def compression(path: Path) -> str:
-    """'bgzf', 'gzip' (plain, not indexable) or 'none'."""
-    with path.open("rb") as handle:
-        head = handle.read(4)
-    if head == BGZF_MAGIC:
-        return "bgzf"
-    return "gzip" if head[:2] == b"\x1f\x8b" else "none"
-
-
-def _bgzf_problem(path: Path, what: str) -> str | None:
-    kind = compression(path)
-    if kind == "bgzf":
-        return None
-    fix = f"zcat {path} | bgzip > {path.name}.bgz" if kind == "gzip" else f"bgzip {path}"
-    return f"{path}: {what} is {'plain gzip' if kind == 'gzip' else 'not compressed'}, not BGZF: run `{fix}`"
-
-
-def _revcomp(seq: str) -> str:
-    return seq[::-1].translate(str.maketrans("ACGTNacgtn", "TGCANtgcan"))
-
-
-def gff3_problems(gff3: Path, lengths: dict[str, int], fasta: pysam.FastaFile) -> list[str]:
-    """Gene models must lie on this FASTA's contigs and inside them, and their CDS must start with ATG."""
-    problems: list[str] = []
-    first_cds: dict[str, tuple[str, int, int, str]] = {}  # transcript -> (contig, start1, end1, strand)
-    if compression(gff3) != "none":
-        return [f"{gff3}: the GFF3 is compressed; give it uncompressed (`gunzip -k {gff3}`)"]
-    with gff3.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if line.startswith("#") or not line.strip():
-                continue
-            cols = line.rstrip("\n").split("\t")
-            if len(cols) != 9 or not (cols[3].isdigit() and cols[4].isdigit()):
-                problems.append(f"{gff3} line {number}: not a GFF3 feature line (9 tab-separated columns)")
-                break
-            contig, kind, start, end, strand = cols[0], cols[2], int(cols[3]), int(cols[4]), cols[6]
-            if contig not in lengths:
-                problems.append(
-                    f"{gff3} line {number}: contig {contig!r} is not in the FASTA ("
-                    f"{', '.join(list(lengths)[:4])}): gene models of another assembly or naming (chr17/17)"
-                )
-                break
-            if end > lengths[contig]:
-                problems.append(
-                    f"{gff3} line {number}: {kind} ends at {end:,}, beyond {contig} "
-                    f"({lengths[contig]:,} bp): gene models of another build"
-                )
-                break
-            if kind == "CDS":
-                parent = next((a[7:] for a in cols[8].split(";") if a.startswith("Parent=")), "")
-                known = first_cds.get(parent)
-                if known is None or (start < known[1] if strand == "+" else end > known[2]):
-                    first_cds[parent] = (contig, start, end, strand)
-    if problems:
-        return problems
-    if not first_cds:
-        return [f"{gff3}: no CDS features: the report cannot name variants (c./p.) without coding models"]
-    atg = 0
-    for contig, start, end, strand in first_cds.values():
-        codon = fasta.fetch(contig, start - 1, start + 2) if strand == "+" else _revcomp(
-            fasta.fetch(contig, end - 3, end)
-        )
-        atg += codon.upper() == "ATG"
-    if atg / len(first_cds) < START_CODON_MIN_FRACTION:
-        problems.append(
-            f"{gff3}: only {atg} of {len(first_cds)} coding transcripts start with ATG in this FASTA: the "
-            "gene models belong to another build or sequence; use gene models made on this FASTA"
-        )
-    return problems
-
-
-def vcf_problems(vcf: Path, what: str, lengths: dict[str, int], fasta: pysam.FastaFile) -> list[str]:
-    """BGZF + tabix index, contigs of the FASTA, and REF alleles that match it."""
-    problem = _bgzf_problem(vcf, what)
-    if problem:
-        return [problem]
-    if not Path(f"{vcf}.tbi").is_file() and not Path(f"{vcf}.csi").is_file():
-        return [f"{vcf}: {what} has no tabix index: run `tabix -p vcf {vcf}`"]
-    checked = mismatched = 0
-    try:
-        with pysam.VariantFile(str(vcf)) as handle:
-            for record in handle.fetch():
-                if record.chrom not in lengths:
-                    return [
-                        f"{vcf}: {what} has records on contig {record.chrom!r}, which the FASTA lacks "
-                        f"({', '.join(list(lengths)[:4])}): another build or contig naming"
-                    ]
-                if record.stop > lengths[record.chrom]:
-                    return [f"{vcf}: {what} record {record.chrom}:{record.pos} lies beyond the contig's end"]
-                ref = fasta.fetch(record.chrom, record.start, record.stop).upper()
-                checked += 1
-                mismatched += ref != (record.ref or "").upper() and "N" not in ref
-                if checked >= VCF_REF_CHECKED:
-                    break
-    except (OSError, ValueError) as exc:
-        return [f"{vcf}: {what} is not a readable VCF ({exc})"]
-    if checked and mismatched / checked > VCF_REF_MAX_MISMATCH:
-        return [
-            f"{vcf}: {what}: {mismatched} of the first {checked} REF alleles differ from the FASTA: the VCF "
-            "belongs to another build; use one made on this assembly"
-        ]
-    return []
 
 
 def _entry(path: Path, out: Path, release: str | None, source: Path) -> dict[str, object]:
@@ -190,7 +80,7 @@ def _first_problems(req: BundleRequest) -> list[str]:
     if req.out.exists() and (not req.out.is_dir() or any(req.out.iterdir())):
         problems.append(f"{req.out}: exists and is not an empty folder; give a new --out")
     if not problems:
-        problems += [p for p in [_bgzf_problem(req.fasta, "the FASTA")] if p]
+        problems += [p for p in [bgzf_problem(req.fasta, "the FASTA")] if p]
     return problems
 
 

@@ -13,6 +13,7 @@ from clinwgs.models.findings import (
     Findings,
     GeneCoverage,
     Tier,
+    incomplete_reasons,
     not_fully_assessed,
     panel_genes,
     result_status,
@@ -58,6 +59,12 @@ def summary_sentence(findings: Findings) -> str:
         )
         tail = f" {gap_text[0].upper()}{gap_text[1:]}." if gap_text else ""
         return f"{len(tier1)} reportable variant(s) identified: {listed}.{tail}"
+    reasons = incomplete_reasons(findings)
+    if reasons:
+        return (
+            f"Analysis incomplete: {'; '.join(reasons)}. "
+            "This is not a negative result and must not be released."
+        )
     status = result_status(findings)
     if status == "negative":
         return (
