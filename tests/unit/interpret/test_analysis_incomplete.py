@@ -28,10 +28,10 @@ def test_a_panel_without_any_gene_model_blocks_release_as_analysis_incomplete(tm
     assert sentence.startswith("Analysis incomplete: ") and "not a negative result" in sentence
     assert "; none of the 4 gene(s) of the test's panels" in sentence
     assert "(inconclusive)" not in sentence
-    from clinwgs.fhir.bundle import _summary
+    from clinwgs.fhir.bundle import conclusion_text
 
-    assert _summary(findings).startswith("Analysis incomplete (not a negative result): ")
-    assert "none of the 4 gene(s)" in _summary(findings)
+    assert conclusion_text(findings).startswith("Analysis incomplete (not a negative result): ")
+    assert "none of the 4 gene(s)" in conclusion_text(findings)
 
 
 def test_a_panel_with_a_modelled_gene_is_not_blocked(tmp_path: Path) -> None:
