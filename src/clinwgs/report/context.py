@@ -181,15 +181,13 @@ def _gap_row(c: GeneCoverage) -> dict[str, Any]:
     more = len(c.exons_below) - len(listed)
     gaps = [g.label for g in c.gaps[:12]]
     more_gaps = len(c.gaps) - len(gaps)
+    intervals: list[str] = []  # one line each in the PDF, so a c. range never breaks across lines
     if unmodelled:
         detail = "not analysed: the reference bundle has no gene model (or sequence) for this gene"
     elif c.gaps:
         bases = sum(g.end1 - g.start1 + 1 for g in c.gaps)
-        detail = (
-            f"{bases} coding base(s) below threshold in {len(c.gaps)} interval(s): "
-            + "; ".join(gaps)
-            + (f"; ... ({more_gaps} more)" if more_gaps > 0 else "")
-        )
+        intervals = gaps + ([f"... ({more_gaps} more)"] if more_gaps > 0 else [])
+        detail = f"{bases} coding base(s) below threshold in {len(c.gaps)} interval(s):"
     else:
         detail = (
             f"{len(c.exons_below)} coding interval(s) below threshold: "
@@ -202,6 +200,7 @@ def _gap_row(c: GeneCoverage) -> dict[str, Any]:
         "mean": f"{c.mean_depth}x",
         "threshold": c.threshold_x,
         "detail": detail,
+        "intervals": intervals,
     }
 
 
