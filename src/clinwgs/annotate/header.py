@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinwgs.config.load import Filters
+from clinwgs.core.io import write_text_atomic
 from clinwgs.reference.bundles import Bundle
 
 CLINVAR_KEYS = ("CLNSIG", "CLNREVSTAT", "CLNDN", "CLNHGVS", "CLNACC", "CLNRSALL")
@@ -145,10 +146,8 @@ def annotate_pipeline(
 
 
 def write_header(bundle: Bundle, out: Path) -> None:
-    """Write the extra header lines under a temp name, then rename."""
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(annotation_header(bundle), encoding="utf-8")
-    tmp.replace(out)
+    """Write the extra header lines (atomically)."""
+    write_text_atomic(out, annotation_header(bundle))
 
 
 def prepare_snpeff_inputs(gff3: Path, fasta_bgzf: Path, db_dir: Path, genome: str) -> Path:
@@ -167,7 +166,5 @@ def prepare_snpeff_inputs(gff3: Path, fasta_bgzf: Path, db_dir: Path, genome: st
     sequences.unlink(missing_ok=True)
     sequences.symlink_to(fasta_bgzf.resolve())
     config = db_dir / "snpEff.config"
-    tmp = config.with_name(config.name + ".tmp")
-    tmp.write_text(f"data.dir = ./data/\n{genome}.genome : {genome}\n", encoding="utf-8")
-    tmp.replace(config)
+    write_text_atomic(config, f"data.dir = ./data/\n{genome}.genome : {genome}\n")
     return config

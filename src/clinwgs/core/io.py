@@ -28,20 +28,25 @@ def sha256_file(path: Path) -> str:
     return file_digest(path, "sha256")
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` under a unique temporary name in the same directory, fsync, then rename over ``path``:
+def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` under a unique temporary name in the same directory, fsync, then rename over ``path``:
     a reader (or a resumed run) sees the old file or the complete new one, never a partial one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """UTF-8 ``text`` written with ``write_bytes_atomic``."""
+    write_bytes_atomic(path, text.encode("utf-8"))
 
 
 def write_json_atomic(path: Path, data: Any, *, sort_keys: bool = True) -> None:

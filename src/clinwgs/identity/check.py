@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from clinwgs.config.models import IdentitySection
 from clinwgs.core.errors import InputIntegrityError
+from clinwgs.core.io import write_text_atomic
 from clinwgs.identity.compare import Comparison, compare
 from clinwgs.identity.genotype import Fingerprint
 from clinwgs.interpret.sex import read_mosdepth_summary, sex_check
@@ -255,10 +256,7 @@ def _worst(pairs: list[Comparison]) -> str:
 
 
 def write_model(model: BaseModel, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(model.model_dump_json(indent=1) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write_text_atomic(out, model.model_dump_json(indent=1) + "\n")
 
 
 def read_identity(path: Path) -> IdentityResult:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from clinwgs.config.models import IdentitySection
 from clinwgs.core.errors import InputIntegrityError
+from clinwgs.core.io import write_text_atomic
 from clinwgs.identity.sites import Site
 
 ERROR = 0.01
@@ -214,9 +215,7 @@ def _copies(gt: tuple[int | None, ...] | None, alt_index: int) -> Literal[0, 1, 
 
 
 def write_fingerprint(fp: Fingerprint, out: Path) -> None:
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(fp.model_dump_json(indent=1) + "\n", encoding="utf-8")
-    tmp.replace(out)
+    write_text_atomic(out, fp.model_dump_json(indent=1) + "\n")
 
 
 def read_fingerprint(path: Path) -> Fingerprint:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from clinwgs.core.errors import InputIntegrityError
+from clinwgs.core.io import write_text_atomic
 from clinwgs.models.findings import CoverageGap, GeneCoverage
 
 Interval = tuple[int, int]  # start0, end0 (half-open)
@@ -90,11 +91,7 @@ def write_panel_bed(models: dict[str, GeneModel], out: Path) -> None:
         for gene, m in sorted(models.items())
         for label, span in m.exons
     ]
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(
-        "".join(sorted(lines, key=lambda x: (x.split("\t")[0], int(x.split("\t")[1])))), encoding="utf-8"
-    )
-    tmp.replace(out)
+    write_text_atomic(out, "".join(sorted(lines, key=lambda x: (x.split("\t")[0], int(x.split("\t")[1])))))
 
 
 def _rows(path: Path) -> list[list[str]]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
+from clinwgs.core.io import write_text_atomic
 from clinwgs.models.findings import Finding, Findings
 
 TSV_COLUMNS = [
@@ -31,19 +31,6 @@ TSV_COLUMNS = [
     "additional_finding",
     "review_reason",
 ]
-
-
-def atomic_write(path: Path, text: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        if isinstance(text, bytes):
-            tmp.write_bytes(text)
-        else:
-            tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _row(f: Finding) -> list[str]:
@@ -82,5 +69,5 @@ def findings_tsv(findings: Findings) -> str:
 
 
 def write_findings(findings: Findings, json_path: Path, tsv_path: Path) -> None:
-    atomic_write(json_path, findings.model_dump_json(indent=2) + "\n")
-    atomic_write(tsv_path, findings_tsv(findings))
+    write_text_atomic(json_path, findings.model_dump_json(indent=2) + "\n")
+    write_text_atomic(tsv_path, findings_tsv(findings))

@@ -13,7 +13,7 @@ import yaml
 
 from clinwgs import __version__
 from clinwgs.core.errors import InputIntegrityError
-from clinwgs.interpret.output import atomic_write
+from clinwgs.core.io import write_bytes_atomic, write_text_atomic
 from clinwgs.models.findings import (
     FINDINGS_SCHEMA_VERSION,
     Findings,
@@ -221,7 +221,7 @@ def render_report(
     checks = identity_section(identity) if identity else None
     html = render_html(findings, templates, qc, _plots(findings, dist), provenance, checks)
     if out_pdf:
-        atomic_write(out_pdf, render_pdf(html, templates))
-    atomic_write(out_json, json.dumps(report_json(findings, qc, checks), indent=2) + "\n")
-    atomic_write(out_html, html)
+        write_bytes_atomic(out_pdf, render_pdf(html, templates))
+    write_text_atomic(out_json, json.dumps(report_json(findings, qc, checks), indent=2) + "\n")
+    write_text_atomic(out_html, html)
     return findings

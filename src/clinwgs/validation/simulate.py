@@ -32,6 +32,7 @@ import numpy.typing as npt
 import pysam
 
 from clinwgs.core.errors import ConfigError, InputIntegrityError, ReferenceMismatchError
+from clinwgs.core.io import write_text_atomic
 
 Codes = npt.NDArray[np.uint8]
 BASES = b"ACGTN"
@@ -382,9 +383,7 @@ def write_truth(haps: Haplotypes, region: Region, sample: str, path: Path) -> No
         lines.append(
             "\t".join([region.chrom, str(v.pos1), v.var_id, v.ref, v.alt, ".", "PASS", ".", "GT", gt])
         )
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="ascii")
-    os.replace(tmp, path)
+    write_text_atomic(path, "\n".join(lines) + "\n")
 
 
 def simulate(
