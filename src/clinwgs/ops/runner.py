@@ -18,21 +18,17 @@ from pathlib import Path
 
 from clinwgs.config.load import RunConfig, load_config
 from clinwgs.core import layout
-from clinwgs.reference.bundles import load_manifest, verify_bundle
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SNAKEFILE = REPO_ROOT / "Snakefile"
 
 
 def preflight(configfile: Path) -> RunConfig:
-    """Validate config + sheets, verify every bundle a sample uses (sha256 of each file), then run the deep
-    input checks on every unit (``clinwgs.inputs.run.check_run_inputs``); raises the ClinwgsError of the
-    first problem."""
+    """Validate config + sheets, then the deep checks of ``clinwgs.inputs.run.check_run_inputs`` (panels,
+    every bundle verified once, every unit read); raises the ClinwgsError of the first problem."""
     from clinwgs.inputs.run import check_run_inputs
 
     run = load_config(configfile)
-    for name in sorted({s.reference for s in run.samples.values()}):
-        verify_bundle(load_manifest(run.bundles[name]))
     lines = check_run_inputs(run)
     print(f"clinwgs run: inputs checked ({len(lines)} bundles and units)", file=sys.stderr)
     return run
