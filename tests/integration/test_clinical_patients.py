@@ -58,6 +58,7 @@ import pysam
 import pytest
 import yaml
 
+from tests.support.run_config import fastq_unit, write_run_config
 from tests.support.snapshots import check_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
@@ -179,27 +180,11 @@ def patients(tmp_path_factory: pytest.TempPathFactory) -> Path:
         )  # fmt: skip
         assert done.returncode == 0, done.stderr[-2000:]
         assert "1 variants applied, 0 skipped" in done.stdout, done.stdout
-    (work / "samples.tsv").write_text(
-        "sample_id\tsex\ttest_code\tconsent_additional_findings\treference\n"
-        + "".join(f"{p.sample}\tfemale\tR208\tno\tGRCh38_BRCA1\n" for p in PATIENTS)
+    write_run_config(
+        work,
+        [f"{p.sample}\tfemale\tR208\tno\tGRCh38_BRCA1" for p in PATIENTS],
+        [fastq_unit(p.sample, work) for p in PATIENTS],
     )
-    (work / "units.tsv").write_text(
-        "sample_id\tunit_id\tplatform\tfq1\tfq2\tbam\n"
-        + "".join(
-            f"{p.sample}\tL1\tILLUMINA\t{work}/{p.sample}.R1.fastq.gz\t{work}/{p.sample}.R2.fastq.gz\t\n"
-            for p in PATIENTS
-        )
-    )
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config.update(
-        samples="samples.tsv",
-        units="units.tsv",
-        bundles={"GRCh38_BRCA1": str(BUNDLE / "manifest.yaml")},
-        aligner="minimap2",
-        interpret={**config["interpret"], "panels": str(REPO / "config" / "panels.yaml")},
-        report={**config["report"], "templates": str(REPO / "reports")},
-    )
-    (work / "config.yaml").write_text(yaml.safe_dump(config))
     targets = [f"results/{p.sample}/report/{p.sample}.report.json" for p in PATIENTS]
     done = subprocess.run(
         [*clinwgs, "run", "--configfile", "config.yaml", "--cores", "2", "--", *targets, "--quiet", "rules"],

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from clinwgs.fhir.bundle import validate_bundle
 from clinwgs.publish.client import PublishInputs, build_bundle
 from clinwgs.validation.simulate import simulate_positive_control
+from tests.support.run_config import fastq_unit, write_run_config
 from tests.support.snapshots import check_snapshot
 
 REPO = Path(__file__).resolve().parents[2]
@@ -35,24 +35,7 @@ pytestmark = pytest.mark.integration
 def positive_control(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("snapshots")
     simulate_positive_control(REPO, work / SAMPLE)
-    (work / "samples.tsv").write_text(
-        "sample_id\tsex\ttest_code\tconsent_additional_findings\treference\n"
-        f"{SAMPLE}\tfemale\tR208\tyes\tGRCh38_BRCA1\n"
-    )
-    (work / "units.tsv").write_text(
-        "sample_id\tunit_id\tplatform\tfq1\tfq2\tbam\n"
-        f"{SAMPLE}\tL1\tILLUMINA\t{work}/{SAMPLE}.R1.fastq.gz\t{work}/{SAMPLE}.R2.fastq.gz\t\n"
-    )
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config.update(
-        samples="samples.tsv",
-        units="units.tsv",
-        bundles={"GRCh38_BRCA1": str(REPO / "reference" / "GRCh38_BRCA1" / "manifest.yaml")},
-        aligner="minimap2",
-        interpret={**config["interpret"], "panels": str(REPO / "config" / "panels.yaml")},
-        report={**config["report"], "templates": str(REPO / "reports")},
-    )
-    (work / "config.yaml").write_text(yaml.safe_dump(config))
+    write_run_config(work, [f"{SAMPLE}\tfemale\tR208\tyes\tGRCh38_BRCA1"], [fastq_unit(SAMPLE, work)])
     results = work / "results" / SAMPLE
     targets = [f"results/{SAMPLE}/report/{SAMPLE}.report.json", f"results/{SAMPLE}/manifest.json"]
     command = [sys.executable, "-m", "clinwgs.cli", "run", "--configfile", "config.yaml", "--cores", "2"]

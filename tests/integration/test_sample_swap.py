@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+
+from tests.support.run_config import write_run_config
 
 REPO = Path(__file__).resolve().parents[2]
 HG00099 = REPO / "reference" / "demo_reads" / "HG00099.BRCA1.GRCh38.bam"
@@ -21,25 +22,9 @@ pytestmark = pytest.mark.integration
 
 
 def _config(work: Path) -> Path:
-    (work / "samples.tsv").write_text(
-        "sample_id\tsex\ttest_code\tconsent_additional_findings\treference\n"
-        "HG00096\tmale\tR208\tno\tGRCh38_BRCA1\n"
-    )
-    unit = f"HG00096\tlowcov\tILLUMINA\t{HG00099}"
-    (work / "units.tsv").write_text(f"sample_id\tunit_id\tplatform\tbam\n{unit}\n")
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config.update(
-        samples="samples.tsv",
-        units="units.tsv",
-        bundles={"GRCh38_BRCA1": str(REPO / "reference" / "GRCh38_BRCA1" / "manifest.yaml")},
-        aligner="minimap2",
-        interpret={**config["interpret"], "panels": str(REPO / "config" / "panels.yaml")},
-        report={**config["report"], "templates": str(REPO / "reports")},
-        input_roots=[str(HG00099.parent)],
-    )
-    path = work / "config.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
+    unit = f"HG00096\tlowcov\tILLUMINA\t\t\t{HG00099}"
+    sample = "HG00096\tmale\tR208\tno\tGRCh38_BRCA1"
+    return write_run_config(work, [sample], [unit], input_roots=[str(HG00099.parent)])
 
 
 @pytest.mark.parametrize("command", [["validate", "--deep"], ["run", "--cores", "2"]])

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 from sqlalchemy import func, select
 
 from clinwgs.provenance.verify import verify_manifest
@@ -27,6 +26,7 @@ from clinwgs.service.main import start_background
 from clinwgs.service.models import Patient, Report
 from clinwgs.validation.simulate import simulate_positive_control
 from tests.service.service_support import find_identifier_leaks, identifier_strings, make_settings
+from tests.support.run_config import fastq_unit, write_run_config
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = "PC001"
@@ -35,27 +35,10 @@ pytestmark = pytest.mark.integration
 
 
 def _config(work: Path, url: str) -> Path:
-    (work / "samples.tsv").write_text(
-        "sample_id\tsex\ttest_code\tconsent_additional_findings\treference\n"
-        f"{SAMPLE}\tfemale\tR208\tno\tGRCh38_BRCA1\n"
+    publish = {"url": url, "token_env": TOKEN_ENV, "retries": 2, "backoff_s": 0.1}
+    return write_run_config(
+        work, [f"{SAMPLE}\tfemale\tR208\tno\tGRCh38_BRCA1"], [fastq_unit(SAMPLE, work)], publish=publish
     )
-    (work / "units.tsv").write_text(
-        "sample_id\tunit_id\tplatform\tfq1\tfq2\tbam\n"
-        f"{SAMPLE}\tL1\tILLUMINA\t{work}/PC001.R1.fastq.gz\t{work}/PC001.R2.fastq.gz\t\n"
-    )
-    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text())
-    config.update(
-        samples="samples.tsv",
-        units="units.tsv",
-        bundles={"GRCh38_BRCA1": str(REPO / "reference" / "GRCh38_BRCA1" / "manifest.yaml")},
-        aligner="minimap2",
-        interpret={"panels": str(REPO / "config" / "panels.yaml")},
-        report={"templates": str(REPO / "reports")},
-        publish={"url": url, "token_env": TOKEN_ENV, "retries": 2, "backoff_s": 0.1},
-    )
-    path = work / "config.yaml"
-    path.write_text(yaml.safe_dump(config))
-    return path
 
 
 def _run(work: Path, config: Path, token: str, *more: str) -> subprocess.CompletedProcess[str]:
