@@ -28,6 +28,19 @@ def sha256_file(path: Path) -> str:
     return file_digest(path, "sha256")
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+BGZF_MAGIC = b"\x1f\x8b\x08\x04"  # gzip with the FEXTRA flag; a BGZF block also carries the "BC" subfield
+
+
+def compression(path: Path) -> str:
+    """How a file is compressed, from its first bytes: 'bgzf', 'gzip' (plain, not indexable) or 'none'."""
+    with path.open("rb") as handle:
+        head = handle.read(14)
+    if head[:4] == BGZF_MAGIC and head[12:14] == b"BC":
+        return "bgzf"
+    return "gzip" if head[:2] == GZIP_MAGIC else "none"
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` under a unique temporary name in the same directory, fsync, then rename over ``path``:
     a reader (or a resumed run) sees the old file or the complete new one, never a partial one."""

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, NamedTuple, cast
 
 from clinwgs.core.errors import InputIntegrityError, ReferenceMismatchError
+from clinwgs.core.io import compression
 
 
 class FaiEntry(NamedTuple):
@@ -25,8 +26,7 @@ class FaiEntry(NamedTuple):
 
 
 def _open(path: Path) -> IO[bytes]:
-    with path.open("rb") as raw:
-        gz = raw.read(2) == b"\x1f\x8b"
+    gz = compression(path) != "none"
     return cast(IO[bytes], gzip.open(path, "rb")) if gz else path.open("rb")
 
 

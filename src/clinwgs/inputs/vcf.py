@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO, cast
 
 from clinwgs.core.errors import InputIntegrityError, ReferenceMismatchError
+from clinwgs.core.io import compression
 
 FIXED = ["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO"]
 STRUCTURED = {"INFO", "FORMAT", "FILTER", "contig", "ALT"}
@@ -43,9 +44,7 @@ class VcfProblem(Exception):
 
 
 def _open_text(path: Path) -> TextIO:
-    with path.open("rb") as raw:
-        magic = raw.read(2)
-    if magic == b"\x1f\x8b":
+    if compression(path) != "none":
         return gzip.open(path, "rt", encoding="utf-8", newline="\n")
     return path.open("rt", encoding="utf-8", newline="\n")
 
@@ -328,7 +327,7 @@ def check_vcf_reference(
     import pysam
 
     from clinwgs.reference.builds import Build, build_problems, builds_matching
-    from clinwgs.reference.consistency import compression, open_fasta
+    from clinwgs.reference.consistency import open_fasta
 
     if compression(path) == "gzip":
         raise InputIntegrityError(

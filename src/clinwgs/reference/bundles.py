@@ -14,12 +14,11 @@ from pydantic import BaseModel, ConfigDict
 
 from clinwgs.config.sheets import schema_problems
 from clinwgs.core.errors import ClinwgsError, ConfigError, ReferenceMismatchError
-from clinwgs.core.io import load_yaml_strict, sha256_file, write_json_atomic, write_text_atomic
+from clinwgs.core.io import compression, load_yaml_strict, sha256_file, write_json_atomic, write_text_atomic
 from clinwgs.inputs.fasta import check_fai, index_fasta
 from clinwgs.reference.builds import build_problems
 from clinwgs.reference.consistency import (
     bgzf_problem,
-    compression,
     gff3_problems,
     gzi_problem,
     open_fasta,

@@ -23,21 +23,13 @@ from pathlib import Path
 
 import pysam
 
-BGZF_MAGIC = b"\x1f\x8b\x08\x04"
+from clinwgs.core.io import BGZF_MAGIC, compression
+
 # GENCODE marks some CDS as incomplete (cds_start_NF: 5 of 29 BRCA1 transcripts), so not all start with ATG;
 # on another build or sequence almost none do (a random codon is ATG 1 time in 64)
 START_CODON_MIN_FRACTION = 0.5
 VCF_REF_CHECKED = 500  # records per VCF whose REF is compared with the FASTA
 VCF_REF_MAX_MISMATCH = 0.01
-
-
-def compression(path: Path) -> str:
-    """'bgzf', 'gzip' (plain, not indexable) or 'none'."""
-    with path.open("rb") as handle:
-        head = handle.read(14)
-    if head[:4] == BGZF_MAGIC and head[12:14] == b"BC":
-        return "bgzf"
-    return "gzip" if head[:2] == b"\x1f\x8b" else "none"
 
 
 def bgzf_problem(path: Path, what: str) -> str | None:
