@@ -21,7 +21,7 @@ MULTIQC = f"{RESULTS}/multiqc"
 
 MANIFEST_NAME = "manifest.json"
 ANALYSIS_MANIFEST_NAME = "analysis_manifest.json"
-NOT_SAMPLES = frozenset({"multiqc", "validation", "benchmarks", "identity"})
+NOT_SAMPLES = frozenset({"multiqc", "validation", "benchmarks", "identity", "families"})
 """Folders directly under results/ that are not a sample's."""
 
 
@@ -189,3 +189,39 @@ def resource_dir(bundle: str, key: str) -> str:
 def resource(bundle: str, key: str, name: str) -> str:
     """A file of resource_dir: genome.fa.gz, genome.fa.gz.fai, analysable.bed, scatter/<chunk>.bed ..."""
     return f"{resource_dir(bundle, key)}/{name}"
+
+
+# --- families: results/families/<family_id>/ (issue 16) ---------------------------------------------------
+FAMILIES = "families"
+
+
+def family_dir(family_id: str, root: str = RESULTS) -> str:
+    return f"{root}/{FAMILIES}/{family_id}"
+
+
+def family_pedigree(family_id: str, root: str = RESULTS) -> str:
+    """The validated pedigree (clinwgs.models.family.Pedigree as JSON)."""
+    return f"{family_dir(family_id, root)}/pedigree.json"
+
+
+def family_vcf(family_id: str, stage: str, root: str = RESULTS) -> str:
+    """The family joint calls: raw, norm, filtered (per-sample genotype filters), denovo (trio-dnm2 tags)."""
+    return f"{family_dir(family_id, root)}/vcf/{family_id}.{stage}.vcf.gz"
+
+
+def family_qc(family_id: str, root: str = RESULTS) -> str:
+    """Family QC (clinwgs.models.family.FamilyQC as JSON): relatedness, sex, Mendelian errors, depth."""
+    return f"{family_dir(family_id, root)}/qc/{family_id}.family_qc.json"
+
+
+# --- structural and copy-number variants: results/<sample>/sv/ (issue 17) ---------------------------------
+
+
+def sv_dir(sample: str, root: str = RESULTS) -> str:
+    return f"{root}/{sample}/sv"
+
+
+def sv_vcf(sample: str, stage: str = "sv", root: str = RESULTS) -> str:
+    """<sample>.<stage>.vcf.gz: delly, tiddit, cnvkit (each caller's own calls) and sv (merged, filtered:
+    the contract in clinwgs.models.structural)."""
+    return f"{sv_dir(sample, root)}/{sample}.{stage}.vcf.gz"
