@@ -235,6 +235,9 @@ class PanelSettings(Frozen):
     population_af: list[PopulationAf] = []
     transcripts: dict[str, str] = {}
     lof_mechanism_genes: list[str] = []
+    # issue 16: genes whose dominant disease is incompletely penetrant: a variant carried by an unaffected
+    # parent can still be Tier 1 (unaffected-parent filtering spares them)
+    incomplete_penetrance_genes: list[str] = []
 
     @model_validator(mode="after")
     def _known_panels(self) -> PanelSettings:

@@ -1,0 +1,108 @@
+"""Hand-made trio fixtures for the family-analysis tests (issue 16): a multi-sample annotated VCF (columns
+named by sample_id, bcftools-csq style BCSQ, FORMAT/DNM as `bcftools +trio-dnm2 --dnm-tag DNM:log` writes
+it), a pedigree and a family QC, with a lab panel of real genes and their real modes of inheritance.
+Positions are made up (not real variants); each test works its right answer out from the genotypes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from clinwgs.interpret.settings import InterpretSettings, load_settings
+from clinwgs.models.family import FamilyCheck, FamilyMember, FamilyQC, Pedigree
+from tests.support.interpret_vcf import SETTINGS
+
+PROBAND, FATHER, MOTHER = "TRIO1-P", "TRIO1-F", "TRIO1-M"
+
+HEADER = f"""##fileformat=VCFv4.2
+##contig=<ID=chr2,length=242193529>
+##contig=<ID=chr7,length=159345973>
+##contig=<ID=chr17,length=83257441>
+##contig=<ID=chrX,length=156040895>
+##INFO=<ID=BCSQ,Number=.,Type=String,Description="bcftools csq. Format: Consequence|gene|transcript|biotype|\
+strand|amino_acid_change|dna_change">
+##INFO=<ID=POP_AF_EXAC,Number=A,Type=Float,Description="ExAC AF">
+##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">
+##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">
+##FORMAT=<ID=DNM,Number=1,Type=Float,Description="De-novo mutation score given as log scaled value (bigger \
+value = bigger confidence)">
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t{PROBAND}\t{FATHER}\t{MOTHER}
+"""
+
+PANEL = """##name=Trio test panel
+##version=1.0
+##source=lab-defined
+##description=hand-made genes and modes for the family tests (modes as PanelApp writes them)
+gene\thgnc_id\tmode_of_inheritance\tconfidence\tlof_mechanism
+SCN1A\tHGNC:10585\tMONOALLELIC, autosomal or pseudoautosomal, imprinted status unknown\tgreen\tyes
+CFTR\tHGNC:1884\tBIALLELIC, autosomal or pseudoautosomal\tgreen\tyes
+OTC\tHGNC:8512\tX-LINKED: hemizygous mutations in males, biallelic mutations in females\tgreen\tyes
+BRCA1\tHGNC:1100\tMONOALLELIC, autosomal or pseudoautosomal\tgreen\tyes
+"""
+
+
+def call(gt: str, dp: int, ad: str, dnm: str = ".") -> str:
+    return f"{gt}:{dp}:{ad}:{dnm}"
+
+
+def rec(chrom: str, pos: int, ref: str, alt: str, csq: str, p: str, f: str, m: str) -> str:
+    info = f"BCSQ={csq}" if csq else "."
+    return f"{chrom}\t{pos}\t.\t{ref}\t{alt}\t60\tPASS\t{info}\tGT:DP:AD:DNM\t{p}\t{f}\t{m}\n"
+
+
+def write_family_vcf(path: Path, *records: str) -> Path:
+    path.write_text(HEADER + "".join(records), encoding="utf-8")
+    return path
+
+
+def pedigree(
+    father_affected: str = "unaffected", mother_affected: str = "unaffected", proband_sex: str = "male",
+    with_mother: bool = True,
+) -> Pedigree:  # fmt: skip
+    members = [
+        FamilyMember(
+            sample_id=PROBAND,
+            father=FATHER,
+            mother=MOTHER if with_mother else None,
+            sex=proband_sex,
+            affected="affected",
+            relation="proband",  # type: ignore[arg-type]
+        ),  # fmt: skip
+        FamilyMember(sample_id=FATHER, sex="male", affected=father_affected, relation="father"),  # type: ignore[arg-type]
+    ]
+    if with_mother:
+        members.append(
+            FamilyMember(sample_id=MOTHER, sex="female", affected=mother_affected, relation="mother")  # type: ignore[arg-type]
+        )
+    return Pedigree(family_id="TRIO1", proband=PROBAND, members=members)
+
+
+def family_qc(status: str = "pass") -> FamilyQC:
+    check = FamilyCheck(
+        name="relatedness", subject=f"{PROBAND}-{FATHER}", status=status,  # type: ignore[arg-type]
+        measured="kinship 0.25 over 1,204 sites", expected="parent-child: kinship 0.177-0.354",
+        message=f"{PROBAND}-{FATHER}: kinship 0.25 over 1,204 sites",
+    )  # fmt: skip
+    blockers = (
+        [f"family QC failed: {PROBAND}-{FATHER} kinship 0.02, expected parent-child"]
+        if status == "fail"
+        else []
+    )
+    return FamilyQC(family_id="TRIO1", status=status, checks=[check], release_blockers=blockers)  # type: ignore[arg-type]
+
+
+def trio_settings(tmp_path: Path, incomplete: set[str] | None = None) -> InterpretSettings:
+    """The repository's settings with one more test code (TRIO) on the hand-made panel."""
+    panel = tmp_path / "trio_panel.tsv"
+    panel.write_text(PANEL, encoding="utf-8")
+    from clinwgs.config.models import PanelSpec
+
+    base = load_settings(SETTINGS)
+    return replace(
+        base,
+        panels={**base.panels, "trio": PanelSpec(format="lab", path=panel)},
+        test_codes={**base.test_codes, "TRIO": ["trio"]},
+        population_af=[("POP_AF_EXAC", "ExAC")],
+        incomplete_penetrance_genes=set() if incomplete is None else incomplete,
+    )
