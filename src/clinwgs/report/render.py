@@ -21,7 +21,13 @@ from clinwgs.models.findings import (
     panel_genes,
     result_status,
 )
-from clinwgs.report.context import additional_findings_statement, build_context, finding_row, summary_sentence
+from clinwgs.report.context import (
+    additional_findings_statement,
+    build_context,
+    family_section,
+    finding_row,
+    summary_sentence,
+)
 from clinwgs.report.qc import mosdepth_dist, samtools_stats
 from clinwgs.report.svg import bar_chart, line_chart
 
@@ -191,6 +197,8 @@ def report_json(
         "databases": findings.databases,
         "tool_versions": findings.tool_versions,
         "sign_off": {"checked_by": None, "authorised_by": None},
+        # issue 16: the family section, only for a proband analysed in its family
+        **({"family": family_section(findings)} if findings.family is not None else {}),
     }
 
 
