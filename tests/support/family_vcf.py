@@ -8,8 +8,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from clinwgs.interpret.engine import Inputs, SampleRequest, interpret
 from clinwgs.interpret.settings import InterpretSettings, load_settings
 from clinwgs.models.family import FamilyCheck, FamilyMember, FamilyQC, Pedigree
+from clinwgs.models.findings import Findings
 from tests.support.interpret_vcf import SETTINGS
 
 PROBAND, FATHER, MOTHER = "TRIO1-P", "TRIO1-F", "TRIO1-M"
@@ -106,3 +108,24 @@ def trio_settings(tmp_path: Path, incomplete: set[str] | None = None) -> Interpr
         population_af=[("POP_AF_EXAC", "ExAC")],
         incomplete_penetrance_genes=set() if incomplete is None else incomplete,
     )
+
+
+DE_NOVO = rec(
+    "chr2", 166_000_000, "A", "G", "missense|SCN1A|ENST00000303395|protein_coding|-|1613S>1613G|166000000A>G",
+    call("0/1", 30, "15,15", "-0.01"), call("0/0", 31, "31,0"), call("0/0", 28, "28,0"),
+)  # fmt: skip
+PATERNAL = rec(
+    "chr2", 166_002_000, "A", "C", "missense|SCN1A|ENST00000303395|protein_coding|-|10S>10R|166002000A>C",
+    call("0/1", 30, "15,15"), call("0/1", 24, "12,12"), call("0/0", 30, "30,0"),
+)  # fmt: skip
+
+
+def trio_findings(tmp_path: Path, qc: str = "pass") -> Findings:
+    vcf = write_family_vcf(tmp_path / "trio.vcf", DE_NOVO, PATERNAL)
+    ped = tmp_path / "pedigree.json"
+    ped.write_text(pedigree(father_affected="affected").model_dump_json(), encoding="utf-8")
+    qc_path = tmp_path / "family_qc.json"
+    qc_path.write_text(family_qc(qc).model_dump_json(), encoding="utf-8")
+    inputs = Inputs(vcf, databases={"ClinVar": "test"}, pedigree=ped, family_qc=qc_path, family_vcf=vcf)
+    request = SampleRequest(PROBAND, "TRIO", "male", False, "GRCh38", PROBAND)
+    return interpret(inputs, request, trio_settings(tmp_path))

@@ -17,6 +17,7 @@ from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from clinwgs.fhir.codes import IG, OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
+from clinwgs.fhir.family import family_resources
 from clinwgs.fhir.observations import implication_observation, master_panel, variant_observation
 from clinwgs.fhir.study import genomic_study, provenance
 from clinwgs.models.findings import (
@@ -152,6 +153,8 @@ def build_report_bundle(
         resources.append((variant_urn, variant_observation(findings, finding)))
         resources.append((implication_urn, implication_observation(findings, finding, variant_urn)))
         result_urns += [variant_urn, implication_urn]
+    # issue 16: relatives (FamilyMemberHistory) and their genotypes at each finding; nothing for a lone sample
+    resources += family_resources(findings, result_urns[::2], new_urn)
     if result_urns:  # the master panel (81247-9) groups every variant and implication Observation
         panel_urn = new_urn("panel")
         resources.append((panel_urn, master_panel(findings, result_urns)))

@@ -10,39 +10,12 @@ from pathlib import Path
 import pytest
 
 from clinwgs.interpret.engine import Inputs, SampleRequest, interpret
-from clinwgs.models.findings import Findings
 from clinwgs.report.render import render_html, render_pdf, report_json
-from tests.support.family_vcf import (
-    PROBAND,
-    call,
-    family_qc,
-    pedigree,
-    rec,
-    trio_settings,
-    write_family_vcf,
-)
+from tests.support.family_vcf import DE_NOVO, PROBAND, trio_findings, trio_settings, write_family_vcf
 from tests.support.interpret_vcf import REPO
 
 TEMPLATES = REPO / "reports"
-DE_NOVO = rec(
-    "chr2", 166_000_000, "A", "G", "missense|SCN1A|ENST00000303395|protein_coding|-|1613S>1613G|166000000A>G",
-    call("0/1", 30, "15,15", "-0.01"), call("0/0", 31, "31,0"), call("0/0", 28, "28,0"),
-)  # fmt: skip
-PATERNAL = rec(
-    "chr2", 166_002_000, "A", "C", "missense|SCN1A|ENST00000303395|protein_coding|-|10S>10R|166002000A>C",
-    call("0/1", 30, "15,15"), call("0/1", 24, "12,12"), call("0/0", 30, "30,0"),
-)  # fmt: skip
-
-
-def _trio(tmp_path: Path, qc: str = "pass") -> Findings:
-    vcf = write_family_vcf(tmp_path / "trio.vcf", DE_NOVO, PATERNAL)
-    ped = tmp_path / "pedigree.json"
-    ped.write_text(pedigree(father_affected="affected").model_dump_json(), encoding="utf-8")
-    qc_path = tmp_path / "family_qc.json"
-    qc_path.write_text(family_qc(qc).model_dump_json(), encoding="utf-8")
-    inputs = Inputs(vcf, databases={"ClinVar": "test"}, pedigree=ped, family_qc=qc_path, family_vcf=vcf)
-    request = SampleRequest(PROBAND, "TRIO", "male", False, "GRCh38", PROBAND)
-    return interpret(inputs, request, trio_settings(tmp_path))
+_trio = trio_findings
 
 
 def test_family_report_html_shows_genotypes_segregation_and_qc(tmp_path: Path) -> None:
