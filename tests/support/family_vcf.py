@@ -129,3 +129,34 @@ def trio_findings(tmp_path: Path, qc: str = "pass") -> Findings:
     inputs = Inputs(vcf, databases={"ClinVar": "test"}, pedigree=ped, family_qc=qc_path, family_vcf=vcf)
     request = SampleRequest(PROBAND, "TRIO", "male", False, "GRCh38", PROBAND)
     return interpret(inputs, request, trio_settings(tmp_path))
+
+
+def pedigree_from_ped(path: Path, proband: str | None = None) -> Pedigree:
+    """A PED file (family, individual, father, mother, sex 1/2, phenotype 1 unaffected / 2 affected) as a
+    Pedigree: the proband is the given one, else the one affected member with both parents in the file.
+    A test helper only: the pipeline's PED reader and its validation belong to the family stage."""
+    rows = [
+        line.split()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    ids = {r[1] for r in rows}
+    sex = {"1": "male", "2": "female"}
+    affected = {"1": "unaffected", "2": "affected"}
+    if proband is None:
+        proband = next(r[1] for r in rows if r[5] == "2" and r[2] in ids and r[3] in ids)
+    me = next(r for r in rows if r[1] == proband)
+    relation = {proband: "proband", me[2]: "father", me[3]: "mother"}
+    members = [
+        FamilyMember(
+            sample_id=r[1],
+            father=r[2] if r[2] in ids else None,
+            mother=r[3] if r[3] in ids else None,
+            sex=sex.get(r[4], "unknown"),  # type: ignore[arg-type]
+            affected=affected.get(r[5], "unknown"),  # type: ignore[arg-type]
+            relation=relation.get(r[1], "relative"),
+        )
+        for r in rows
+    ]
+    members.sort(key=lambda m: m.sample_id != proband)
+    return Pedigree(family_id=rows[0][0], proband=proband, members=members)

@@ -18,6 +18,8 @@ Rules (documented in docs/validation.md, "Segregation"):
 - X outside the pseudo-autosomal regions in a male proband (hemizygous whatever ploidy the caller wrote):
   mother carrier -> ``x_linked_maternal``; mother confirmed absent -> ``de_novo``; else ``phase_unknown``. The
   father's genotype is shown but not used (a father does not pass his X to a son).
+- Mitochondrial DNA: mother carrier -> ``inherited_maternal``; mother confirmed absent -> ``de_novo``. Y
+  outside the PARs in a male: father carrier -> ``inherited_paternal``; father confirmed absent -> ``de_novo``.
 - Compound heterozygosity is decided over the proband's alleles of one gene (:func:`pair_compound_hets`):
   two heterozygous alleles, one ``inherited_paternal`` and one ``inherited_maternal``, are in trans and both
   become ``compound_heterozygous``, each naming the other as ``partner``. Two alleles from the same parent
@@ -47,6 +49,8 @@ PAR: dict[str, tuple[tuple[int, int], ...]] = {
     "GRCh38": ((10001, 2781479), (155701383, 156030895)),
 }
 _X = {"X", "chrX"}
+_Y = {"Y", "chrY"}
+_MT = {"MT", "M", "chrM", "chrMT"}
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,11 @@ def is_hemizygous_x(chrom: str, pos1: int, build: str, sex: str) -> bool:
     """True for X outside the pseudo-autosomal regions in a male."""
     if sex != "male" or chrom not in _X:
         return False
-    return not any(start <= pos1 <= end for start, end in PAR.get(build, PAR["GRCh38"]))
+    return not _in_par(pos1, build)
+
+
+def _in_par(pos1: int, build: str) -> bool:
+    return any(start <= pos1 <= end for start, end in PAR.get(build, PAR["GRCh38"]))
 
 
 def _depth(call: MemberCall) -> str:
@@ -175,6 +183,28 @@ def segregate(
                 confirmed=True,
             )
         return result("phase_unknown", f"phase unknown (hemizygous X-linked): mother {mwhy}")
+    if chrom in _MT:  # mitochondrial DNA comes from the mother only
+        if ms == "carrier":
+            assert mother is not None
+            return result(
+                "inherited_maternal",
+                f"mitochondrial, inherited from the {_who(mother.member)} ({mwhy})",
+                True,
+            )
+        if ms == "absent":
+            return result(
+                "de_novo", f"de novo (mitochondrial; absent in the mother: {mwhy}){posterior}", True
+            )
+        return result("phase_unknown", f"phase unknown (mitochondrial): mother {mwhy}")
+    if chrom in _Y and sex == "male" and not _in_par(pos1, build):  # Y from the father only
+        if fs == "carrier":
+            assert father is not None
+            return result(
+                "inherited_paternal", f"Y-linked, inherited from the {_who(father.member)} ({fwhy})", True
+            )
+        if fs == "absent":
+            return result("de_novo", f"de novo (Y-linked; absent in the father: {fwhy}){posterior}", True)
+        return result("phase_unknown", f"phase unknown (Y-linked): father {fwhy}")
     if p.alt_copies >= 2:
         if fs == "carrier" and ms == "carrier":
             return result(
@@ -349,10 +379,11 @@ class FamilyVcf:
         for record in self._records(chrom, pos1):
             if ref != record.REF or alt not in record.ALT:
                 continue
-            return self._calls(record, record.ALT.index(alt))
+            return self.calls(record, record.ALT.index(alt))
         return FamilyCall({sid: not_called(self.pedigree.member(sid)) for sid in self.columns}, None)
 
-    def _calls(self, record: Any, alt_index: int) -> FamilyCall:
+    def calls(self, record: Any, alt_index: int) -> FamilyCall:
+        """Every member's call at ALT ``alt_index`` of a cyvcf2 record of this file."""
         gts = record.genotypes
         dp = _format(record, "DP")
         ad = _format(record, "AD")
@@ -412,3 +443,35 @@ def segregate_allele(
 
 def _unsequenced(member: FamilyMember) -> MemberCall:
     return MemberCall(member, "not in the family VCF", None, None)
+
+
+def segregate_vcf(
+    path: Path, pedigree: Pedigree, build: str, min_depth: int = MIN_DEPTH
+) -> list[tuple[str, str, SegregationResult]]:
+    """Every ALT allele the proband carries in a family VCF, with its segregation: ("chrom:pos ref>alt",
+    filters, result). VCF level: no panel, no annotation needed (the benchmark of docs/BENCHMARKS.md)."""
+    family = FamilyVcf(path, pedigree)
+    out: list[tuple[str, str, SegregationResult]] = []
+    father, mother = pedigree.father, pedigree.mother
+    try:
+        for record in family._vcf:
+            for alt_index, alt in enumerate(record.ALT):
+                found = family.calls(record, alt_index)
+                proband = found.calls[pedigree.proband]
+                if not proband.alt_copies:
+                    continue
+                seg = segregate(
+                    proband,
+                    found.calls.get(father) if father else None,
+                    found.calls.get(mother) if mother else None,
+                    chrom=record.CHROM,
+                    pos1=record.POS,
+                    build=build,
+                    de_novo_probability=found.de_novo_probability,
+                    min_depth=min_depth,
+                )
+                key = f"{record.CHROM}:{record.POS} {record.REF}>{alt}"
+                out.append((key, record.FILTER or "PASS", seg))
+    finally:
+        family.close()
+    return out
