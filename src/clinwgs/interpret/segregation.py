@@ -18,8 +18,9 @@ Rules (documented in docs/validation.md, "Segregation"):
 - X outside the pseudo-autosomal regions in a male proband (hemizygous whatever ploidy the caller wrote):
   mother carrier -> ``x_linked_maternal``; mother confirmed absent -> ``de_novo``; else ``phase_unknown``. The
   father's genotype is shown but not used (a father does not pass his X to a son).
-- Mitochondrial DNA: mother carrier -> ``inherited_maternal``; mother confirmed absent -> ``de_novo``. Y
-  outside the PARs in a male: father carrier -> ``inherited_paternal``; father confirmed absent -> ``de_novo``.
+- Mitochondrial DNA: mother carrier -> ``inherited_maternal``; mother confirmed absent -> ``de_novo``.
+  Y outside the PARs in a male: father carrier -> ``inherited_paternal``; father confirmed absent ->
+  ``de_novo``.
 - Compound heterozygosity is decided over the proband's alleles of one gene (:func:`pair_compound_hets`):
   two heterozygous alleles, one ``inherited_paternal`` and one ``inherited_maternal``, are in trans and both
   become ``compound_heterozygous``, each naming the other as ``partner``. Two alleles from the same parent
