@@ -69,7 +69,8 @@ def _impact(e: GeneEffect, gene: PanelGene | None, refseq: dict[str, str]) -> Ge
 
 def depth_profile(alignment: Path, reference: Path | None, event: StructuralVariant) -> list[DepthBin]:
     """Mean read depth (MAPQ >= 20, no duplicates) in 40 bins over the event and one event length of flank on
-    each side (at most 100 kb per side), each bin also as a ratio to the flanks' median depth."""
+    each side (at most 100 kb per side), each bin also as a ratio to the flanks' median depth (bins without
+    reads left out of the baseline)."""
     import pysam
 
     span = event.end1 - event.start1 + 1
@@ -93,7 +94,8 @@ def depth_profile(alignment: Path, reference: Path | None, event: StructuralVari
                 bins.append((left + 1, right, total / (right - left)))
     except (OSError, ValueError, KeyError) as exc:
         raise InputIntegrityError(f"cannot read depth for the SV depth plot: {exc}", path=alignment) from exc
-    outside = sorted(d for s, e, d in bins if e < event.start1 or s > event.end1)
+    # the baseline: the flanks' median depth, leaving out bins without reads (e.g. beyond a masked reference)
+    outside = sorted(d for s, e, d in bins if (e < event.start1 or s > event.end1) and d > 0)
     baseline = outside[len(outside) // 2] if outside else 0.0
     return [
         DepthBin(start1=s, end1=e, depth=round(d, 2), ratio=round(d / baseline, 3) if baseline else None)
