@@ -17,8 +17,9 @@ from tests.unit.interpret.test_sv_engine import EXON_1_2_DEL, GFF3
 
 def test_bundle_with_an_sv_finding_publishes(service: Harness, tmp_path: Path) -> None:
     assert service.client is not None
-    sv = write_sv_vcf(tmp_path / "HG00096.sv.vcf", [EXON_1_2_DEL], sample="HG00096", contig="chr17",
-                      length=83_257_441)
+    sv = write_sv_vcf(
+        tmp_path / "HG00096.sv.vcf", [EXON_1_2_DEL], sample="HG00096", contig="chr17", length=83_257_441
+    )
     findings = run(DATA / "HG00096.annotated.vcf.gz", sample="HG00096", gff3=GFF3, sv_vcf=sv)
     with service.db.write() as session:
         register(session, demo_patient(6), sample_id="HG00096")

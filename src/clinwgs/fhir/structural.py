@@ -39,7 +39,11 @@ CHANGE_TYPE = {
     "INS": ("SO:0000667", "insertion"),
 }
 _CATEGORY = [
-    {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}
+    {
+        "coding": [
+            {"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}
+        ]
+    }
 ]
 
 
@@ -62,57 +66,88 @@ def _zygosity(f: StructuralFinding) -> Zygosity | None:
     return None
 
 
-def structural_components(f: StructuralFinding, accessions: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def structural_components(
+    f: StructuralFinding, accessions: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     e = f.event
     code, display = CHANGE_TYPE[e.svtype]
-    comps = [component("48018-6", "Gene studied [ID]", valueCodeableConcept=_coded(g.hgnc_id or g.gene, g.gene, HGNC))
-             for g in f.genes]
+    comps = [
+        component(
+            "48018-6", "Gene studied [ID]", valueCodeableConcept=_coded(g.hgnc_id or g.gene, g.gene, HGNC)
+        )
+        for g in f.genes
+    ]
     comps += [
         component("48019-4", "DNA change type", valueCodeableConcept=_coded(code, display, SO)),
         component(
-            "62374-4", "Human reference sequence assembly version",
+            "62374-4",
+            "Human reference sequence assembly version",
             valueCodeableConcept=_coded(*ASSEMBLY_LA[f.genome_build]),
         ),
         component("48000-4", "Chromosome (cytogenetic) [Identifier]", valueCodeableConcept={"text": e.chrom}),
         component(
-            "92822-6", "Genomic coord system", valueCodeableConcept=_coded("LA30102-0", "1-based character counting")
+            "92822-6",
+            "Genomic coord system",
+            valueCodeableConcept=_coded("LA30102-0", "1-based character counting"),
         ),
-        component("48002-0", "Genomic source class [Type]", valueCodeableConcept=_coded("LA6683-2", "Germline")),
+        component(
+            "48002-0", "Genomic source class [Type]", valueCodeableConcept=_coded("LA6683-2", "Germline")
+        ),
     ]
     accession = (accessions or {}).get(e.chrom)
     if accession:
-        comps.append(component("48013-7", "Genomic reference sequence [ID]", valueCodeableConcept={"text": accession}))
+        comps.append(
+            component("48013-7", "Genomic reference sequence [ID]", valueCodeableConcept={"text": accession})
+        )
     if e.ci_start is None and e.ci_end is None:
-        comps.append(component(
-            "81254-5", "Genomic allele start-end", valueRange={"low": {"value": e.start1}, "high": {"value": e.end1}}
-        ))
+        comps.append(
+            component(
+                "81254-5",
+                "Genomic allele start-end",
+                valueRange={"low": {"value": e.start1}, "high": {"value": e.end1}},
+            )
+        )
     else:
         cs, ce = e.ci_start or (0, 0), e.ci_end or (0, 0)
         inner = (e.start1 + max(cs[1], 0), e.end1 + min(ce[0], 0))
         outer = (e.start1 + min(cs[0], 0), e.end1 + max(ce[1], 0))
         if inner[0] <= inner[1]:
-            comps.append(component(
-                "81302-2", "Structural variant inner start and end",
-                valueRange={"low": {"value": inner[0]}, "high": {"value": inner[1]}},
-            ))
-        comps.append(component(
-            "81301-4", "Structural variant outer start and end",
-            valueRange={"low": {"value": max(outer[0], 1)}, "high": {"value": outer[1]}},
-        ))
+            comps.append(
+                component(
+                    "81302-2",
+                    "Structural variant inner start and end",
+                    valueRange={"low": {"value": inner[0]}, "high": {"value": inner[1]}},
+                )
+            )
+        comps.append(
+            component(
+                "81301-4",
+                "Structural variant outer start and end",
+                valueRange={"low": {"value": max(outer[0], 1)}, "high": {"value": outer[1]}},
+            )
+        )
     if e.copy_number is not None:
-        comps.append(component(
-            "82155-3", "Genomic structural variant copy number",
-            valueQuantity={"value": e.copy_number, "system": "http://unitsofmeasure.org", "code": "1"},
-        ))
+        comps.append(
+            component(
+                "82155-3",
+                "Genomic structural variant copy number",
+                valueQuantity={"value": e.copy_number, "system": "http://unitsofmeasure.org", "code": "1"},
+            )
+        )
     zygosity = _zygosity(f)
     if zygosity is not None:
-        comps.append(component("53034-5", "Allelic state", valueCodeableConcept=_coded(*ZYGOSITY_LA[zygosity])))
+        comps.append(
+            component("53034-5", "Allelic state", valueCodeableConcept=_coded(*ZYGOSITY_LA[zygosity]))
+        )
     impact = next((g for g in f.genes if g.gene == f.gene), None)
     if impact is not None and impact.transcript:
-        comps.append(component(
-            "51958-7", "Transcript reference sequence [ID]",
-            valueCodeableConcept={"text": impact.transcript_refseq or impact.transcript},
-        ))
+        comps.append(
+            component(
+                "51958-7",
+                "Transcript reference sequence [ID]",
+                valueCodeableConcept={"text": impact.transcript_refseq or impact.transcript},
+            )
+        )
     return comps
 
 
@@ -130,8 +165,12 @@ def structural_variant_observation(
         "subject": _subject(findings),
         "valueCodeableConcept": _coded("LA9633-4", "Present"),
         "component": structural_components(f, accessions),
-        "note": [{"text": f"{f.gene} {f.consequence.replace('_', ' ')} ({where}), {f.size_label}; "
-                          f"callers {', '.join(f.event.callers) or 'not recorded'}"}],
+        "note": [
+            {
+                "text": f"{f.gene} {f.consequence.replace('_', ' ')} ({where}), {f.size_label}; "
+                f"callers {', '.join(f.event.callers) or 'not recorded'}"
+            }
+        ],
     }
 
 
@@ -150,23 +189,33 @@ def structural_implication_observation(
     ]
     if f.classification is not None:
         code, display = CLASSIFICATION_LA[f.classification]
-        components.insert(0, component(
-            "53037-8", "Genetic variation clinical significance [Imp]", valueCodeableConcept=_coded(code, display)
-        ))
+        components.insert(
+            0,
+            component(
+                "53037-8",
+                "Genetic variation clinical significance [Imp]",
+                valueCodeableConcept=_coded(code, display),
+            ),
+        )
     confirmation = (
         f"; confirmation by {f.confirmation_method or 'an orthogonal method'} required"
-        if f.confirmation_required else ""
+        if f.confirmation_required
+        else ""
     )
     return {
         "resourceType": "Observation",
         "meta": {"profile": [f"{IG}/diagnostic-implication"]},
         "status": "final",
         "category": _CATEGORY,
-        "code": {"coding": [{
-            "system": "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs",
-            "code": "diagnostic-implication",
-            "display": "Diagnostic Implication",
-        }]},
+        "code": {
+            "coding": [
+                {
+                    "system": "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs",
+                    "code": "diagnostic-implication",
+                    "display": "Diagnostic Implication",
+                }
+            ]
+        },
         "subject": _subject(findings),
         "derivedFrom": [{"reference": variant_urn}],
         "component": components,

@@ -34,8 +34,8 @@ Tiering (clinwgs, validation.md "SV tiering"): a PASS deletion of one or more ex
 panel gene with loss of function as its mechanism, whose genotype fits the inheritance and whose CNV score
 reaches Likely pathogenic, is Tier 1. An intragenic duplication of a panel gene is Tier 2 and needs
 confirmation by an orthogonal method (MLPA); so do inversions and breakends disrupting a panel LoF gene, and
-any other exon-level loss in a panel LoF gene that does not reach Tier 1. Everything else touching a panel gene
-is listed for review, not reported.
+any other exon-level loss in a panel LoF gene that does not reach Tier 1. Everything else touching a panel
+gene is listed for review, not reported.
 """
 
 from __future__ import annotations
@@ -101,8 +101,9 @@ class GeneContext:
 
 
 def _crit(code: str, points: float, evidence: str, met: bool = True) -> CnvCriterion:
-    return CnvCriterion(code=code, status="met" if met else "not_met", points=points if met else 0.0,
-                        evidence=evidence)
+    return CnvCriterion(
+        code=code, status="met" if met else "not_met", points=points if met else 0.0, evidence=evidence
+    )
 
 
 def _not_evaluated(code: str, why: str) -> CnvCriterion:
@@ -133,16 +134,24 @@ def _section2_loss(e: GeneEffect, ctx: GeneContext, hi_source: str) -> CnvCriter
         return _crit("2A", 1.00, f"complete overlap of established HI gene {gene}")
     if e.five_prime and not e.three_prime:
         if e.cds_bases > 0:
-            return _crit("2C-1", 0.90, f"partial overlap of the 5' end of {gene}, {e.exon_label}, coding "
-                         f"sequence involved ({e.cds_bases} coding bases)")
+            return _crit(
+                "2C-1",
+                0.90,
+                f"partial overlap of the 5' end of {gene}, {e.exon_label}, coding "
+                f"sequence involved ({e.cds_bases} coding bases)",
+            )
         return _crit("2C-2", 0.0, f"partial overlap of the 5' end of {gene}: only the 5' UTR")
     if e.three_prime and not e.five_prime:
         n = len(e.transcript.exons)
         if e.cds_bases == 0:
             return _crit("2D-1", 0.0, f"partial overlap of the 3' end of {gene}: only the 3' UTR")
         if e.exons == (n,):
-            return _crit("2D-3", 0.30, f"only the last exon of {gene} is deleted (whether other pathogenic "
-                         "variants are reported in it is not known offline: the lower score 2D-3, not 2D-2)")
+            return _crit(
+                "2D-3",
+                0.30,
+                f"only the last exon of {gene} is deleted (whether other pathogenic "
+                "variants are reported in it is not known offline: the lower score 2D-3, not 2D-2)",
+            )
         return _crit("2D-4", 0.90, f"the 3' end of {gene} with other exons than the last ({e.exon_label})")
     code, points, why = _pvs1_loss(e)
     return _crit("2E", points, f"both breakpoints in {gene}, {e.exon_label}: {code}: {why}")
@@ -153,8 +162,10 @@ def _section2_gain(e: GeneEffect, ctx: GeneContext) -> CnvCriterion:
         return _crit("2H", 0.0, f"{e.gene} wholly inside the gain (an HI gene: no dosage effect expected)")
     if e.consequence == "intragenic_duplication":
         if e.frame == "frameshift" and e.nmd_expected:
-            why = (f"PVS1_Strong: presumed tandem duplication of {e.exon_label} shifts the reading frame, NMD "
-                   "expected (tandem orientation not proven)")
+            why = (
+                f"PVS1_Strong: presumed tandem duplication of {e.exon_label} shifts the reading frame, NMD "
+                "expected (tandem orientation not proven)"
+            )
             return _crit("2I", 0.45, f"both breakpoints in {e.gene}: {why}")
         return _crit("2I", 0.0, f"both breakpoints in {e.gene}, {e.exon_label}, frame {e.frame}: PVS1 N/A")
     return _crit("2L", 0.0, f"a breakpoint in {e.gene} ({e.consequence}): effect not established")
@@ -201,26 +212,51 @@ def score(
         items.append(max(scored, key=lambda c: c.points))
     elif loss:
         predicted = [
-            c for c in (contexts[e.gene].constraint for e in effects if e.gene in contexts) if c is not None
-            and c.pli is not None and c.loeuf is not None and c.pli >= PLI_HI and c.loeuf < LOEUF_HI
+            c
+            for c in (contexts[e.gene].constraint for e in effects if e.gene in contexts)
+            if c is not None
+            and c.pli is not None
+            and c.loeuf is not None
+            and c.pli >= PLI_HI
+            and c.loeuf < LOEUF_HI
         ]
         if predicted:
             c = predicted[0]
-            items.append(_crit("2H", 0.15, f"{c.gene}: pLI {c.pli:.2f} >= {PLI_HI} and LOEUF {c.loeuf:.2f} < "
-                               f"{LOEUF_HI} ({c.source}): two HI predictors"))
+            items.append(
+                _crit(
+                    "2H",
+                    0.15,
+                    f"{c.gene}: pLI {c.pli:.2f} >= {PLI_HI} and LOEUF {c.loeuf:.2f} < "
+                    f"{LOEUF_HI} ({c.source}): two HI predictors",
+                )
+            )
         else:
-            items.append(_crit("2H", 0.15, "no gene overlapped has two HI predictors (pLI, LOEUF) in the "
-                               "bundled gnomAD constraint table", met=False))
-    items.append(_not_evaluated("2B/2F/2G", "established HI/TS and benign CNV regions (ClinGen dosage map, "
-                                "DGV/gnomAD-SV) are not bundled"))
+            items.append(
+                _crit(
+                    "2H",
+                    0.15,
+                    "no gene overlapped has two HI predictors (pLI, LOEUF) in the "
+                    "bundled gnomAD constraint table",
+                    met=False,
+                )
+            )
+    items.append(
+        _not_evaluated(
+            "2B/2F/2G",
+            "established HI/TS and benign CNV regions (ClinGen dosage map, DGV/gnomAD-SV) are not bundled",
+        )
+    )
     if coding_genes >= 35:
         items.append(_crit("3C", 0.90, f"{coding_genes} protein-coding genes (35 or more)"))
     elif coding_genes >= 25:
         items.append(_crit("3B", 0.45, f"{coding_genes} protein-coding genes (25-34)"))
     else:
         items.append(_crit("3A", 0.0, f"{coding_genes} protein-coding gene(s) (0-24)"))
-    items.append(_not_evaluated("4", "case evidence from the literature and databases is reviewed by a "
-                                "clinical scientist"))
+    items.append(
+        _not_evaluated(
+            "4", "case evidence from the literature and databases is reviewed by a clinical scientist"
+        )
+    )
     items.append(_not_evaluated("5", "inheritance (de novo, segregation) needs parental samples"))
     return items, round(sum(c.points for c in items if c.status == "met"), 2)
 
@@ -232,7 +268,9 @@ class TierDecision:
     review_reason: str | None = None
 
 
-def _genotype_fits(event: StructuralVariant, ctx: GeneContext, sex: str, second_hit: bool) -> tuple[bool, str]:
+def _genotype_fits(
+    event: StructuralVariant, ctx: GeneContext, sex: str, second_hit: bool
+) -> tuple[bool, str]:
     mode = mode_of(ctx.inheritance or "")
     if mode in {Mode.DOMINANT, Mode.X_DOMINANT, Mode.UNKNOWN}:
         return True, "one copy suffices"

@@ -115,7 +115,10 @@ def load_transcripts(gff3: Path) -> dict[str, list[TranscriptModel]]:
                 kind, attrs = cols[2], _attrs(cols[8])
                 if kind == "gene":
                     gene_name[attrs.get("ID", "")] = attrs.get("Name") or attrs.get("gene_name", "")
-                elif kind in {"transcript", "mRNA"} and attrs.get("biotype", "protein_coding") == "protein_coding":
+                elif (
+                    kind in {"transcript", "mRNA"}
+                    and attrs.get("biotype", "protein_coding") == "protein_coding"
+                ):
                     tx = attrs.get("ID", "")
                     tx_gene[tx], strand[tx], contig[tx] = attrs.get("Parent", ""), cols[6], cols[0]
                 elif kind in {"exon", "CDS"}:
@@ -346,7 +349,9 @@ def read_sv_vcf(path: Path, sample: str) -> list[StructuralVariant]:
     if column < 0:
         vcf.close()
         raise InputIntegrityError(
-            f"sample column {sample!r} not in SV VCF (columns: {', '.join(samples)})", path=path, sample=sample
+            f"sample column {sample!r} not in SV VCF (columns: {', '.join(samples)})",
+            path=path,
+            sample=sample,
         )
     events: list[StructuralVariant] = []
     try:
@@ -361,4 +366,3 @@ def read_sv_vcf(path: Path, sample: str) -> list[StructuralVariant]:
     finally:
         vcf.close()
     return events
-

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+
 from clinwgs.core.errors import InputIntegrityError
 from clinwgs.interpret.cnv_scoring import (
     Constraint,
@@ -87,7 +88,10 @@ def depth_profile(alignment: Path, reference: Path | None, event: StructuralVari
             for left in range(start0, end0, step):
                 right = min(left + step, end0)
                 counts = aln.count_coverage(
-                    event.chrom, left, right, quality_threshold=0,
+                    event.chrom,
+                    left,
+                    right,
+                    quality_threshold=0,
                     read_callback=lambda r: not (r.is_duplicate or r.is_secondary or r.mapping_quality < 20),
                 )
                 total = sum(sum(c) for c in counts)
@@ -122,7 +126,10 @@ def interpret_structural(
     callers = sorted({c for e in events for c in e.callers})
     if gff3 is None:
         analysis = StructuralAnalysis(
-            source=sv_vcf.name, callers=callers, events_examined=len(events), events_passed=len(passed),
+            source=sv_vcf.name,
+            callers=callers,
+            events_examined=len(events),
+            events_passed=len(passed),
             notes=[*METHOD_NOTES, NO_GENE_MODELS],
         )
         return analysis, [], [NO_GENE_MODELS]
@@ -139,7 +146,9 @@ def interpret_structural(
             pg = genes.get(e.gene)
             in_lof_list = e.gene in lof_genes
             lof = bool(pg and pg[0].lof_mechanism) or in_lof_list
-            source = "panel" if pg and pg[0].lof_mechanism else "ClinGen HI score 3 (settings lof_mechanism_genes)"
+            source = (
+                "panel" if pg and pg[0].lof_mechanism else "ClinGen HI score 3 (settings lof_mechanism_genes)"
+            )
             contexts[e.gene] = GeneContext(
                 in_panel=pg is not None,
                 lof_mechanism=lof,
@@ -157,8 +166,9 @@ def interpret_structural(
             event, best, contexts[best.gene], klass, request.sex, qualifying[best.gene] > 0
         )
         if panel.additional_findings and decision.tier is Tier.TIER2:
-            decision = type(decision)(Tier.NONE, decision.confirmation_required,
-                                      "secondary findings: only P/LP are reported")
+            decision = type(decision)(
+                Tier.NONE, decision.confirmation_required, "secondary findings: only P/LP are reported"
+            )
         profile = depth_profile(alignment, reference, event) if alignment is not None else []
         out.append(
             StructuralFinding(
@@ -196,4 +206,3 @@ def load_constraint_if(path: Path | None) -> dict[str, Constraint]:
     from clinwgs.interpret.cnv_scoring import load_constraint
 
     return load_constraint(path) if path is not None else {}
-

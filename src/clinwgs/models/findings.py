@@ -283,7 +283,8 @@ def incomplete_reasons(findings: Findings) -> list[str]:
     mismatch: its release blockers) when no Tier 1 variant was found; empty when the result stands. The report
     and FHIR then say "Analysis incomplete" and why, never "negative" (and never just "inconclusive")."""
     primary = [f for f in findings.findings if not f.additional_finding]
-    if not findings.release_blocked or any(f.tier is Tier.TIER1 for f in primary) or structural_tier1(findings):
+    tier1 = any(f.tier is Tier.TIER1 for f in primary) or structural_tier1(findings)
+    if not findings.release_blocked or tier1:
         return []
     reasons = [r.removeprefix("analysis incomplete: ") for r in findings.release_blockers]
     return reasons or ["release blocked (no reason recorded)"]
@@ -292,8 +293,9 @@ def incomplete_reasons(findings: Findings) -> list[str]:
 def result_status(findings: Findings) -> Literal["positive", "negative", "inconclusive"]:
     """The overall result, the same in the report, the JSON and FHIR.
 
-    positive: a Tier 1 (P/LP) finding in the test's panels, small or structural (1.3.0). negative: nothing reported, nothing for review,
-    every panel gene fully assessed and the analysis complete. inconclusive: everything else."""
+    positive: a Tier 1 (P/LP) finding in the test's panels, small or structural (1.3.0). negative: nothing
+    reported, nothing for review, every panel gene fully assessed and the analysis complete. inconclusive:
+    everything else."""
     primary = [f for f in findings.findings if not f.additional_finding]
     if any(f.tier is Tier.TIER1 for f in primary) or structural_tier1(findings):
         return "positive"

@@ -15,12 +15,20 @@ NOT_ANALYSED_PREFIX = "Short-read sequencing does not reliably detect structural
 
 def event_text(f: StructuralFinding) -> str:
     """e.g. "BRCA1 deletion, exons 1-2 of 23 (NM_007294.4)"."""
-    kind = {"DEL": "deletion", "DUP": "duplication", "INV": "inversion", "BND": "breakend", "INS": "insertion"}
+    kind = {
+        "DEL": "deletion",
+        "DUP": "duplication",
+        "INV": "inversion",
+        "BND": "breakend",
+        "INS": "insertion",
+    }
     impact = next((g for g in f.genes if g.gene == f.gene), None)
     where = ""
     if impact is not None:
         where = "whole gene" if impact.whole_gene else (impact.exons_label or "no exon")
-        where = f", {where}" + (f" ({impact.transcript_refseq or impact.transcript})" if impact.transcript else "")
+        where = f", {where}" + (
+            f" ({impact.transcript_refseq or impact.transcript})" if impact.transcript else ""
+        )
     return f"{f.gene} {kind[f.event.svtype]}{where}"
 
 
@@ -64,7 +72,8 @@ def structural_row(f: StructuralFinding) -> dict[str, Any]:
         "inheritance": f.inheritance or "-",
         "confirmation": (
             f"confirm by {f.confirmation_method or 'an orthogonal method'} before release"
-            if f.confirmation_required else "not required by the rules"
+            if f.confirmation_required
+            else "not required by the rules"
         ),
         "reason": f.review_reason or "",
         "plot": depth_plot(f),
@@ -92,7 +101,8 @@ def depth_plot(f: StructuralFinding) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 20}" height="{top + height + 40}" '
         f'role="img" aria-label="{escape(title)}" class="sv-depth"><title>{escape(title)}</title>',
-        f'<rect x="{sx(f.event.start1):.1f}" y="{top}" width="{max(sx(f.event.end1) - sx(f.event.start1), 1):.1f}" '
+        f'<rect x="{sx(f.event.start1):.1f}" y="{top}" '
+        f'width="{max(sx(f.event.end1) - sx(f.event.start1), 1):.1f}" '
         f'height="{height}" fill="#fde0dc"/>',
         f'<rect x="{left}" y="{top}" width="{width}" height="{height}" fill="none" stroke="#999"/>',
     ]
@@ -104,13 +114,15 @@ def depth_plot(f: StructuralFinding) -> str:
         )
     for b in bins:
         parts.append(
-            f'<rect x="{sx(b.start1):.1f}" y="{sy(b.ratio or 0):.1f}" width="{max(sx(b.end1) - sx(b.start1), 1):.1f}" '
+            f'<rect x="{sx(b.start1):.1f}" y="{sy(b.ratio or 0):.1f}" '
+            f'width="{max(sx(b.end1) - sx(b.start1), 1):.1f}" '
             f'height="2" fill="#1565c0"/>'
         )
     parts.append(
         f'<text x="{left}" y="{top + height + 14}" font-size="10">{f.event.chrom}:{lo:,}</text>'
         f'<text x="{left + width}" y="{top + height + 14}" font-size="10" text-anchor="end">{hi:,}</text>'
-        f'<text x="{left + width / 2}" y="{top + height + 30}" font-size="10" text-anchor="middle">depth ratio '
+        f'<text x="{left + width / 2}" y="{top + height + 30}" font-size="10" text-anchor="middle">'
+        "depth ratio "
         "to the flanks (shaded: the called event)</text></svg>"
     )
     return "".join(parts)
@@ -120,13 +132,18 @@ def structural_section(findings: Findings) -> dict[str, Any]:
     """What the section shows: whether SV analysis ran, the reported events and the review list."""
     sa = findings.structural_analysis
     if sa is None:
-        return {"analysed": False, "rows": [], "review_rows": [], "summary": (
-            "Structural and copy-number variants were not analysed for this sample.")}
+        return {
+            "analysed": False,
+            "rows": [],
+            "review_rows": [],
+            "summary": ("Structural and copy-number variants were not analysed for this sample."),
+        }
     reported = [f for f in findings.structural_findings if f.tier is not Tier.NONE]
     review = [f for f in findings.structural_findings if f.tier is Tier.NONE]
     summary = (
         f"{sa.events_examined} structural/copy-number call(s) examined ({sa.events_passed} passing filters; "
-        f"callers: {', '.join(sa.callers) or 'not recorded'}); {sa.events_in_panel_genes} touch a panel gene, "
+        f"callers: {', '.join(sa.callers) or 'not recorded'}); "
+        f"{sa.events_in_panel_genes} touch a panel gene, "
         f"{len(reported)} reported."
     )
     return {
@@ -147,7 +164,9 @@ def sv_methods(methods: dict[str, Any], findings: Findings) -> dict[str, Any]:
     limitations = [
         item
         for text in methods.get("limitations", [])
-        for item in (methods.get("structural_limitations", []) if text.startswith(NOT_ANALYSED_PREFIX) else [text])
+        for item in (
+            methods.get("structural_limitations", []) if text.startswith(NOT_ANALYSED_PREFIX) else [text]
+        )
     ]
     return {
         **methods,

@@ -19,8 +19,13 @@ from tests.unit.interpret.test_sv_engine import EXON_1_2_DEL, EXON_12_DUP, GFF3,
 
 @pytest.fixture(scope="module")
 def findings(tmp_path_factory: pytest.TempPathFactory) -> Findings:
-    sv = write_sv_vcf(tmp_path_factory.mktemp("sv") / "HG00096.sv.vcf", [EXON_12_DUP, INTRONIC, EXON_1_2_DEL],
-                      sample="HG00096", contig="chr17", length=83_257_441)
+    sv = write_sv_vcf(
+        tmp_path_factory.mktemp("sv") / "HG00096.sv.vcf",
+        [EXON_12_DUP, INTRONIC, EXON_1_2_DEL],
+        sample="HG00096",
+        contig="chr17",
+        length=83_257_441,
+    )
     return run(DATA / "HG00096.annotated.vcf.gz", sample="HG00096", gff3=GFF3, sv_vcf=sv)
 
 
@@ -33,7 +38,8 @@ def _components(resource: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
 
 def _variants(bundle: dict[str, Any]) -> list[dict[str, Any]]:
     return [
-        e["resource"] for e in bundle["entry"]
+        e["resource"]
+        for e in bundle["entry"]
         if e["resource"].get("code", {}).get("coding", [{}])[0].get("code") == "69548-6"
     ]
 
@@ -46,7 +52,9 @@ def test_sv_variant_observation_as_the_genomics_reporting_ig_models_it(findings:
     comps = _components(deletion)
     change = comps["48019-4"][0]["valueCodeableConcept"]["coding"][0]
     assert (change["system"], change["code"], change["display"]) == (
-        "http://sequenceontology.org", "SO:0001743", "copy_number_loss"
+        "http://sequenceontology.org",
+        "SO:0001743",
+        "copy_number_loss",
     )
     assert comps["82155-3"][0]["valueQuantity"]["value"] == 1
     # CIPOS -20,20 around 43,116,500 and CIEND -15,15 around 43,126,000

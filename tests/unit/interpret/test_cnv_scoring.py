@@ -34,7 +34,9 @@ def models(tmp_path: Path) -> dict:  # type: ignore[type-arg]
 
 
 def _sv(svtype: str, start1: int, end1: int, **kw: object) -> StructuralVariant:
-    return StructuralVariant(chrom="chr1", start1=start1, end1=end1, svtype=svtype, length=end1 - start1 + 1, **kw)  # type: ignore[arg-type]
+    return StructuralVariant(
+        chrom="chr1", start1=start1, end1=end1, svtype=svtype, length=end1 - start1 + 1, **kw
+    )  # type: ignore[arg-type]
 
 
 def _run(models: dict, event: StructuralVariant, ctx: GeneContext = DOMINANT_LOF):  # type: ignore[no-untyped-def, type-arg]
@@ -59,7 +61,13 @@ def _run(models: dict, event: StructuralVariant, ctx: GeneContext = DOMINANT_LOF
     ],
 )
 def test_section2_items_and_classification(
-    models: dict, svtype: str, start1: int, end1: int, code: str, total: float, klass: Classification  # type: ignore[type-arg]
+    models: dict,
+    svtype: str,
+    start1: int,
+    end1: int,
+    code: str,
+    total: float,
+    klass: Classification,  # type: ignore[type-arg]
 ) -> None:
     _, crits, points, got = _run(models, _sv(svtype, start1, end1))
     assert [c.code for c in crits if c.status == "met"] == ["1A", code, "3A"]
@@ -73,8 +81,12 @@ def test_no_gene_scores_1b_and_the_hi_predictors(models: dict) -> None:  # type:
     assert [c.code for c in crits if c.status == "met"] == ["1B", "3A"] and total == pytest.approx(-0.6)
     assert classify_points(-0.6) is Classification.VUS
     # a gene outside the panel's HI genes but with two HI predictors: 2H, 0.15
-    ctx = GeneContext(in_panel=False, lof_mechanism=False, inheritance=None,
-                      constraint=Constraint("GENEA", pli=0.99, loeuf=0.2))
+    ctx = GeneContext(
+        in_panel=False,
+        lof_mechanism=False,
+        inheritance=None,
+        constraint=Constraint("GENEA", pli=0.99, loeuf=0.2),
+    )
     e = _sv("DEL", 251, 420)
     crits, total = score(e, annotate(e, models, {}), {"GENEA": ctx}, 1)
     assert [c.code for c in crits if c.status == "met"] == ["1A", "2H", "3A"] and total == pytest.approx(0.15)
@@ -86,9 +98,15 @@ def test_copy_neutral_events_are_not_scored(models: dict) -> None:  # type: igno
 
 @pytest.mark.parametrize(
     ("total", "klass"),
-    [(0.99, Classification.PATHOGENIC), (0.98, Classification.LIKELY_PATHOGENIC),
-     (0.90, Classification.LIKELY_PATHOGENIC), (0.89, Classification.VUS), (-0.89, Classification.VUS),
-     (-0.90, Classification.LIKELY_BENIGN), (-0.99, Classification.BENIGN)],
+    [
+        (0.99, Classification.PATHOGENIC),
+        (0.98, Classification.LIKELY_PATHOGENIC),
+        (0.90, Classification.LIKELY_PATHOGENIC),
+        (0.89, Classification.VUS),
+        (-0.89, Classification.VUS),
+        (-0.90, Classification.LIKELY_BENIGN),
+        (-0.99, Classification.BENIGN),
+    ],
 )
 def test_riggs_thresholds(total: float, klass: Classification) -> None:
     assert classify_points(total) is klass

@@ -87,10 +87,22 @@ def test_transcripts_are_numbered_five_to_three_prime_on_either_strand(tiny: dic
     ],
 )
 def test_consequence_class_and_frame(
-    tiny: dict, svtype: str, start1: int, end1: int, consequence: str, exons: tuple, frame: str, nmd: bool | None  # type: ignore[type-arg]
+    tiny: dict,
+    svtype: str,
+    start1: int,
+    end1: int,
+    consequence: str,
+    exons: tuple,
+    frame: str,
+    nmd: bool | None,  # type: ignore[type-arg]
 ) -> None:
     (effect,) = annotate(_sv(svtype, start1, end1), tiny, {})
-    assert (effect.gene, effect.consequence, effect.exons, effect.frame) == ("GENEA", consequence, exons, frame)
+    assert (effect.gene, effect.consequence, effect.exons, effect.frame) == (
+        "GENEA",
+        consequence,
+        exons,
+        frame,
+    )
     assert effect.nmd_expected is nmd
 
 
@@ -98,7 +110,10 @@ def test_the_reporting_transcript_decides_the_exons(tiny: dict) -> None:  # type
     # on TXA2 (2 exons) the same exon-2 deletion of TXA1 is exon 1, with the start codon
     (effect,) = annotate(_sv("DEL", 251, 420), tiny, {"GENEA": "TXA2"})
     assert (effect.transcript.id, effect.exons, effect.frame, effect.exon_label) == (
-        "TXA2", (1,), "start_lost", "exon 1 of 2"
+        "TXA2",
+        (1,),
+        "start_lost",
+        "exon 1 of 2",
     )
 
 
@@ -107,7 +122,11 @@ def test_ends_and_strand(tiny: dict) -> None:  # type: ignore[type-arg]
     assert (last.exons, last.three_prime, last.five_prime, last.cds_bases) == ((5,), True, False, 50)
     (minus,) = annotate(_sv("DEL", 3150, 3400), tiny, {})  # GENEB's upstream (higher) end
     assert (minus.gene, minus.exons, minus.five_prime, minus.three_prime, minus.frame) == (
-        "GENEB", (1,), True, False, "start_lost"
+        "GENEB",
+        (1,),
+        True,
+        False,
+        "start_lost",
     )
     assert annotate(_sv("DEL", 5000, 6000), tiny, {}) == []  # no gene
     both = annotate(_sv("DEL", 900, 3100), tiny, {})  # GENEA's 3' end and GENEB's last exon
@@ -118,15 +137,27 @@ def test_read_sv_vcf_follows_the_contract(tmp_path: Path) -> None:
     vcf = write_sv_vcf(
         tmp_path / "sv.vcf",
         [
-            ("chr1", 250, "DEL", 420, "CIPOS=-10,10;CIEND=-5,5;CN=1;DEPTH_RATIO=0.52;CALLERS=delly,cnvkit;PE=12;SR=7",
-             "PASS", "0/1"),
+            (
+                "chr1",
+                250,
+                "DEL",
+                420,
+                "CIPOS=-10,10;CIEND=-5,5;CN=1;DEPTH_RATIO=0.52;CALLERS=delly,cnvkit;PE=12;SR=7",
+                "PASS",
+                "0/1",
+            ),
             ("chr1", 450, "DUP", 600, "CALLERS=cnvkit;CN=3;DEPTH_RATIO=1.49", "LowQual", "0/1"),
         ],
     )
     first, second = read_sv_vcf(vcf, "SV001")
     assert (first.start1, first.end1, first.length, first.copy_number) == (251, 420, 170, 1)
     assert (first.ci_start, first.ci_end, first.callers) == ((-10, 10), (-5, 5), ["delly", "cnvkit"])
-    assert (first.supporting_pairs, first.supporting_split_reads, first.genotype, first.filters) == (12, 7, "0/1", [])
+    assert (first.supporting_pairs, first.supporting_split_reads, first.genotype, first.filters) == (
+        12,
+        7,
+        "0/1",
+        [],
+    )
     assert first.depth_ratio == pytest.approx(0.52)
     assert (second.svtype, second.filters, second.supporting_pairs) == ("DUP", ["LowQual"], None)
 
@@ -151,7 +182,12 @@ def test_brca1_exons_1_2_deletion_on_the_bundle_gff3() -> None:
     assert brca1.transcript.id == "ENST00000357654" and len(brca1.transcript.exons) == 23
     assert (brca1.consequence, brca1.exons, brca1.exon_label) == ("exon_deletion", (1, 2), "exons 1-2 of 23")
     # exon 1 is 5' UTR; exon 2 holds the ATG (CDS 43124017-43124096: 80 coding bases)
-    assert (brca1.frame, brca1.cds_bases, brca1.five_prime, brca1.three_prime) == ("start_lost", 80, True, False)
+    assert (brca1.frame, brca1.cds_bases, brca1.five_prime, brca1.three_prime) == (
+        "start_lost",
+        80,
+        True,
+        False,
+    )
 
 
 def test_brca1_exon_duplication_on_the_bundle_gff3() -> None:
@@ -161,7 +197,10 @@ def test_brca1_exon_duplication_on_the_bundle_gff3() -> None:
     event = StructuralVariant(chrom="chr17", start1=43_080_001, end1=43_084_000, svtype="DUP", length=4_000)
     (brca1,) = annotate(event, models, BRCA1)
     assert (brca1.consequence, brca1.exons, brca1.frame, brca1.nmd_expected) == (
-        "intragenic_duplication", (12,), "frameshift", True
+        "intragenic_duplication",
+        (12,),
+        "frameshift",
+        True,
     )
     # NM_007294.4 exon 13 itself (43076488-43076614, 127 coding bases): 127 % 3 == 1 -> frameshift
     event13 = StructuralVariant(chrom="chr17", start1=43_075_001, end1=43_078_000, svtype="DUP", length=3_000)

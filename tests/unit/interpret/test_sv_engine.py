@@ -18,17 +18,32 @@ from tests.support.sv_vcf import write_sv_vcf
 REPO = Path(__file__).resolve().parents[3]
 GFF3 = REPO / "reference" / "GRCh38_BRCA1" / "gencode_v19_BRCA1_region.GRCh38.csq_ready.gff3"
 BAM = REPO / "reference" / "demo_reads" / "HG00096.BRCA1.GRCh38.bam"
-EXON_1_2_DEL = ("chr17", 43_116_499, "DEL", 43_126_000,
-                "CIPOS=-20,20;CIEND=-15,15;CN=1;DEPTH_RATIO=0.51;CALLERS=delly,cnvkit;PE=14;SR=9", "PASS", "0/1")
-EXON_12_DUP = ("chr17", 43_080_000, "DUP", 43_084_000, "CN=3;DEPTH_RATIO=1.47;CALLERS=delly;PE=8;SR=3",
-               "PASS", "0/1")
+EXON_1_2_DEL = (
+    "chr17",
+    43_116_499,
+    "DEL",
+    43_126_000,
+    "CIPOS=-20,20;CIEND=-15,15;CN=1;DEPTH_RATIO=0.51;CALLERS=delly,cnvkit;PE=14;SR=9",
+    "PASS",
+    "0/1",
+)
+EXON_12_DUP = (
+    "chr17",
+    43_080_000,
+    "DUP",
+    43_084_000,
+    "CN=3;DEPTH_RATIO=1.47;CALLERS=delly;PE=8;SR=3",
+    "PASS",
+    "0/1",
+)
 INTRONIC = ("chr17", 43_100_000, "DEL", 43_100_400, "CALLERS=delly;PE=5;SR=2", "PASS", "0/1")
 FAILED = ("chr17", 43_090_000, "DEL", 43_092_000, "CALLERS=delly;PE=2", "LowQual", "0/1")
 
 
 def _sv(tmp_path: Path, records: list) -> Path:  # type: ignore[type-arg]
-    return write_sv_vcf(tmp_path / "HG00096.sv.vcf", records, sample="HG00096", contig="chr17",
-                        length=83_257_441)
+    return write_sv_vcf(
+        tmp_path / "HG00096.sv.vcf", records, sample="HG00096", contig="chr17", length=83_257_441
+    )
 
 
 def test_brca1_exon_deletion_is_tier1_and_the_duplication_tier2(tmp_path: Path) -> None:
@@ -49,7 +64,11 @@ def test_brca1_exon_deletion_is_tier1_and_the_duplication_tier2(tmp_path: Path) 
     assert deletion.cnv_points == pytest.approx(0.9)
     assert deletion.classification is Classification.LIKELY_PATHOGENIC
     assert not deletion.confirmation_required  # split and paired reads support it
-    assert (dup.consequence, dup.genes[0].exons, dup.confirmation_method) == ("intragenic_duplication", [12], "MLPA")
+    assert (dup.consequence, dup.genes[0].exons, dup.confirmation_method) == (
+        "intragenic_duplication",
+        [12],
+        "MLPA",
+    )
     assert dup.confirmation_required and dup.classification is Classification.VUS
     assert intronic.consequence == "intronic_deletion" and "not reported" in (intronic.review_reason or "")
     assert result_status(out) == "positive"
