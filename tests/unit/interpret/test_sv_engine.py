@@ -119,3 +119,18 @@ def test_bad_sv_vcf_is_one_clear_error(tmp_path: Path) -> None:
     bad.write_text("not a vcf\n", encoding="utf-8")
     with pytest.raises(InputIntegrityError, match="SV VCF"):
         run(DATA / "HG00096.annotated.vcf.gz", sample="HG00096", gff3=GFF3, sv_vcf=bad)
+
+
+def test_cli_interpret_takes_the_sv_vcf(tmp_path: Path) -> None:
+    from clinwgs.cli import main
+
+    sv = _sv(tmp_path, [EXON_1_2_DEL])
+    out_json, out_tsv = tmp_path / "f.json", tmp_path / "f.tsv"
+    args = ["interpret", "--vcf", str(DATA / "HG00096.annotated.vcf.gz"), "--sample-id", "HG00096"]
+    args += ["--test-code", "R208", "--settings", str(REPO / "config" / "panels.yaml"), "--gff3", str(GFF3)]
+    args += ["--sv-vcf", str(sv), "--out-json", str(out_json), "--out-tsv", str(out_tsv)]
+    assert main(args) == 0
+    data = json.loads(out_json.read_text())
+    assert [f["tier"] for f in data["structural_findings"]] == ["Tier 1"]
+    row = out_tsv.read_text().splitlines()[-1].split("\t")
+    assert row[:2] == ["Tier 1", "BRCA1"] and row[10] == "<DEL>:43126000:CN1"
