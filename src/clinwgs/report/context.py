@@ -122,7 +122,9 @@ def recommended_actions(findings: Findings) -> list[str]:
             "testing to at-risk relatives.",
             "Manage according to the national guidance for the gene and condition.",
         ]
-    if any(f.tier is Tier.TIER2 for f in findings.findings):
+    if any(f.tier is Tier.TIER2 for f in findings.findings) or any(
+        sv.tier is Tier.TIER2 for sv in findings.structural_findings
+    ):
         actions.append(
             "Variants of uncertain significance must not be used for clinical decision making; "
             "review if further evidence (segregation, phenotype) becomes available."
