@@ -235,6 +235,8 @@ class PanelSettings(Frozen):
     population_af: list[PopulationAf] = []
     transcripts: dict[str, str] = {}
     lof_mechanism_genes: list[str] = []
+    # gnomAD constraint (pLI, LOEUF) of the panel genes, for SV/CNV scoring (issue 17); relative to the file
+    gene_constraint: Path | None = None
 
     @model_validator(mode="after")
     def _known_panels(self) -> PanelSettings:
