@@ -91,6 +91,8 @@ class Inputs:
     quantized: Path | None = None  # mosdepth --quantize 0:<x>: output: the exact bases below the threshold
     gff3: Path | None = None  # bundle gene models: c. ranges of coverage gaps
     identity: Path | None = None  # results/<s>/identity/<s>.identity.json (clinwgs.identity): its blockers
+    sv_vcf: Path | None = None  # results/<s>/sv/<s>.sv.vcf.gz (issue 17 contract): structural/CNV calls
+    sv_alignment: Path | None = None  # the sample's BAM/CRAM: depth profile of each listed SV (report plot)
     pedigree: Path | None = None  # issue 16: results/families/<f>/pedigree.json (the proband's family)
     family_qc: Path | None = None  # issue 16: results/families/<f>/family_qc.json
     family_vcf: Path | None = None  # issue 16: the family's "denovo" joint VCF (columns named by sample_id)
@@ -501,6 +503,9 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
         from clinwgs.identity.check import identity_blockers
 
         blockers += identity_blockers(inputs.identity)
+    structural = _structural(inputs, request, settings, genes, reported) if inputs.sv_vcf else None
+    if structural is not None:
+        blockers += structural[2]
     if family is not None:
         notes += family.notes
         blockers += family_release_blockers(family.summary)
@@ -529,6 +534,38 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
         tool_versions={**header.annotators, "cyvcf2": cyvcf2.__version__, "clinwgs": __version__},
         notes=notes,
         family=family.summary if family is not None else None,
+        structural_analysis=structural[0] if structural else None,
+        structural_findings=structural[1] if structural else [],
+    )
+
+
+def _structural(
+    inputs: Inputs,
+    request: SampleRequest,
+    settings: InterpretSettings,
+    genes: dict[str, tuple[PanelGene, Panel]],
+    reported: list[Finding],
+) -> tuple[Any, Any, list[str]]:
+    """SV/CNV findings (clinwgs.interpret.sv_findings) when the sample has an SV VCF."""
+    from clinwgs.interpret.sv_findings import SvRequest, interpret_structural, load_constraint_if
+
+    assert inputs.sv_vcf is not None
+    nomenclature = load_nomenclature(inputs.manifest) if inputs.manifest else Nomenclature()
+    transcripts = {**{g: t.id for g, t in nomenclature.transcripts.items()}, **settings.transcripts}
+    refseq = {g: t.refseq for g, t in nomenclature.transcripts.items() if t.refseq}
+    qualifying = Counter(f.annotation.gene for f in reported if f.classification in P_LP)
+    return interpret_structural(
+        inputs.sv_vcf,
+        SvRequest(request.sample_id, request.genome_build, request.sex),
+        genes,
+        inputs.gff3,
+        transcripts,
+        refseq,
+        load_constraint_if(settings.gene_constraint),
+        settings.lof_mechanism_genes,
+        qualifying,
+        inputs.sv_alignment,
+        inputs.reference,
     )
 
 

@@ -27,6 +27,7 @@ class InterpretSettings:
     population_af: list[tuple[str, str]]  # (INFO key, label)
     transcripts: dict[str, str]  # gene -> reporting transcript (MANE Select)
     lof_mechanism_genes: set[str]  # loss of function established (PVS1)
+    gene_constraint: Path | None = None  # gnomAD constraint of the panel genes (SV/CNV scoring, 2H)
     incomplete_penetrance_genes: set[str] = field(default_factory=set)  # issue 16: unaffected-parent filter
 
     def panel_names(self, test_code: str) -> list[str]:
@@ -63,6 +64,7 @@ def from_model(model: PanelSettings, source: Path) -> InterpretSettings:
         population_af=[(p.info, p.label) for p in model.population_af],
         transcripts=dict(model.transcripts),
         lof_mechanism_genes=set(model.lof_mechanism_genes),
+        gene_constraint=(source.parent / model.gene_constraint).resolve() if model.gene_constraint else None,
         incomplete_penetrance_genes=set(model.incomplete_penetrance_genes),
     )
 

@@ -19,7 +19,9 @@ from clinwgs.models.findings import (
     panel_genes,
     result_status,
     sf_genes,
+    structural_tier1,
 )
+from clinwgs.report.structural import event_text, structural_section, sv_methods
 
 P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
 
@@ -70,12 +72,21 @@ def summary_sentence(findings: Findings) -> str:
         else ""
     )
     tier1 = [f for f in findings.findings if f.tier is Tier.TIER1 and not f.additional_finding]
-    if tier1:
+    sv_tier1 = structural_tier1(findings)
+    if tier1 or sv_tier1:
         listed = "; ".join(
-            f"{f.classification.value.lower()} {f.variant.zygosity.value}{_segregation_word(f)} "
-            f"{_variant_text(f)}"
-            for f in tier1
+            [
+                f"{f.classification.value.lower()} {f.variant.zygosity.value}{_segregation_word(f)} "
+                f"{_variant_text(f)}"
+                for f in tier1
+            ]
+            + [
+                f"{(f.classification.value.lower() + ' ') if f.classification else ''}{event_text(f)}, "
+                f"{f.size_label}" + (" (to be confirmed by MLPA)" if f.confirmation_required else "")
+                for f in sv_tier1
+            ]
         )
+        tier1 = [*tier1, *sv_tier1]  # type: ignore[list-item]
         tail = f" {gap_text[0].upper()}{gap_text[1:]}." if gap_text else ""
         return f"{len(tier1)} reportable variant(s) identified: {listed}.{tail}"
     reasons = incomplete_reasons(findings)
@@ -123,7 +134,7 @@ def recommended_actions(findings: Findings) -> list[str]:
     actions: list[str] = []
     if findings.release_blocked:
         actions.append("Do not release: resolve the blocking issue(s) listed above and re-run the analysis.")
-    if any(f.tier is Tier.TIER1 for f in findings.findings):
+    if any(f.tier is Tier.TIER1 for f in findings.findings) or structural_tier1(findings):
         actions += [
             "Clinical scientist to review the automated classification and the cited evidence "
             "before release.",
@@ -132,12 +143,19 @@ def recommended_actions(findings: Findings) -> list[str]:
             "testing to at-risk relatives.",
             "Manage according to the national guidance for the gene and condition.",
         ]
-    if any(f.tier is Tier.TIER2 for f in findings.findings):
+    if any(f.tier is Tier.TIER2 for f in findings.findings) or any(
+        sv.tier is Tier.TIER2 for sv in findings.structural_findings
+    ):
         actions.append(
             "Variants of uncertain significance must not be used for clinical decision making; "
             "review if further evidence (segregation, phenotype) becomes available."
         )
-    if not any(f.tier is Tier.TIER1 for f in findings.findings):
+    if any(f.confirmation_required and f.tier is not Tier.NONE for f in findings.structural_findings):
+        actions.append(
+            "Confirm the reported structural/copy-number variant(s) by an orthogonal method (MLPA) before "
+            "the result is used clinically."
+        )
+    if not any(f.tier is Tier.TIER1 for f in findings.findings) and not structural_tier1(findings):
         actions.append(
             "A negative result does not exclude the condition: if clinical suspicion remains, "
             "consider further testing, especially of the genes or exons not fully assessed."
@@ -301,7 +319,8 @@ def build_context(
         "sf_panels": [p for p in findings.panels if p.source == "ACMG SF"],
         "qc": {k.replace("_", " "): _number(v) for k, v in qc.items()},
         "plots": plots,
-        "methods": methods,
+        "methods": sv_methods(methods, findings),
+        "structural": structural_section(findings),
         "not_evaluated": not_evaluated,
         "family": family_section(findings),
     }
