@@ -17,6 +17,7 @@ from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from clinwgs.fhir.codes import IG, OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
+from clinwgs.fhir.family import family_resources
 from clinwgs.fhir.observations import implication_observation, master_panel, variant_observation
 from clinwgs.fhir.structural import structural_implication_observation, structural_variant_observation
 from clinwgs.fhir.study import genomic_study, provenance
@@ -165,6 +166,9 @@ def build_report_bundle(
         resources.append((variant_urn, structural_variant_observation(findings, sv)))
         resources.append((implication_urn, structural_implication_observation(findings, sv, variant_urn)))
         result_urns += [variant_urn, implication_urn]
+    # issue 16: relatives (FamilyMemberHistory) and their genotypes at each finding; nothing for a lone sample
+    small_variant_urns = result_urns[: 2 * len(findings.findings) : 2]
+    resources += family_resources(findings, small_variant_urns, new_urn)
     if result_urns:  # the master panel (81247-9) groups every variant and implication Observation
         panel_urn = new_urn("panel")
         resources.append((panel_urn, master_panel(findings, result_urns)))

@@ -8,19 +8,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
+from clinwgs.models.family import FamilyCheck
 from clinwgs.models.structural import StructuralVariant
 
-FINDINGS_SCHEMA_VERSION = "1.3.0"
+FINDINGS_SCHEMA_VERSION = "1.4.0"
 # 1.1.0: hgvs_g, review_reason, for_review, tool_versions, notes
 # 1.2.0: HGVS names with accessions (transcript_refseq, nomenclature_source), ClinVar accessions/dbsnp, known
 #        pathogenic (classification_source, automated_classification, discordant), coverage gaps as intervals,
 #        genes_not_fully_assessed / result_status / additional-findings statement helpers
 # 1.3.0: structural and copy-number variants (issue 17): optional `structural_analysis` (None = not analysed)
 #        and `structural_findings`; both are left out of findings.json when no SV VCF was interpreted
+# 1.4.0: family analysis (issue 16), all optional and absent from a lone sample's findings.json: per finding
+#        `segregation` and `family_genotypes`; on the whole `family` (pedigree summary and family QC)
 
 
 class Classification(str, Enum):
@@ -98,6 +101,40 @@ class Annotation(Strict):
     population_af_source: str | None = None
 
 
+Segregation = Literal[
+    "de_novo",
+    "inherited_paternal",
+    "inherited_maternal",
+    "homozygous_biparental",
+    "compound_heterozygous",
+    "x_linked_maternal",
+    "phase_unknown",
+]
+
+
+class MemberGenotype(Strict):
+    """One family member's genotype at a finding's allele, from the family (joint) VCF; 1.4.0."""
+
+    sample_id: str  # pseudonymous
+    relation: str  # proband, father, mother, sibling ...
+    affected: Literal["affected", "unaffected", "unknown"]
+    genotype: str  # "0/1", "1/1", "./." (no call) or "not called" (no record at this allele)
+    alt_copies: int | None = None  # copies of the finding's ALT; None = no call
+    depth: int | None = None  # FORMAT/DP (else the sum of FORMAT/AD)
+    allele_fraction: float | None = None  # ALT reads / all reads (FORMAT/AD)
+
+
+class SegregationResult(Strict):
+    """How a finding segregates in the family (clinwgs.interpret.segregation); 1.4.0."""
+
+    pattern: Segregation
+    description: str  # in words, e.g. "de novo (absent in both parents, parental depth 31x/28x)"
+    parents_confirmed: bool = False  # both parental genotypes called at the minimum depth
+    de_novo_probability: float | None = None  # bcftools +trio-dnm2 FORMAT/DNM as a probability
+    partner: str | None = None  # compound heterozygous: the other allele, "chrom:pos ref>alt"
+    inherited_from: Literal["father", "mother", "both"] | None = None  # the carrier parent(s)
+
+
 class Finding(Strict):
     variant: Variant
     annotation: Annotation
@@ -118,6 +155,39 @@ class Finding(Strict):
     classification_source: Literal["acmg_automated", "clinvar"] = "acmg_automated"
     automated_classification: Classification | None = None
     discordant: bool = False
+    # 1.4.0: family analysis; None (and absent from the JSON) for a lone sample
+    segregation: SegregationResult | None = None
+    family_genotypes: list[MemberGenotype] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_family_when_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_none(handler(self), ("segregation", "family_genotypes"))
+
+
+def _omit_none(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Optional family fields are left out when unset: a lone sample's findings.json has none of them."""
+    for key in keys:
+        if key in data and data[key] is None:
+            del data[key]
+    return data
+
+
+class FamilyMemberSummary(Strict):
+    sample_id: str
+    relation: str
+    sex: Literal["female", "male", "unknown"]
+    affected: Literal["affected", "unaffected", "unknown"]
+
+
+class FamilySummary(Strict):
+    """The family a proband's findings were interpreted in, with its family QC; 1.4.0."""
+
+    family_id: str
+    proband: str
+    members: list[FamilyMemberSummary]
+    qc_status: Literal["pass", "fail", "insufficient_data", "not_run"]
+    qc_checks: list[FamilyCheck] = []
+    qc_release_blockers: list[str] = []
 
 
 class PanelUsed(Strict):
@@ -261,6 +331,11 @@ class Findings(Strict):
     # 1.3.0: structural/copy-number variants; None = SV/CNV analysis not done (the report says so)
     structural_analysis: StructuralAnalysis | None = None
     structural_findings: list[StructuralFinding] = []  # PASS events touching a panel gene, reported or not
+    family: FamilySummary | None = None  # 1.4.0: family analysis; absent for a lone sample
+
+    @model_serializer(mode="wrap")
+    def _omit_family_when_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_none(handler(self), ("family",))
 
 
 def panel_genes(findings: Findings) -> list[str]:

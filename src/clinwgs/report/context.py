@@ -12,6 +12,7 @@ from clinwgs.models.findings import (
     Finding,
     Findings,
     GeneCoverage,
+    MemberGenotype,
     Tier,
     incomplete_reasons,
     not_fully_assessed,
@@ -36,6 +37,22 @@ def _variant_text(f: Finding) -> str:
     return f"{a.gene} {change}"
 
 
+_SEGREGATION_WORD = {
+    "de_novo": "de novo",
+    "inherited_paternal": "paternally inherited",
+    "inherited_maternal": "maternally inherited",
+    "homozygous_biparental": "biparental",
+    "compound_heterozygous": "compound heterozygous",
+    "x_linked_maternal": "maternally inherited X-linked",
+}
+
+
+def _segregation_word(f: Finding) -> str:
+    """" de novo", " paternally inherited" ... for a finding analysed in a family; "" otherwise."""
+    word = _SEGREGATION_WORD.get(f.segregation.pattern) if f.segregation is not None else None
+    return f" {word}" if word else ""
+
+
 def summary_sentence(findings: Findings) -> str:
     """One sentence a clinician reads first; the same result category as the JSON and FHIR
     (models.findings.result_status): "negative" only when every panel gene was fully assessed."""
@@ -58,7 +75,11 @@ def summary_sentence(findings: Findings) -> str:
     sv_tier1 = structural_tier1(findings)
     if tier1 or sv_tier1:
         listed = "; ".join(
-            [f"{f.classification.value.lower()} {f.variant.zygosity.value} {_variant_text(f)}" for f in tier1]
+            [
+                f"{f.classification.value.lower()} {f.variant.zygosity.value}{_segregation_word(f)} "
+                f"{_variant_text(f)}"
+                for f in tier1
+            ]
             + [
                 f"{(f.classification.value.lower() + ' ') if f.classification else ''}{event_text(f)}, "
                 f"{f.size_label}" + (" (to be confirmed by MLPA)" if f.confirmation_required else "")
@@ -184,6 +205,59 @@ def finding_row(f: Finding) -> dict[str, Any]:
         "af": a.max_population_af,
         "depth": v.depth,
         "filters": ",".join(v.filters) or "PASS",
+        **family_row(f),
+    }
+
+
+def _genotype_text(g: MemberGenotype) -> str:
+    depth = f"{g.depth}x" if g.depth is not None else "depth n/a"
+    vaf = f", VAF {g.allele_fraction:.0%}" if g.allele_fraction is not None else ""
+    return f"{g.genotype} ({depth}{vaf})"
+
+
+def family_row(f: Finding) -> dict[str, Any]:
+    """A finding's segregation and each member's genotype with depth (issue 16); empty for a lone sample, so
+    a lone sample's report JSON is unchanged."""
+    if f.segregation is None:
+        return {}
+    return {
+        "segregation": f.segregation.description,
+        "segregation_pattern": f.segregation.pattern,
+        "family_genotypes": [
+            {
+                "sample_id": g.sample_id,
+                "relation": g.relation,
+                "affected": g.affected,
+                "genotype": g.genotype,
+                "depth": g.depth,
+                "allele_fraction": g.allele_fraction,
+                "text": _genotype_text(g),
+            }
+            for g in f.family_genotypes or []
+        ],
+    }
+
+
+def family_section(findings: Findings) -> dict[str, Any] | None:
+    """The family section of the proband's report: members, family QC and its checks; None for a lone
+    sample."""
+    fam = findings.family
+    if fam is None:
+        return None
+    status = {
+        "pass": "pass",
+        "fail": "FAIL: release blocked",
+        "insufficient_data": "insufficient data (not a pass: parentage is not confirmed)",
+        "not_run": "not run (parentage is not confirmed)",
+    }[fam.qc_status]
+    return {
+        "family_id": fam.family_id,
+        "proband": fam.proband,
+        "members": [m.model_dump() for m in fam.members],
+        "qc_status": fam.qc_status,
+        "qc_status_text": status,
+        "qc_checks": [c.model_dump() for c in fam.qc_checks],
+        "qc_release_blockers": list(fam.qc_release_blockers),
     }
 
 
@@ -248,4 +322,5 @@ def build_context(
         "methods": sv_methods(methods, findings),
         "structural": structural_section(findings),
         "not_evaluated": not_evaluated,
+        "family": family_section(findings),
     }

@@ -89,7 +89,7 @@ def test_findings_json_round_trips_with_sv_findings(tmp_path: Path) -> None:
     out = run(DATA / "HG00096.annotated.vcf.gz", sample="HG00096", gff3=GFF3, sv_vcf=sv)
     write_findings(out, tmp_path / "f.json", tmp_path / "f.tsv")
     back = Findings.model_validate_json((tmp_path / "f.json").read_text())
-    assert back.structural_findings == out.structural_findings and back.schema_version == "1.3.0"
+    assert back.structural_findings == out.structural_findings and back.schema_version == "1.4.0"
 
 
 def test_no_sv_finding_without_a_panel_gene_and_no_gene_models_blocks(tmp_path: Path) -> None:
