@@ -51,6 +51,8 @@ FEATURES: dict[str, tuple[str, str]] = {
 def _number(value: Any) -> float | None:
     if value is None:
         return None
+    if hasattr(value, "tolist"):  # numpy arrays and scalars from cyvcf2
+        value = value.tolist()
     if isinstance(value, (tuple, list)):
         value = value[0] if value else None
     try:
@@ -88,8 +90,9 @@ def record_values(vcf: Path) -> dict[tuple[str, int, str, tuple[str, ...]], dict
 
 def labelled(query: Path, truth: Path, reference: Path, bed: Path,
              values: dict[tuple[str, int, str, tuple[str, ...]], dict[str, float | None]],
-             ) -> tuple[dict[str, list[Labelled]], dict[str, int], dict[str, Any]]:
-    """Per type: the labelled query records inside ``bed``, the truth totals, and the comparator's figures."""
+             ) -> tuple[dict[str, list[Labelled]], dict[str, int], dict[str, float]]:
+    """Per type: the labelled query records inside ``bed``, the truth totals, and the truth records per
+    query TP record (roc.Point.weight)."""
     result, matching = compare_with_matching(truth, query, reference, bed, include_filtered=True)
     regions = Regions.from_bed(bed)
     records: dict[str, list[Labelled]] = {"snv": [], "indel": []}
@@ -97,8 +100,11 @@ def labelled(query: Path, truth: Path, reference: Path, bed: Path,
         if regions.contains(call):
             found = values.get((call.chrom, call.pos1, call.ref, call.alts), {})
             records[call.kind].append(Labelled(outcome == "tp", found))
-    totals = {k: result["confident"][k]["truth_total"] for k in ("snv", "indel")}
-    return records, totals, result["confident"]
+    confident = result["confident"]
+    totals = {k: confident[k]["truth_total"] for k in ("snv", "indel")}
+    weights = {k: confident[k]["tp_truth"] / confident[k]["tp_query"] if confident[k]["tp_query"] else 1.0
+               for k in ("snv", "indel")}
+    return records, totals, weights
 
 
 def _row(name: str, point: Point) -> dict[str, Any]:
@@ -112,26 +118,45 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("query", "truth", "reference", "fit-bed", "check-bed", "out"):
         parser.add_argument(f"--{name}", type=Path, required=True)
     parser.add_argument("--max-filters", type=int, default=3)
+    parser.add_argument("--current", default="QUAL=20,DP=8,GQ=20",
+                        help="thresholds in use, shown on fit and check for comparison (NAME=VALUE,...)")
     args = parser.parse_args(argv)
+    current = {k: float(v) for k, v in (item.split("=") for item in args.current.split(",") if item)}
     values = record_values(args.query)
-    fit_records, fit_totals, _ = labelled(args.query, args.truth, args.reference, args.fit_bed, values)
-    check_records, check_totals, _ = labelled(args.query, args.truth, args.reference, args.check_bed, values)
+    fit_records, fit_totals, fit_w = labelled(args.query, args.truth, args.reference, args.fit_bed, values)
+    check_records, check_totals, check_w = labelled(args.query, args.truth, args.reference, args.check_bed,
+                                                    values)
     report: dict[str, Any] = {"query": str(args.query), "fit_bed": str(args.fit_bed),
                               "check_bed": str(args.check_bed), "types": {}}
     for kind in ("snv", "indel"):
         present = {n for r in fit_records[kind] for n, v in r.values.items() if v is not None}
         features = [Feature(n, FEATURES[n][0]) for n in FEATURES if n in present]
-        chosen = fit(fit_records[kind], features, fit_totals[kind], args.max_filters)
-        singles = {f.name: best(roc(fit_records[kind], f, fit_totals[kind])) for f in features}
-        rows = [_row("fit, no filter", evaluate(fit_records[kind], features, {}, fit_totals[kind])),
-                _row("fit, chosen", evaluate(fit_records[kind], features, chosen, fit_totals[kind])),
-                _row("check, no filter", evaluate(check_records[kind], features, {}, check_totals[kind])),
-                _row("check, chosen", evaluate(check_records[kind], features, chosen, check_totals[kind]))]
+        all_features = [Feature(n, FEATURES[n][0]) for n in FEATURES]
+        fw, cw = fit_w[kind], check_w[kind]
+        chosen = fit(fit_records[kind], features, fit_totals[kind], args.max_filters, fw)
+        singles = {f.name: best(roc(fit_records[kind], f, fit_totals[kind], fw)) for f in features}
+        fit_set, check_set = fit_records[kind], check_records[kind]
+        rows = [_row("fit, no filter", evaluate(fit_set, features, {}, fit_totals[kind], fw)),
+                _row("fit, chosen", evaluate(fit_set, features, chosen, fit_totals[kind], fw)),
+                _row("check, no filter", evaluate(check_set, features, {}, check_totals[kind], cw)),
+                _row("check, chosen", evaluate(check_set, features, chosen, check_totals[kind], cw)),
+                _row(f"fit, current ({args.current})",
+                     evaluate(fit_records[kind], all_features, current, fit_totals[kind], fw)),
+                _row(f"check, current ({args.current})",
+                     evaluate(check_records[kind], all_features, current, check_totals[kind], cw))]
         report["types"][kind] = {
             "chosen": chosen,
             "bcftools_expressions": [FEATURES[n][1].format(t=round(t, 4)) for n, t in chosen.items()],
             "rows": rows,
             "best_single_on_fit": {n: {"threshold": p.threshold, **_row(n, p)} for n, p in singles.items()},
+            "best_single_on_check": {n: _row(n, evaluate(check_records[kind], features, {n: p.threshold},
+                                                         check_totals[kind], cw))
+                                     for n, p in singles.items() if p.threshold is not None},
+            "current_single": {n: {"fit": _row(n, evaluate(fit_records[kind], all_features, {n: t},
+                                                           fit_totals[kind], fw)),
+                                   "check": _row(n, evaluate(check_records[kind], all_features, {n: t},
+                                                             check_totals[kind], cw))}
+                               for n, t in current.items()},
         }
         print(f"\n### {kind}: chosen on fit {chosen or 'nothing (no threshold raises F1)'}\n")
         print("| set | TP | FP | truth | precision | recall | F1 |\n|---|---|---|---|---|---|---|")
@@ -140,7 +165,11 @@ def main(argv: list[str] | None = None) -> int:
                   f"{r['recall']} | {r['f1']} |")
         print("\nbest single threshold per feature on fit: " + "; ".join(
             f"{n} {'>=' if FEATURES[n][0] == 'above' else '<='} {p.threshold}: F1 {p.f1:.5f} "
-            f"(TP {p.tp}, FP {p.fp})" for n, p in singles.items() if p.threshold is not None))
+            f"(TP {p.tp}, FP {p.fp}); on check F1 {report['types'][kind]['best_single_on_check'][n]['f1']}"
+            for n, p in singles.items() if p.threshold is not None))
+        singles_now = report["types"][kind]["current_single"]
+        print("current thresholds one at a time (fit / check F1): " + "; ".join(
+            f"{n} {current[n]}: {v['fit']['f1']} / {v['check']['f1']}" for n, v in singles_now.items()))
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     return 0
 

@@ -11,10 +11,12 @@ precision). A filter on a feature removes the records on the wrong side of a thr
 A record without the value is never filtered (as ``bcftools filter`` treats a missing value). Removing a
 true positive costs recall, removing a false one gains precision:
 
-    precision = TP_kept / (TP_kept + FP_kept)    recall = TP_kept / truth_total    F1 = 2PR / (P + R)
+    precision = TP_kept / (TP_kept + FP_kept)    recall = w * TP_kept / truth_total    F1 = 2PR / (P + R)
 
 where ``truth_total`` is the number of truth records of the type inside the BED (so the truth records the
-caller missed already count against recall). The ROC of a feature is that triple for every candidate
+caller missed already count against recall) and ``w`` the truth records per true-positive query record
+(the comparator's truth TP / query TP; below 1 when, say, a split multi-allelic record is two query
+records for one truth record). The ROC of a feature is that triple for every candidate
 threshold (halfway between two neighbouring distinct values seen); its best point maximises F1, ties going
 to the most lenient threshold (fewest records filtered). ``fit`` is greedy: it adds, one at a time, the
 feature threshold that raises F1 most on the records the earlier thresholds kept, and stops when none
@@ -61,6 +63,7 @@ class Point:
     tp: int
     fp: int
     truth_total: int
+    weight: float = 1.0  # truth records per true-positive query record
 
     @property
     def precision(self) -> float:
@@ -68,7 +71,7 @@ class Point:
 
     @property
     def recall(self) -> float:
-        return self.tp / self.truth_total if self.truth_total else 0.0
+        return min(1.0, self.weight * self.tp / self.truth_total) if self.truth_total else 0.0
 
     @property
     def f1(self) -> float:
@@ -87,15 +90,15 @@ def counts(records: Iterable[Labelled]) -> tuple[int, int]:
     return tp, fp
 
 
-def roc(records: Sequence[Labelled], feature: Feature, truth_total: int) -> list[Point]:
+def roc(records: Sequence[Labelled], feature: Feature, truth_total: int, weight: float = 1.0) -> list[Point]:
     """The feature's ROC: no filter first, then a threshold halfway between each two neighbouring distinct
     values (each cut the data allows), from the most lenient to the strictest."""
     values = sorted({v for r in records if (v := r.values.get(feature.name)) is not None},
                     reverse=feature.keep == "below")
-    points = [Point(feature.name, None, *counts(records), truth_total)]
+    points = [Point(feature.name, None, *counts(records), truth_total, weight)]
     for threshold in ((a + b) / 2 for a, b in zip(values, values[1:], strict=False)):
         kept = [r for r in records if feature.kept(r, threshold)]
-        points.append(Point(feature.name, threshold, *counts(kept), truth_total))
+        points.append(Point(feature.name, threshold, *counts(kept), truth_total, weight))
     return points
 
 
@@ -115,15 +118,15 @@ def apply(records: Sequence[Labelled], features: Mapping[str, Feature],
 
 
 def fit(records: Sequence[Labelled], features: Sequence[Feature], truth_total: int,
-        max_filters: int = 3) -> dict[str, float]:
+        max_filters: int = 3, weight: float = 1.0) -> dict[str, float]:
     """Greedy choice of up to ``max_filters`` thresholds (feature name -> threshold), each one the single
     threshold that raises F1 most on what the earlier ones kept; stops when none raises it."""
     by_name = {f.name: f for f in features}
     chosen: dict[str, float] = {}
     kept = list(records)
-    current = Point("none", None, *counts(kept), truth_total).f1
+    current = Point("none", None, *counts(kept), truth_total, weight).f1
     while len(chosen) < max_filters:
-        candidates = [best(roc(kept, f, truth_total)) for f in features if f.name not in chosen]
+        candidates = [best(roc(kept, f, truth_total, weight)) for f in features if f.name not in chosen]
         gains = [p for p in candidates if p.threshold is not None and p.f1 > current]
         if not gains:
             break
@@ -136,7 +139,7 @@ def fit(records: Sequence[Labelled], features: Sequence[Feature], truth_total: i
 
 
 def evaluate(records: Sequence[Labelled], features: Sequence[Feature], thresholds: Mapping[str, float],
-             truth_total: int) -> Point:
+             truth_total: int, weight: float = 1.0) -> Point:
     """What a set of thresholds keeps, as one point (feature 'combined')."""
     kept = apply(records, {f.name: f for f in features}, thresholds)
-    return Point("combined", None, *counts(kept), truth_total)
+    return Point("combined", None, *counts(kept), truth_total, weight)

@@ -75,3 +75,15 @@ def test_greedy_fit_combines_features_and_stops_without_gain() -> None:
 def test_feature_direction_is_checked() -> None:
     with pytest.raises(ValueError, match="above"):
         Feature("QUAL", "up")
+
+
+def test_weight_turns_query_true_positives_into_truth_records() -> None:
+    # a 1/2 truth record split into two query records: 2 query TPs stand for 1 truth record (weight 0.5);
+    # with one more truth record missed, recall = 0.5 * 2 / 2 = 0.5 (not 2/2), and never above 1
+    point = Point("x", None, tp=2, fp=0, truth_total=2, weight=0.5)
+    assert point.recall == 0.5 and point.precision == 1.0
+    assert Point("x", None, tp=3, fp=0, truth_total=2).recall == 1.0
+    records = [rec(True, QUAL=30), rec(True, QUAL=40), rec(False, QUAL=5)]
+    # no filter: P 2/3, R 0.5 -> F1 4/7; cut 17.5 drops the FP: P 1, R 0.5 -> F1 2/3
+    top = best(roc(records, QUAL, truth_total=2, weight=0.5))
+    assert (top.threshold, round(top.f1, 4)) == (17.5, round(2 / 3, 4))
