@@ -32,8 +32,8 @@ def regenotype(bcftools_vcf: Path, freebayes_vcf: Path, out: Path, min_length: i
     freebayes: dict[tuple[str, int, str, str], tuple[tuple[int, ...], tuple[int, ...]]] = {}
     with pysam.VariantFile(str(freebayes_vcf)) as vcf:
         for rec in vcf:
-            ad = rec.samples[0].get("AD") or ()
-            freebayes[(rec.chrom, rec.pos, rec.ref or "", (rec.alts or ("",))[0])] = (_genotype(rec), tuple(ad))
+            ad = tuple(rec.samples[0].get("AD") or ())
+            freebayes[(rec.chrom, rec.pos, rec.ref or "", (rec.alts or ("",))[0])] = (_genotype(rec), ad)
     with pysam.VariantFile(str(bcftools_vcf)) as vcf:
         per_site = Counter((rec.chrom, rec.pos) for rec in vcf)
     changed = 0
