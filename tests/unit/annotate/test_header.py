@@ -37,7 +37,8 @@ def sh(command: str) -> None:
 def test_filters_are_flags_not_removals(tmp_path: Path) -> None:
     raw = call(tmp_path)
     out = tmp_path / "filtered.vcf.gz"
-    sh(filter_pipeline(str(raw), str(out), Filters(min_qual=30, min_depth=8, min_gq=20)))
+    # indel={} : the shared thresholds for both types (the default switches LowGQ off for indels)
+    sh(filter_pipeline(str(raw), str(out), Filters(min_qual=30, min_depth=8, min_gq=20, indel={})))
     with pysam.VariantFile(str(raw)) as a, pysam.VariantFile(str(out)) as b:
         before, after = list(a), list(b)
     assert len(before) == len(after) > 10
@@ -71,11 +72,17 @@ def test_per_type_thresholds_and_allele_balance_are_flags(tmp_path: Path) -> Non
         assert ("LowAB" in flags) == low_ab
 
 
-def test_default_filters_keep_the_three_flags_unchanged() -> None:
+def test_default_filters_switch_lowgq_off_for_indels_only() -> None:
+    """The model default (filters.indel.min_gq 0, chosen from data) keeps LowGQ for SNVs only; with no
+    per-type override the three flags are the shared expressions they always were."""
     command = filter_pipeline("in.vcf.gz", "out.vcf.gz", Filters(min_qual=20, min_depth=8, min_gq=20))
     assert command == ("bcftools filter -m+ -s LowQual -e 'QUAL<20.0' -Ou in.vcf.gz"
                        " | bcftools filter -m+ -s LowDP -e 'INFO/DP<8' -Ou"
-                       " | bcftools filter -m+ -s LowGQ -e 'FMT/GQ<20' -Oz -o out.vcf.gz")
+                       " | bcftools filter -m+ -s LowGQ -e '(TYPE!=\"indel\" && FMT/GQ<20)'"
+                       " -Oz -o out.vcf.gz")
+    shared = filter_pipeline("in.vcf.gz", "out.vcf.gz",
+                             Filters(min_qual=20, min_depth=8, min_gq=20, indel={}))
+    assert shared.endswith("bcftools filter -m+ -s LowGQ -e 'FMT/GQ<20' -Oz -o out.vcf.gz")
 
 
 def test_annotation_writes_the_info_contract(tmp_path: Path) -> None:
