@@ -69,7 +69,8 @@ class Scatter(Frozen):
 
 
 class TypeFilters(Frozen):
-    """Thresholds for one variant type (``filters.snv`` / ``filters.indel``); unset = the shared value."""
+    """Thresholds for one variant type (``filters.snv`` / ``filters.indel``); unset or null = the shared
+    value."""
 
     min_qual: float | None = Field(default=None, ge=0, description="QUAL below -> FILTER LowQual")
     min_depth: int | None = Field(default=None, ge=0, description="INFO/DP below -> FILTER LowDP")
