@@ -73,7 +73,7 @@ class Allele:
     ann: str | None = None  # raw SnpEff INFO/ANN (parsed only for records that are reported)
 
 
-def _info_list(record: Any, key: str) -> list[str] | None:
+def info_list(record: Any, key: str) -> list[str] | None:
     value = record.INFO.get(key)
     if value is None:
         return None
@@ -144,12 +144,12 @@ def sample_alleles(record: Any, sample: int, header: HeaderInfo) -> Iterator[All
         cv = None
         if header.has_clinvar:
             cv = clinvar.from_info(
-                _info_list(record, "CLNSIG"),
-                _info_list(record, "CLNREVSTAT"),
-                _info_list(record, "CLNDN"),
+                info_list(record, "CLNSIG"),
+                info_list(record, "CLNREVSTAT"),
+                info_list(record, "CLNDN"),
                 str(record.INFO.get("CLNVID") or record.ID or "") or None,
-                _info_list(record, "CLNACC"),
-                _info_list(record, "CLNRSALL"),
+                info_list(record, "CLNACC"),
+                info_list(record, "CLNRSALL"),
             )
         ann = record.INFO.get("ANN") if header.has_ann else None
         yield Allele(

@@ -11,15 +11,18 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from clinwgs import __version__
 from clinwgs.core.errors import ConfigError, InputIntegrityError
 from clinwgs.interpret import acmg
-from clinwgs.interpret.alleles import Allele, HeaderInfo, inspect_header, sample_alleles
+from clinwgs.interpret.alleles import Allele, HeaderInfo, info_list, inspect_header, sample_alleles
+from clinwgs.interpret.clinvar import PATHOGENIC_TERMS
+from clinwgs.interpret.clinvar import significance as clinvar_significance
 from clinwgs.interpret.combine import assign_tier, classify
-from clinwgs.interpret.consequence import Consequence, most_severe_per_gene
+from clinwgs.interpret.consequence import Consequence, most_severe_per_gene, parse_bcsq, parse_vep
 from clinwgs.interpret.coverage import cds_maps, gene_coverage, gene_models
 from clinwgs.interpret.inheritance import genotype_fits, mode_of
 from clinwgs.interpret.nomenclature import Names, Nomenclature, load_nomenclature, name_allele, parse_ann
@@ -53,6 +56,8 @@ NO_GENE_MODELS = (
 )
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$")
 P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
+# tally records that provably cannot be reported without parsing them in full (False: the reference path)
+QUICK_REJECT = True
 
 
 @dataclass(frozen=True)
@@ -157,22 +162,34 @@ def _candidates(
     genes: dict[str, tuple[PanelGene, Panel]],
     settings: InterpretSettings,
     clinvar_release: str,
+    quick: bool = True,
 ) -> tuple[list[_Candidate], int, int]:
+    """Candidates (every called ALT allele x panel gene it hits), records examined, records in panel genes.
+
+    With ``quick`` (the default) a single-ALT record whose panel-gene consequences are all
+    non-protein-altering and whose ClinVar assertion mentions no pathogenic classification is only tallied
+    (``_unreportable``); ``quick=False`` is the straightforward reference path (a test compares the two on
+    every real VCF)."""
     out: list[_Candidate] = []
     examined = in_panel = 0
     # a record whose consequence text names no panel gene cannot match: skip it before any parsing
     # (in a genome almost every record is such a record)
     pattern = re.compile(r"\|(?:" + "|".join(map(re.escape, sorted(genes))) + r")\|") if genes else None
     key = header.consequence_key
+    summary = _ConsequenceSummary(header, genes) if quick else None
     for record in records:
         examined += 1
         raw = record.INFO.get(key) if key else None
-        if (
-            pattern is None
-            or raw is None
-            or not pattern.search(raw if isinstance(raw, str) else ",".join(raw))
-        ):
+        if pattern is None or raw is None:
             continue
+        text = raw if isinstance(raw, str) else ",".join(raw)
+        if not pattern.search(text):
+            continue
+        if summary is not None:
+            quick_hit = _unreportable(record, index_, header, summary(text))
+            if quick_hit is not None:  # provably no finding, no review entry, no P/LP count: only the tally
+                in_panel += quick_hit
+                continue
         hit = False
         for allele in sample_alleles(record, index_, header):
             for symbol, csq in most_severe_per_gene(allele.consequences, settings.transcripts).items():
@@ -192,6 +209,63 @@ def _candidates(
                 out.append(_Candidate(allele, csq, gene, panel, criteria, classify(criteria)))
         in_panel += hit
     return out, examined, in_panel
+
+
+class _ConsequenceSummary:
+    """Consequence text -> (names a panel gene, a panel-gene consequence is protein-altering), with the same
+    parser the full path uses; the texts repeat (one per transcript set), so the answers are cached."""
+
+    def __init__(self, header: HeaderInfo, genes: dict[str, tuple[PanelGene, Panel]]) -> None:
+        self._genes = genes
+        self._header = header
+        self._cache: dict[str, tuple[bool, bool]] = {}
+
+    def __call__(self, text: str) -> tuple[bool, bool]:
+        found = self._cache.get(text)
+        if found is None:
+            if self._header.consequence_key == "BCSQ":
+                parsed = parse_bcsq(text)
+            else:
+                parsed = parse_vep(text, self._header.vep_columns)
+            mine = [c for c in parsed if c.gene in self._genes]
+            found = (bool(mine), any(c.is_protein_altering for c in mine))
+            if len(self._cache) >= 65536:
+                self._cache.clear()
+            self._cache[text] = found
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _mentions_pathogenic(clnsig: tuple[str, ...]) -> bool:
+    """Whether a record's CLNSIG values name P/LP anywhere (aggregate or any submission): the only ClinVar
+    evidence that can make a record known-pathogenic, meet PP5 or put it on the review list."""
+    if all(v in {"", "."} for v in clnsig):
+        return False
+    sig, _, submitted = clinvar_significance(list(clnsig))
+    return sig in PATHOGENIC_TERMS or any(t in PATHOGENIC_TERMS for t in submitted)
+
+
+def _unreportable(record: Any, sample: int, header: HeaderInfo, summary: tuple[bool, bool]) -> bool | None:
+    """For a record that provably yields no candidate that triage could report, list for review or count as
+    P/LP: whether it is "in panel" (the sample carries its ALT and a consequence names a panel gene).
+    None: not provable here, take the full path.
+
+    Why such a record cannot matter: with one ALT, the allele's consequences are the whole consequence text.
+    If no panel-gene consequence is protein-altering (which includes every null term), PVS1 is not met and
+    Tier 2 is impossible; without a ClinVar P/LP mention, PP5 is not met, the record is not known-pathogenic
+    and no review reason applies. The only pathogenic criterion left, PM2_Supporting, cannot reach LP alone,
+    so the class is not P/LP: tier NONE, no review reason, no qualifying count (``_triage`` drops it)."""
+    named, altering = summary
+    if altering or len(record.ALT) != 1:
+        return None
+    if header.has_clinvar:
+        clnsig = info_list(record, "CLNSIG")
+        if clnsig and _mentions_pathogenic(tuple(clnsig)):
+            return None
+    if not named:
+        return False
+    genotype = record.genotypes[sample]
+    return any(a == 1 for a in genotype[:-1] if a is not None)
 
 
 def _zygosity(allele: Allele) -> Zygosity:
@@ -405,7 +479,9 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
     header = inspect_header(vcf, settings.population_af)
     clinvar_release = inputs.databases.get("ClinVar", "release not recorded")
     records = _records(vcf, inputs.vcf, request.sample_id)
-    cands, examined, in_panel = _candidates(records, column, header, genes, settings, clinvar_release)
+    cands, examined, in_panel = _candidates(
+        records, column, header, genes, settings, clinvar_release, QUICK_REJECT
+    )
     vcf.close()
     naming = _naming(inputs, header, settings)
     try:
