@@ -74,11 +74,10 @@ def test_real_bcsq_vcfs_give_identical_findings(
 
 def test_real_bcsq_vcf_with_coverage_gives_identical_findings(monkeypatch: pytest.MonkeyPatch) -> None:
     path = DATA / "HG00099.annotated.vcf.gz"
-    cov = {
-        "thresholds": DATA / "HG00099.panel.thresholds.bed.gz",
-        "regions": DATA / "HG00099.panel.regions.bed.gz",
-    }
-    reference, quick, _ = _both(monkeypatch, lambda: _run(path, "HG00099", **cov))
+    thresholds, regions = DATA / "HG00099.panel.thresholds.bed.gz", DATA / "HG00099.panel.regions.bed.gz"
+    reference, quick, _ = _both(
+        monkeypatch, lambda: _run(path, "HG00099", thresholds=thresholds, regions=regions)
+    )
     assert quick == reference
 
 
