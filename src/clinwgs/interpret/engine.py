@@ -250,20 +250,21 @@ def _unreportable(record: Any, sample: int, header: HeaderInfo, summary: tuple[b
     P/LP: whether it is "in panel" (the sample carries its ALT and a consequence names a panel gene).
     None: not provable here, take the full path.
 
-    Why such a record cannot matter: with one ALT, the allele's consequences are the whole consequence text.
+    Why such a record cannot matter: each allele's consequences are a subset of the record's (with one ALT,
+    all of them), so a record that names no panel gene yields no candidate at all.
     If no panel-gene consequence is protein-altering (which includes every null term), PVS1 is not met and
     Tier 2 is impossible; without a ClinVar P/LP mention, PP5 is not met, the record is not known-pathogenic
     and no review reason applies. The only pathogenic criterion left, PM2_Supporting, cannot reach LP alone,
     so the class is not P/LP: tier NONE, no review reason, no qualifying count (``_triage`` drops it)."""
     named, altering = summary
+    if not named:  # every allele's consequences are a subset of the record's: no panel gene, no candidate
+        return False
     if altering or len(record.ALT) != 1:
         return None
     if header.has_clinvar:
         clnsig = info_list(record, "CLNSIG")
         if clnsig and _mentions_pathogenic(tuple(clnsig)):
             return None
-    if not named:
-        return False
     genotype = record.genotypes[sample]
     return any(a == 1 for a in genotype[:-1] if a is not None)
 

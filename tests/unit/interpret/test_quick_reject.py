@@ -121,6 +121,8 @@ SYN_CLNSIG = "BCSQ=" + SYNONYMOUS + ";CLNSIG={sig};CLNREVSTAT=criteria_provided,
         ],
         # multi-allelic: full path; a stop-gain next to synonymous records; a non-panel gene
         [record("BCSQ=" + SYNONYMOUS, gt="1/2", ref="A", alt="G,T", pos=43093220)],
+        [record("BCSQ=intron|NOTAGENE|ENST1|protein_coding", gt="1/2", ref="A", alt="G,T", pos=43093220)],
+        [record("BCSQ=" + STOP + ";CLNSIG=Benign", gt="0/2", ref="G", alt="T,A", pos=43063903)],
         [
             record("BCSQ=" + SYNONYMOUS, ref="A", alt="G", pos=43093220),
             record("BCSQ=" + STOP, ref="G", alt="A", pos=43063903),
