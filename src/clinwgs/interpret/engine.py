@@ -18,11 +18,18 @@ from typing import Any
 from clinwgs import __version__
 from clinwgs.core.errors import ConfigError, InputIntegrityError
 from clinwgs.interpret import acmg
-from clinwgs.interpret.alleles import Allele, HeaderInfo, info_list, inspect_header, sample_alleles
+from clinwgs.interpret.alleles import (
+    Allele,
+    HeaderInfo,
+    info_list,
+    inspect_header,
+    parse_consequences,
+    sample_alleles,
+)
 from clinwgs.interpret.clinvar import PATHOGENIC_TERMS
 from clinwgs.interpret.clinvar import significance as clinvar_significance
 from clinwgs.interpret.combine import assign_tier, classify
-from clinwgs.interpret.consequence import Consequence, most_severe_per_gene, parse_bcsq, parse_vep
+from clinwgs.interpret.consequence import Consequence, most_severe_per_gene
 from clinwgs.interpret.coverage import cds_maps, gene_coverage, gene_models
 from clinwgs.interpret.inheritance import genotype_fits, mode_of
 from clinwgs.interpret.nomenclature import Names, Nomenclature, load_nomenclature, name_allele, parse_ann
@@ -191,7 +198,8 @@ def _candidates(
                 in_panel += quick_hit
                 continue
         hit = False
-        for allele in sample_alleles(record, index_, header):
+        parsed = summary.parsed(text) if summary is not None else None
+        for allele in sample_alleles(record, index_, header, parsed):
             for symbol, csq in most_severe_per_gene(allele.consequences, settings.transcripts).items():
                 if symbol not in genes:
                     continue
@@ -219,15 +227,19 @@ class _ConsequenceSummary:
         self._genes = genes
         self._header = header
         self._cache: dict[str, tuple[bool, bool]] = {}
+        self._last_text: str | None = None
+        self._last: list[Consequence] = []
+
+    def parsed(self, text: str) -> list[Consequence]:
+        """``text`` parsed; the last text's list is kept, so the full path after a summary parses once."""
+        if text != self._last_text:
+            self._last_text, self._last = text, parse_consequences(text, self._header)
+        return self._last
 
     def __call__(self, text: str) -> tuple[bool, bool]:
         found = self._cache.get(text)
         if found is None:
-            if self._header.consequence_key == "BCSQ":
-                parsed = parse_bcsq(text)
-            else:
-                parsed = parse_vep(text, self._header.vep_columns)
-            mine = [c for c in parsed if c.gene in self._genes]
+            mine = [c for c in self.parsed(text) if c.gene in self._genes]
             found = (bool(mine), any(c.is_protein_altering for c in mine))
             if len(self._cache) >= 65536:
                 self._cache.clear()
@@ -279,14 +291,17 @@ _MODEL_CACHE: dict[acmg.Crit, CriterionResult] = {}
 
 
 def _models(criteria: list[acmg.Crit]) -> list[CriterionResult]:
-    """pydantic criteria for a reported/review record; identical tuples (the not-evaluated list) share one."""
+    """pydantic criteria for a reported/review record; equal tuples share one validated model (the models are
+    frozen, so sharing is safe; the not-evaluated list and e.g. "not a null variant" repeat on every
+    record)."""
     out = []
     for crit in criteria:
         model = _MODEL_CACHE.get(crit)
         if model is None:
             model = acmg.to_model(crit)
-            if crit.status == "not_evaluated":
-                _MODEL_CACHE[crit] = model
+            if len(_MODEL_CACHE) >= 65536:
+                _MODEL_CACHE.clear()
+            _MODEL_CACHE[crit] = model
         out.append(model)
     return out
 
