@@ -235,6 +235,11 @@ class PanelSettings(Frozen):
     population_af: list[PopulationAf] = []
     transcripts: dict[str, str] = {}
     lof_mechanism_genes: list[str] = []
+    # gnomAD constraint (pLI, LOEUF) of the panel genes, for SV/CNV scoring (issue 17); relative to the file
+    gene_constraint: Path | None = None
+    # issue 16: genes whose dominant disease is incompletely penetrant: a variant carried by an unaffected
+    # parent can still be Tier 1 (unaffected-parent filtering spares them)
+    incomplete_penetrance_genes: list[str] = []
 
     @model_validator(mode="after")
     def _known_panels(self) -> PanelSettings:

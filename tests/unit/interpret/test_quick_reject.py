@@ -141,3 +141,22 @@ def test_hand_made_edge_records_give_identical_findings(
     vcf = write_vcf(tmp_path, *records)
     reference, quick, _ = _both(monkeypatch, lambda: _run(vcf, "S1-test"))
     assert quick == reference
+
+
+def test_a_family_analysis_takes_the_reference_path(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Segregation adds criteria (PS2/PM6/PM3) and tiers to candidates, which the shortcut's proof does not
+    cover: with a family VCF no record is tallied without its full evaluation."""
+    from tests.support.family_vcf import trio_findings
+
+    calls = 0
+    real = engine._unreportable
+
+    def counting(*args: Any) -> bool | None:
+        nonlocal calls
+        calls += 1
+        return real(*args)
+
+    monkeypatch.setattr(engine, "_unreportable", counting)
+    out = trio_findings(tmp_path)
+    assert calls == 0
+    assert out.family is not None and out.findings  # the family analysis ran and reported
