@@ -11,13 +11,23 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from clinwgs import __version__
 from clinwgs.core.errors import ConfigError, InputIntegrityError
 from clinwgs.interpret import acmg
-from clinwgs.interpret.alleles import Allele, HeaderInfo, inspect_header, sample_alleles
+from clinwgs.interpret.alleles import (
+    Allele,
+    HeaderInfo,
+    info_list,
+    inspect_header,
+    parse_consequences,
+    sample_alleles,
+)
+from clinwgs.interpret.clinvar import PATHOGENIC_TERMS
+from clinwgs.interpret.clinvar import significance as clinvar_significance
 from clinwgs.interpret.combine import assign_tier, classify
 from clinwgs.interpret.consequence import Consequence, most_severe_per_gene
 from clinwgs.interpret.coverage import cds_maps, gene_coverage, gene_models
@@ -67,6 +77,8 @@ NO_GENE_MODELS = (
 )
 SAMPLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{2,63}$")
 P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
+# tally records that provably cannot be reported without parsing them in full (False: the reference path)
+QUICK_REJECT = True
 
 
 @dataclass(frozen=True)
@@ -176,24 +188,37 @@ def _candidates(
     genes: dict[str, tuple[PanelGene, Panel]],
     settings: InterpretSettings,
     clinvar_release: str,
+    quick: bool = True,
 ) -> tuple[list[_Candidate], int, int]:
+    """Candidates (every called ALT allele x panel gene it hits), records examined, records in panel genes.
+
+    With ``quick`` (the default) a single-ALT record whose panel-gene consequences are all
+    non-protein-altering and whose ClinVar assertion mentions no pathogenic classification is only tallied
+    (``_unreportable``); ``quick=False`` is the straightforward reference path (a test compares the two on
+    every real VCF)."""
     out: list[_Candidate] = []
     examined = in_panel = 0
     # a record whose consequence text names no panel gene cannot match: skip it before any parsing
     # (in a genome almost every record is such a record)
     pattern = re.compile(r"\|(?:" + "|".join(map(re.escape, sorted(genes))) + r")\|") if genes else None
     key = header.consequence_key
+    summary = _ConsequenceSummary(header, genes) if quick else None
     for record in records:
         examined += 1
         raw = record.INFO.get(key) if key else None
-        if (
-            pattern is None
-            or raw is None
-            or not pattern.search(raw if isinstance(raw, str) else ",".join(raw))
-        ):
+        if pattern is None or raw is None:
             continue
+        text = raw if isinstance(raw, str) else ",".join(raw)
+        if not pattern.search(text):
+            continue
+        if summary is not None:
+            quick_hit = _unreportable(record, index_, header, summary(text))
+            if quick_hit is not None:  # provably no finding, no review entry, no P/LP count: only the tally
+                in_panel += quick_hit
+                continue
         hit = False
-        for allele in sample_alleles(record, index_, header):
+        parsed = summary.parsed(text) if summary is not None else None
+        for allele in sample_alleles(record, index_, header, parsed):
             for symbol, csq in most_severe_per_gene(allele.consequences, settings.transcripts).items():
                 if symbol not in genes:
                     continue
@@ -213,6 +238,68 @@ def _candidates(
     return out, examined, in_panel
 
 
+class _ConsequenceSummary:
+    """Consequence text -> (names a panel gene, a panel-gene consequence is protein-altering), with the same
+    parser the full path uses; the texts repeat (one per transcript set), so the answers are cached."""
+
+    def __init__(self, header: HeaderInfo, genes: dict[str, tuple[PanelGene, Panel]]) -> None:
+        self._genes = genes
+        self._header = header
+        self._cache: dict[str, tuple[bool, bool]] = {}
+        self._last_text: str | None = None
+        self._last: list[Consequence] = []
+
+    def parsed(self, text: str) -> list[Consequence]:
+        """``text`` parsed; the last text's list is kept, so the full path after a summary parses once."""
+        if text != self._last_text:
+            self._last_text, self._last = text, parse_consequences(text, self._header)
+        return self._last
+
+    def __call__(self, text: str) -> tuple[bool, bool]:
+        found = self._cache.get(text)
+        if found is None:
+            mine = [c for c in self.parsed(text) if c.gene in self._genes]
+            found = (bool(mine), any(c.is_protein_altering for c in mine))
+            if len(self._cache) >= 65536:
+                self._cache.clear()
+            self._cache[text] = found
+        return found
+
+
+@lru_cache(maxsize=4096)
+def _mentions_pathogenic(clnsig: tuple[str, ...]) -> bool:
+    """Whether a record's CLNSIG values name P/LP anywhere (aggregate or any submission): the only ClinVar
+    evidence that can make a record known-pathogenic, meet PP5 or put it on the review list."""
+    if all(v in {"", "."} for v in clnsig):
+        return False
+    sig, _, submitted = clinvar_significance(list(clnsig))
+    return sig in PATHOGENIC_TERMS or any(t in PATHOGENIC_TERMS for t in submitted)
+
+
+def _unreportable(record: Any, sample: int, header: HeaderInfo, summary: tuple[bool, bool]) -> bool | None:
+    """For a record that provably yields no candidate that triage could report, list for review or count as
+    P/LP: whether it is "in panel" (the sample carries its ALT and a consequence names a panel gene).
+    None: not provable here, take the full path.
+
+    Why such a record cannot matter: each allele's consequences are a subset of the record's (with one ALT,
+    all of them), so a record that names no panel gene yields no candidate at all.
+    If no panel-gene consequence is protein-altering (which includes every null term), PVS1 is not met and
+    Tier 2 is impossible; without a ClinVar P/LP mention, PP5 is not met, the record is not known-pathogenic
+    and no review reason applies. The only pathogenic criterion left, PM2_Supporting, cannot reach LP alone,
+    so the class is not P/LP: tier NONE, no review reason, no qualifying count (``_triage`` drops it)."""
+    named, altering = summary
+    if not named:  # every allele's consequences are a subset of the record's: no panel gene, no candidate
+        return False
+    if altering or len(record.ALT) != 1:
+        return None
+    if header.has_clinvar:
+        clnsig = info_list(record, "CLNSIG")
+        if clnsig and _mentions_pathogenic(tuple(clnsig)):
+            return None
+    genotype = record.genotypes[sample]
+    return any(a == 1 for a in genotype[:-1] if a is not None)
+
+
 def _still_not_evaluated(criteria: list[acmg.Crit]) -> list[acmg.Crit]:
     """The never-evaluated list, less the codes evaluated for this record (PS2/PM6/PM3 in a family)."""
     done = {c.code for c in criteria}
@@ -230,14 +317,17 @@ _MODEL_CACHE: dict[acmg.Crit, CriterionResult] = {}
 
 
 def _models(criteria: list[acmg.Crit]) -> list[CriterionResult]:
-    """pydantic criteria for a reported/review record; identical tuples (the not-evaluated list) share one."""
+    """pydantic criteria for a reported/review record; equal tuples share one validated model (the models are
+    frozen, so sharing is safe; the not-evaluated list and e.g. "not a null variant" repeat on every
+    record)."""
     out = []
     for crit in criteria:
         model = _MODEL_CACHE.get(crit)
         if model is None:
             model = acmg.to_model(crit)
-            if crit.status == "not_evaluated":
-                _MODEL_CACHE[crit] = model
+            if len(_MODEL_CACHE) >= 65536:
+                _MODEL_CACHE.clear()
+            _MODEL_CACHE[crit] = model
         out.append(model)
     return out
 
@@ -463,7 +553,10 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
     header = inspect_header(vcf, settings.population_af)
     clinvar_release = inputs.databases.get("ClinVar", "release not recorded")
     records = _records(vcf, inputs.vcf, request.sample_id)
-    cands, examined, in_panel = _candidates(records, column, header, genes, settings, clinvar_release)
+    # family analysis adds criteria (PS2/PM6/PM3) and tiers from segregation to every candidate: the quick
+    # rejection's proof covers the lone-sample rules only, so a family takes the reference path
+    quick = QUICK_REJECT and inputs.family_vcf is None
+    cands, examined, in_panel = _candidates(records, column, header, genes, settings, clinvar_release, quick)
     vcf.close()
     naming = _naming(inputs, header, settings)
     family = _family(cands, inputs, request, settings) if inputs.family_vcf is not None else None
