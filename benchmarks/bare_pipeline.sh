@@ -79,7 +79,10 @@ write_input_check([u], Path('$ref'), False, Path('$d/input_check.json'))"
   step "depth_alignment $sample" mosdepth -n -t 1 --fasta "$ref" --by "$(dirname "$ref")/analysable.bed" "$d/$sample" "$d/$sample.bam"
   for i in $(seq 0 $((chunks - 1))); do
     c=$(printf '%04d' "$i")
-    step "call_variants $sample.$c" sh "bcftools mpileup -f $ref -R $(dirname "$ref")/scatter/$c.bed -a FORMAT/AD,FORMAT/DP -Ou $d/$sample.bam | bcftools call -m -v -a GQ -Oz -o $d/chunk$c.vcf.gz"
+    # bcftools, the workflow's command from clinwgs.calling.commands (FreeBayes would need the plain FASTA)
+    call=$($py -c "from clinwgs.calling.commands import caller_command as c
+print(c('bcftools', '$ref', '$d/$sample.bam', '$d/chunk$c.vcf.gz', bed='$(dirname "$ref")/scatter/$c.bed'))")
+    step "call_variants $sample.$c" sh "$call"
   done
   step "gather_calls $sample" sh "bcftools concat -Oz -o $d/raw.vcf.gz $d/chunk0*.vcf.gz && tabix -p vcf $d/raw.vcf.gz"
   step "normalise_variants $sample" sh "bcftools norm -f $ref -m -any --check-ref e -Oz -o $d/norm.vcf.gz $d/raw.vcf.gz && tabix -p vcf $d/norm.vcf.gz"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Interpretation throughput: `clinwgs interpret` vs `bcftools view -i <equivalent expression>` on the same
 # annotated VCF, in the same run, each timed 3 times (median reported). Usage (from the repository root):
-#   benchmarks/interpret_throughput.sh [tiles] [clinvar|sample]
+#   benchmarks/interpret_throughput.sh [tiles] [clinvar|sample|genome|scout]
+#   environment: KEEP=<dir> keeps the files; REPS (default 3) timings each, interleaved; BASELINE_PY=<python or
+#   wrapper> also times an older tree's interpreter in the same loop and checks its findings are the same
 #     clinvar (default): 20 tiles = 53,180 records, nearly all reportable (worst case for the interpreter)
 #     sample: the real HG00099 1000 Genomes calls annotated by the real tools (tests/data/interpret), 154
 #             records, none reportable: the usual case; 350 tiles = 53,900 records
@@ -77,13 +79,34 @@ fi
 
 time_it() {  # prints wall seconds of "$@"
   local s e; s=$(date +%s.%N); "$@" > /dev/null 2>&1; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
-median() { sort -g | sed -n 2p; }
-bt=$(for i in 1 2 3; do time_it bcftools view -i "$EXPR" -Ou -o "$tmp/sel.bcf" "$tmp/bench.vcf.gz"; done | median)
-it=$(for i in 1 2 3; do time_it "$PY" -m clinwgs.cli interpret --vcf "$tmp/bench.vcf.gz" --sample-id BENCH01 \
-  --test-code "$TEST" --settings config/panels.yaml --out-json "$tmp/f.json" --out-tsv "$tmp/f.tsv" "${EXTRA[@]}"; done | median)
+median() { sort -g | sed -n "$(( (REPS + 1) / 2 ))p"; }
+interp() {  # interp <python> <out prefix>
+  "$1" -m clinwgs.cli interpret --vcf "$tmp/bench.vcf.gz" --sample-id BENCH01 --test-code "$TEST" \
+    --settings config/panels.yaml --out-json "$2.json" --out-tsv "$2.tsv" "${EXTRA[@]}"; }
+# BASELINE_PY (optional): a second interpreter (e.g. a wrapper setting PYTHONPATH=<older tree>/src) timed in the
+# same loop, interleaved (bcftools, interpret, baseline, then again), and its findings compared with this tree's
+REPS=${REPS:-3}
+: > "$tmp/t.bt"; : > "$tmp/t.it"; : > "$tmp/t.base"
+for i in $(seq "$REPS"); do
+  time_it bcftools view -i "$EXPR" -Ou -o "$tmp/sel.bcf" "$tmp/bench.vcf.gz" >> "$tmp/t.bt"
+  time_it interp "$PY" "$tmp/f" >> "$tmp/t.it"
+  if [ -n "${BASELINE_PY:-}" ]; then time_it interp "$BASELINE_PY" "$tmp/f_base" >> "$tmp/t.base"; fi
+done
+bt=$(median < "$tmp/t.bt"); it=$(median < "$tmp/t.it")
 sel=$(bcftools view -H -i "$EXPR" "$tmp/bench.vcf.gz" 2>/dev/null | wc -l)
-"$PY" -m clinwgs.cli interpret --vcf "$tmp/bench.vcf.gz" --sample-id BENCH01 --test-code "$TEST" \
-  --settings config/panels.yaml --out-json "$tmp/f.json" --out-tsv "$tmp/f.tsv" "${EXTRA[@]}"
+interp "$PY" "$tmp/f"
 printf 'records\t%s\nbcftools_selected\t%s\nbcftools_s\t%.3f\ninterpret_s\t%.3f\n' "$N" "$sel" "$bt" "$it"
 printf 'bcftools_variants_per_s\t%.0f\ninterpret_variants_per_s\t%.0f\nratio_interpret_over_bcftools\t%.3f\n' \
   "$(echo "$N / $bt" | bc -l)" "$(echo "$N / $it" | bc -l)" "$(echo "$bt / $it" | bc -l)"
+if [ -n "${BASELINE_PY:-}" ]; then
+  base=$(median < "$tmp/t.base")
+  interp "$BASELINE_PY" "$tmp/f_base" > /dev/null
+  printf 'baseline_interpret_s\t%.3f\nbaseline_ratio_interpret_over_bcftools\t%.3f\n' "$base" "$(echo "$bt / $base" | bc -l)"
+  # findings.json equal apart from generated_at, findings.tsv byte-identical
+  same=$("$PY" -c 'import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+a.pop("generated_at"); b.pop("generated_at")
+print("yes" if a == b and open(sys.argv[3], "rb").read() == open(sys.argv[4], "rb").read() else "NO")' \
+    "$tmp/f.json" "$tmp/f_base.json" "$tmp/f.tsv" "$tmp/f_base.tsv")
+  printf 'findings_identical_to_baseline\t%s\n' "$same"
+fi

@@ -73,7 +73,7 @@ class Allele:
     ann: str | None = None  # raw SnpEff INFO/ANN (parsed only for records that are reported)
 
 
-def _info_list(record: Any, key: str) -> list[str] | None:
+def info_list(record: Any, key: str) -> list[str] | None:
     value = record.INFO.get(key)
     if value is None:
         return None
@@ -118,22 +118,33 @@ def _allele_fraction(record: Any, sample: int, alt_index: int) -> float | None:
     return round(counts[alt_index + 1] / total, 4) if total and len(counts) > alt_index + 1 else None
 
 
-def _consequences(record: Any, header: HeaderInfo, alt: str) -> list[Consequence]:
-    if header.consequence_key is None:
-        return []
-    value = record.INFO.get(header.consequence_key)
-    if value is None:
-        return []
-    text = ",".join(value) if isinstance(value, tuple | list) else str(value)
-    parsed = parse_bcsq(text) if header.consequence_key == "BCSQ" else parse_vep(text, header.vep_columns)
+def parse_consequences(text: str, header: HeaderInfo) -> list[Consequence]:
+    """A record's consequence text (INFO/BCSQ or INFO/CSQ, one string) parsed with the header's parser."""
+    return parse_bcsq(text) if header.consequence_key == "BCSQ" else parse_vep(text, header.vep_columns)
+
+
+def _consequences(
+    record: Any, header: HeaderInfo, alt: str, parsed: list[Consequence] | None = None
+) -> list[Consequence]:
+    if parsed is None:
+        if header.consequence_key is None:
+            return []
+        value = record.INFO.get(header.consequence_key)
+        if value is None:
+            return []
+        text = ",".join(value) if isinstance(value, tuple | list) else str(value)
+        parsed = parse_consequences(text, header)
     if len(record.ALT) == 1:
         return parsed
     mine = [c for c in parsed if c.allele == alt or (c.hgvs_g or "").endswith(f">{alt}")]
     return mine or parsed
 
 
-def sample_alleles(record: Any, sample: int, header: HeaderInfo) -> Iterator[Allele]:
-    """Every ALT allele present in the sample's genotype (no-calls and REF-only genotypes yield nothing)."""
+def sample_alleles(
+    record: Any, sample: int, header: HeaderInfo, parsed: list[Consequence] | None = None
+) -> Iterator[Allele]:
+    """Every ALT allele present in the sample's genotype (no-calls and REF-only genotypes yield nothing).
+    ``parsed``: the record's consequence text already parsed (``parse_consequences``), read-only."""
     genotype = record.genotypes[sample]
     calls = [a for a in genotype[:-1] if a is not None and a >= 0]
     filters = [] if record.FILTER is None else [f for f in str(record.FILTER).split(";") if f != "PASS"]
@@ -144,12 +155,12 @@ def sample_alleles(record: Any, sample: int, header: HeaderInfo) -> Iterator[All
         cv = None
         if header.has_clinvar:
             cv = clinvar.from_info(
-                _info_list(record, "CLNSIG"),
-                _info_list(record, "CLNREVSTAT"),
-                _info_list(record, "CLNDN"),
+                info_list(record, "CLNSIG"),
+                info_list(record, "CLNREVSTAT"),
+                info_list(record, "CLNDN"),
                 str(record.INFO.get("CLNVID") or record.ID or "") or None,
-                _info_list(record, "CLNACC"),
-                _info_list(record, "CLNRSALL"),
+                info_list(record, "CLNACC"),
+                info_list(record, "CLNRSALL"),
             )
         ann = record.INFO.get("ANN") if header.has_ann else None
         yield Allele(
@@ -163,7 +174,7 @@ def sample_alleles(record: Any, sample: int, header: HeaderInfo) -> Iterator[All
             allele_fraction=_allele_fraction(record, sample, alt_index),
             genotype_quality=_format_int(record, "GQ", sample),
             filters=filters,
-            consequences=_consequences(record, header, alt),
+            consequences=_consequences(record, header, alt, parsed),
             population=PopulationEvidence(
                 {label: _af(record, key, alt_index) for key, label in header.population}
             ),
