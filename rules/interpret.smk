@@ -74,6 +74,7 @@ rule interpret_variants:
         settings=INTERPRET_SETTINGS,
         # sample identity (rules/identity.smk): its release blockers join findings.json's
         identity=layout.identity("{sample}"),
+        unpack(sv_interpret_inputs),
     output:
         json=layout.findings("{sample}"),
         tsv=layout.findings_tsv("{sample}"),

@@ -1,0 +1,154 @@
+# Structural and copy-number variants (issue 17): delly call once per SV type (scattered, resumable),
+# gathered; CNVkit read depth (WGS mode, flat reference: no panel of normals); optional TIDDIT; merged and
+# filtered by `clinwgs.structural.merge` into layout.sv_vcf(sample), the contract of clinwgs.models.structural.
+# Settings: RUN.sv (clinwgs.config.models.SvSettings); policy: docs/operations.md "Structural variants".
+
+SV_TYPES = list(RUN.sv.types)
+
+
+wildcard_constraints:
+    svtype="DEL|DUP|INV|BND|INS",
+
+
+def sv_interpret_inputs(wildcards):
+    """The sample's SV VCF for rule interpret_variants (nothing when SV calling is off)."""
+    return {"sv_vcf": layout.sv_vcf(wildcards.sample)} if RUN.sv.enabled else {}
+
+
+def sv_outputs(sample):
+    return [layout.sv_vcf(sample), layout.sv_vcf(sample) + ".tbi"] if RUN.sv.enabled else []
+
+
+def sv_merge_inputs(wildcards):
+    s = wildcards.sample
+    out = {"delly": layout.sv_vcf(s, "delly"), "fasta": ref_fasta(wildcards)}
+    if RUN.sv.cnv:
+        out["cnvkit"] = layout.sv_part(s, "cnvkit", f"{s}.call.cns")
+    if RUN.sv.tiddit:
+        out["tiddit"] = layout.sv_vcf(s, "tiddit")
+    return out
+
+
+rule call_sv_delly:
+    input:
+        unpack(sample_alignment),
+        unpack(ref_files),
+    output:
+        vcf=temp(layout.sv_part("{sample}", "delly", "{sample}.{svtype}.vcf.gz")),
+        tbi=temp(layout.sv_part("{sample}", "delly", "{sample}.{svtype}.vcf.gz.tbi")),
+    params:
+        bcf=lambda w: layout.sv_part(w.sample, "delly", f"{w.sample}.{w.svtype}.bcf"),
+        env=no_remote_ref,
+    log:
+        layout.log("call_sv_delly", "{sample}.{svtype}"),
+    benchmark:
+        layout.timings("call_sv_delly", "{sample}.{svtype}")
+    threads: 1
+    resources:
+        mem_mb=4096,
+        runtime=240,
+    conda:
+        "../workflow/envs/delly.yaml"
+    shell:
+        "({params.env} rm -f {params.bcf} {params.bcf}.csi;"
+        " delly call -t {wildcards.svtype} -g {input.fasta} -o {params.bcf} {input.aln}"
+        " && bcftools view -Oz -o {output.vcf} {params.bcf} && tabix -f -p vcf {output.vcf}"
+        " && rm -f {params.bcf} {params.bcf}.csi) > {log} 2>&1"
+
+
+rule gather_sv_delly:
+    input:
+        vcfs=[layout.sv_part("{sample}", "delly", f"{{sample}}.{t}.vcf.gz") for t in SV_TYPES],
+        tbis=[layout.sv_part("{sample}", "delly", f"{{sample}}.{t}.vcf.gz.tbi") for t in SV_TYPES],
+    output:
+        vcf=layout.sv_vcf("{sample}", "delly"),
+        tbi=layout.sv_vcf("{sample}", "delly") + ".tbi",
+    log:
+        layout.log("gather_sv_delly", "{sample}"),
+    benchmark:
+        layout.timings("gather_sv_delly", "{sample}")
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=30,
+    conda:
+        "../workflow/envs/bcftools.yaml"
+    shell:
+        "(bcftools concat -a -Ou {input.vcfs} | bcftools sort -Oz -o {output.vcf} && tabix -f -p vcf {output.vcf}) 2> {log}"
+
+
+rule call_cnv_cnvkit:
+    input:
+        unpack(sample_alignment),
+        fasta=lambda w: f"{res_dir(w.sample)}/genome.fa",
+        access=analysable_bed,
+    output:
+        cns=layout.sv_part("{sample}", "cnvkit", "{sample}.call.cns"),
+    params:
+        outdir=lambda w: layout.sv_part(w.sample, "cnvkit", "batch"),
+        bin_bp=RUN.sv.cnv_bin_bp,
+        env=no_remote_ref,
+    log:
+        layout.log("call_cnv_cnvkit", "{sample}"),
+    benchmark:
+        layout.timings("call_cnv_cnvkit", "{sample}")
+    threads: 1
+    resources:
+        mem_mb=4096,
+        runtime=120,
+    conda:
+        "../workflow/envs/cnvkit.yaml"
+    shell:
+        # Debian installs the entry point as `cnvkit`, bioconda as `cnvkit.py`; -n: flat reference
+        "({params.env} rm -rf {params.outdir}; CNVKIT=$(command -v cnvkit.py || command -v cnvkit);"
+        " $CNVKIT batch {input.aln} -n -f {input.fasta} --method wgs --access {input.access}"
+        " --target-avg-size {params.bin_bp} -p {threads} -d {params.outdir}"
+        " --output-reference {params.outdir}/flat.cnn"
+        " && cp {params.outdir}/{wildcards.sample}.call.cns {output.cns}) > {log} 2>&1"
+
+
+rule call_sv_tiddit:
+    input:
+        unpack(sample_alignment),
+        fasta=lambda w: f"{res_dir(w.sample)}/genome.fa",
+        bwa=lambda w: multiext(f"{res_dir(w.sample)}/genome.fa.gz", ".bwt"),
+    output:
+        vcf=layout.sv_vcf("{sample}", "tiddit"),
+    params:
+        prefix=lambda w: layout.sv_part(w.sample, "tiddit", w.sample),
+        env=no_remote_ref,
+    log:
+        layout.log("call_sv_tiddit", "{sample}"),
+    benchmark:
+        layout.timings("call_sv_tiddit", "{sample}")
+    threads: 1
+    resources:
+        mem_mb=4096,
+        runtime=240,
+    conda:
+        "../workflow/envs/tiddit.yaml"
+    shell:
+        "({params.env} tiddit --sv --bam {input.aln} --ref {input.fasta} -o {params.prefix} --threads {threads}"
+        " && bgzip -c {params.prefix}.vcf > {output.vcf}) > {log} 2>&1"
+
+
+rule merge_sv:
+    input:
+        unpack(sv_merge_inputs),
+    output:
+        vcf=layout.sv_vcf("{sample}"),
+        tbi=layout.sv_vcf("{sample}") + ".tbi",
+    params:
+        policy=RUN.sv,
+    log:
+        layout.log("merge_sv", "{sample}"),
+    benchmark:
+        layout.timings("merge_sv", "{sample}")
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=30,
+    conda:
+        "../workflow/envs/clinwgs.yaml"
+    script:
+        "../workflow/scripts/merge_sv.py"
