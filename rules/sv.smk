@@ -3,6 +3,8 @@
 # filtered by `clinwgs.structural.merge` into layout.sv_vcf(sample), the contract of clinwgs.models.structural.
 # Settings: RUN.sv (clinwgs.config.models.SvSettings); policy: docs/operations.md "Structural variants".
 
+from clinwgs.structural import targets as sv_targets
+
 SV_TYPES = list(RUN.sv.types)
 
 
@@ -10,23 +12,9 @@ wildcard_constraints:
     svtype="DEL|DUP|INV|BND|INS",
 
 
-def sv_interpret_inputs(wildcards):
-    """The sample's SV VCF for rule interpret_variants (nothing when SV calling is off)."""
-    return {"sv_vcf": layout.sv_vcf(wildcards.sample)} if RUN.sv.enabled else {}
-
-
-def sv_outputs(sample):
-    return [layout.sv_vcf(sample), layout.sv_vcf(sample) + ".tbi"] if RUN.sv.enabled else []
-
-
-def sv_merge_inputs(wildcards):
-    s = wildcards.sample
-    out = {"delly": layout.sv_vcf(s, "delly"), "fasta": ref_fasta(wildcards)}
-    if RUN.sv.cnv:
-        out["cnvkit"] = layout.sv_part(s, "cnvkit", f"{s}.call.cns")
-    if RUN.sv.tiddit:
-        out["tiddit"] = layout.sv_vcf(s, "tiddit")
-    return out
+# input functions (clinwgs.structural.targets); sv_interpret_inputs is unpacked by rule interpret_variants
+sv_interpret_inputs = lambda w: sv_targets.interpret_inputs(RUN, w.sample)
+sv_outputs = lambda sample: sv_targets.outputs(RUN, sample)  # in per_sample_outputs (rules/common.smk)
 
 
 rule call_sv_delly:
@@ -134,7 +122,7 @@ rule call_sv_tiddit:
 
 rule merge_sv:
     input:
-        unpack(sv_merge_inputs),
+        unpack(lambda w: sv_targets.merge_inputs(RUN, w.sample, ref_fasta(w))),
     output:
         vcf=layout.sv_vcf("{sample}"),
         tbi=layout.sv_vcf("{sample}") + ".tbi",

@@ -228,11 +228,27 @@ def apply_policy(calls: list[SvCall], policy: SvSettings) -> list[SvCall]:
     return kept
 
 
+def collapse_inversions(calls: list[SvCall], min_overlap: float) -> list[SvCall]:
+    """Delly reports an inversion's two junctions (CT 3to3 and 5to5) as two INV records over the same bases:
+    they are one event. The better supported record stays, with the support of both and the filters of the
+    better one."""
+    kept: list[SvCall] = []
+    for call in calls:
+        twin = next((k for k in kept if k.svtype == "INV" and _same_event(k, call, min_overlap)), None)
+        if call.svtype != "INV" or twin is None:
+            kept.append(call)
+            continue
+        best, other = (call, twin) if (call.pe or 0) + (call.sr or 0) > (twin.pe or 0) + (twin.sr or 0) else (twin, call)
+        merged = replace(best, pe=(best.pe or 0) + (other.pe or 0), sr=(best.sr or 0) + (other.sr or 0))
+        kept[kept.index(twin)] = merged
+    return kept
+
+
 def merge_calls(
     delly: list[SvCall], depth: list[SvCall], tiddit: list[SvCall], policy: SvSettings
 ) -> list[SvCall]:
     """One record per event (see the module docstring); not sorted."""
-    events = apply_policy(delly, policy)
+    events = apply_policy(collapse_inversions(delly, policy.merge_overlap), policy)
     for other in apply_policy(tiddit, policy):
         match = next((e for e in events if "delly" in e.callers and _same_event(e, other, policy.merge_overlap)), None)
         if match is None:

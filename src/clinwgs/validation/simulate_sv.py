@@ -31,7 +31,16 @@ from pathlib import Path
 import numpy as np
 
 from clinwgs.core.errors import ConfigError, InputIntegrityError
-from clinwgs.validation.simulate import Codes, Region, Variant, decode
+from clinwgs.validation.simulate import (
+    Codes,
+    Region,
+    SimParams,
+    SimulationResult,
+    Variant,
+    decode,
+    parse_region,
+    simulate,
+)
 
 SV_TYPES = ("DEL", "DUP", "INV")
 SV_GAP_BP = 1000
@@ -185,3 +194,15 @@ def sv_variants(
         return [to_variant(e, ref, region) for e in sorted(events, key=lambda e: e.start1)]
 
     return build
+
+
+PC002_REGION = "chr17:43044294-43125483"  # the real (non-N) BRCA1 bases of reference/GRCh38_BRCA1
+
+
+def simulate_sv_control(repo: Path, out_prefix: Path, params: SimParams | None = None) -> SimulationResult:
+    """Demo positive control PC002: 30x (seed 2) over BRCA1, heterozygous 3,835 bp deletion of BRCA1 exon 13
+    (legacy numbering; reference/demo_reads/PC002.sv.bed says where it comes from)."""
+    fasta = repo / "reference" / "GRCh38_BRCA1" / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
+    bed = repo / "reference" / "demo_reads" / "PC002.sv.bed"
+    p = params or SimParams(seed=2)
+    return simulate(fasta, parse_region(PC002_REGION), None, "PC002", out_prefix, p, structural=sv_variants(bed, 0, p.seed))
