@@ -18,8 +18,9 @@ Inputs: delly's calls (all types, gathered), optionally TIDDIT's, and CNVkit's c
   0, else 0/1 for a loss, ./1 for a gain, whose allele count depth cannot tell);
 - TIDDIT calls join a delly call of the same type by the same overlap (BND: both ends within
   ``BND_DISTANCE``), else stand alone (``CALLERS=tiddit``).
-Delly's own read-depth estimate gives ``CN`` (FORMAT RDCN) and ``DEPTH_RATIO`` (RC over the mean of its
-flanking controls RCL, RCR) for DEL/DUP when CNVkit has no matching segment.
+Delly's own read-depth estimate gives ``CN`` (FORMAT RDCN) and ``DEPTH_RATIO`` (RC over its
+two flanking control windows, each half the event's length, RCL + RCR; delly's RDCN is twice this ratio,
+rounded) for DEL/DUP when CNVkit has no matching segment.
 """
 
 from __future__ import annotations
@@ -153,7 +154,7 @@ def read_breakpoint_vcf(path: Path, caller: str) -> list[SvCall]:
                 call.cn = _int(sample.get("RDCN"))
                 rc, rcl, rcr = (_int(sample.get(k)) for k in ("RC", "RCL", "RCR"))
                 if rc is not None and rcl and rcr:
-                    call.depth_ratio = round(2 * rc / (rcl + rcr), 3)
+                    call.depth_ratio = round(rc / (rcl + rcr), 3)
             calls.append(call)
     return calls
 

@@ -58,7 +58,7 @@ def cns(tmp: Path, rows: list[str]) -> Path:
 
 ROWS = [
     # a precise heterozygous deletion of bases 5001..7000, well supported
-    f"{CHROM}\t5000\tDEL00000001\tA\t<DEL>\t600\tPASS\tSVTYPE=DEL;END=7000;PE=12;SR=9;CIPOS=-3,3;CIEND=-3,3\t{FMT}\t0/1:1:1000:2000:2000",
+    f"{CHROM}\t5000\tDEL00000001\tA\t<DEL>\t600\tPASS\tSVTYPE=DEL;END=7000;PE=12;SR=9;CIPOS=-3,3;CIEND=-3,3\t{FMT}\t0/1:1:1000:1000:1000",
     # delly LowQual, 2 pairs
     f"{CHROM}\t9000\tDEL00000002\tA\t<DEL>\t20\tLowQual\tSVTYPE=DEL;END=9800;PE=2;SR=0\t{FMT}\t0/1:2:780:800:800",
     # 30 bp: below min_size, dropped
