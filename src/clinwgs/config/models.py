@@ -143,7 +143,7 @@ class IdentitySection(Frozen):
 
 
 class SvSettings(Frozen):
-    """Structural and copy-number variants (rules/sv.smk; policy: docs/operations.md, "Structural variants")."""
+    """Structural and copy-number variants (rules/sv.smk; policy in docs/operations.md)."""
 
     enabled: bool = Field(default=True, description="call SVs (delly) and depth CNVs (cnvkit) per sample")
     # delly call is run once per type (scattered, resumable); BND are inter-/intra-chromosomal breakends
@@ -156,7 +156,7 @@ class SvSettings(Frozen):
     require_pass: bool = Field(default=True, description="delly's own FILTER (LowQual) must be PASS")
     cnv: bool = Field(default=True, description="read-depth CNV (cnvkit batch --method wgs, flat reference)")
     cnv_bin_bp: int = Field(default=1000, ge=50, le=1_000_000, description="cnvkit target bin size (bp)")
-    cnv_min_size: int = Field(default=5000, ge=1, description="depth-only calls shorter than this are dropped")
+    cnv_min_size: int = Field(default=5000, ge=1, description="depth-only calls shorter are dropped")
     cnv_min_bins: int = Field(default=5, ge=1, description="depth-only calls over fewer bins are dropped")
     tiddit: bool = Field(default=False, description="add TIDDIT as a second breakpoint caller")
     merge_overlap: float = Field(default=0.5, gt=0, le=1, description="reciprocal overlap that merges calls")

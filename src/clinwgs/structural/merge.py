@@ -106,7 +106,7 @@ def _pair(value: object) -> tuple[int, int] | None:
     return None
 
 
-def _gt(call: pysam.libcbcf.VariantRecordSample) -> str | None:
+def _gt(call: pysam.VariantRecordSample) -> str | None:
     alleles = call.get("GT") or ()
     if not alleles or all(a in (None, 0) for a in alleles):
         return None  # no call, or reference: not this sample's event
@@ -132,7 +132,7 @@ def read_breakpoint_vcf(path: Path, caller: str) -> list[SvCall]:
             gt = _gt(sample)
             if gt is None:
                 continue
-            filters = [f for f in rec.filter.keys() if f != "PASS"]
+            filters = [str(f) for f in rec.filter if f != "PASS"]
             call = SvCall(
                 chrom=rec.chrom,
                 pos=rec.pos,
@@ -239,7 +239,11 @@ def collapse_inversions(calls: list[SvCall], min_overlap: float) -> list[SvCall]
         if call.svtype != "INV" or twin is None:
             kept.append(call)
             continue
-        best, other = (call, twin) if (call.pe or 0) + (call.sr or 0) > (twin.pe or 0) + (twin.sr or 0) else (twin, call)
+        best, other = (
+            (call, twin)
+            if (call.pe or 0) + (call.sr or 0) > (twin.pe or 0) + (twin.sr or 0)
+            else (twin, call)
+        )
         merged = replace(best, pe=(best.pe or 0) + (other.pe or 0), sr=(best.sr or 0) + (other.sr or 0))
         kept[kept.index(twin)] = merged
     return kept
@@ -251,7 +255,9 @@ def merge_calls(
     """One record per event (see the module docstring); not sorted."""
     events = apply_policy(collapse_inversions(delly, policy.merge_overlap), policy)
     for other in apply_policy(tiddit, policy):
-        match = next((e for e in events if "delly" in e.callers and _same_event(e, other, policy.merge_overlap)), None)
+        match = next(
+            (e for e in events if "delly" in e.callers and _same_event(e, other, policy.merge_overlap)), None
+        )
         if match is None:
             events.append(other)
         elif "tiddit" not in match.callers:
@@ -279,8 +285,10 @@ FILTER_HEADER = {
 def header_lines(contigs: list[tuple[str, int]], sample: str, filters: set[str]) -> list[str]:
     lines = ["##fileformat=VCFv4.2", "##source=clinwgs merge_sv (delly, tiddit, cnvkit; issue 17)"]
     lines += [f"##contig=<ID={name},length={length}>" for name, length in contigs]
-    lines += [f'##ALT=<ID={t},Description="{d}">' for t, d in (
-        ("DEL", "Deletion"), ("DUP", "Duplication"), ("INV", "Inversion"), ("INS", "Insertion"))]
+    lines += [
+        f'##ALT=<ID={t},Description="{d}">'
+        for t, d in (("DEL", "Deletion"), ("DUP", "Duplication"), ("INV", "Inversion"), ("INS", "Insertion"))
+    ]
     for name in sorted(filters | set(FILTER_HEADER)):
         lines.append(f'##FILTER=<ID={name},Description="{FILTER_HEADER.get(name, "Caller filter")}">')
     lines += [
@@ -335,7 +343,9 @@ def write_sv_vcf(calls: list[SvCall], fasta: Path, sample: str, out: Path) -> No
                 call.ref = ref.fetch(call.chrom, call.pos - 1, call.pos).upper() or "N"
     ordered = sorted(calls, key=lambda c: (order[c.chrom], c.pos, c.end, c.svtype))
     filters = {f for c in ordered for f in c.filters}
-    text = "\n".join([*header_lines(contigs, sample, filters), *(record_line(c, i) for i, c in enumerate(ordered, 1))])
+    text = "\n".join(
+        [*header_lines(contigs, sample, filters), *(record_line(c, i) for i, c in enumerate(ordered, 1))]
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     plain = out.with_name(out.name + ".tmp.vcf")
     packed = out.with_name(out.name + ".tmp.vcf.gz")

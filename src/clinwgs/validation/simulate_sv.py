@@ -144,7 +144,7 @@ def random_events(
     sizes: tuple[tuple[int, int], ...] = DEFAULT_SV_SIZES,
     types: tuple[str, ...] = SV_TYPES,
 ) -> list[SvEvent]:
-    """``count`` non-overlapping heterozygous events (types and size bins in turn, see the module docstring)."""
+    """``count`` non-overlapping heterozygous events (types and size bins in turn; module docstring)."""
     is_n = np.concatenate([[0], np.cumsum(ref == 4)])
     taken: list[tuple[int, int]] = []  # 0-based [start, end) on the region, gap included
     events: list[SvEvent] = []
@@ -169,7 +169,9 @@ def random_events(
             )
             break
         else:
-            raise ConfigError([f"--random-svs {count}: no room for event {i + 1} in {region}; widen --region"])
+            raise ConfigError(
+                [f"--random-svs {count}: no room for event {i + 1} in {region}; widen --region"]
+            )
     return sorted(events, key=lambda e: e.start1)
 
 
@@ -184,13 +186,19 @@ def sv_variants(
 
     bad = [t for t in types if t not in SV_TYPES]
     if bad or random_count < 0:
-        raise ConfigError([f"--sv-types {','.join(types)} / --random-svs {random_count}: types among "
-                           f"{', '.join(SV_TYPES)}, count >= 0"])
+        raise ConfigError(
+            [
+                f"--sv-types {','.join(types)} / --random-svs {random_count}: types among "
+                f"{', '.join(SV_TYPES)}, count >= 0"
+            ]
+        )
 
     def build(ref: Codes, region: Region) -> list[Variant]:
         events = read_sv_bed(bed, region) if bed else []
         if random_count:
-            events += random_events(ref, region, random_count, np.random.default_rng([seed, 17]), sizes, types)
+            events += random_events(
+                ref, region, random_count, np.random.default_rng([seed, 17]), sizes, types
+            )
         return [to_variant(e, ref, region) for e in sorted(events, key=lambda e: e.start1)]
 
     return build
@@ -205,4 +213,12 @@ def simulate_sv_control(repo: Path, out_prefix: Path, params: SimParams | None =
     fasta = repo / "reference" / "GRCh38_BRCA1" / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
     bed = repo / "reference" / "demo_reads" / "PC002.sv.bed"
     p = params or SimParams(seed=2)
-    return simulate(fasta, parse_region(PC002_REGION), None, "PC002", out_prefix, p, structural=sv_variants(bed, 0, p.seed))
+    return simulate(
+        fasta,
+        parse_region(PC002_REGION),
+        None,
+        "PC002",
+        out_prefix,
+        p,
+        structural=sv_variants(bed, 0, p.seed),
+    )

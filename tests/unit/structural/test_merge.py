@@ -90,13 +90,20 @@ def test_policy_and_contract_vcf(tmp_path: Path) -> None:
     by_id = {r.id: r for r in recs}
     good = by_id["DEL00000001"]
     assert list(good.filter.keys()) == ["PASS"]
-    assert (good.info["SVTYPE"], good.stop, good.info["SVLEN"], good.info["CALLERS"]) == ("DEL", 7000, -2000, ("delly",))
+    assert (good.info["SVTYPE"], good.stop, good.info["SVLEN"], good.info["CALLERS"]) == (
+        "DEL",
+        7000,
+        -2000,
+        ("delly",),
+    )
     assert (good.info["PE"], good.info["SR"], good.info["CN"], good.info["CIPOS"]) == (12, 9, 1, (-3, 3))
     assert good.samples["S1"]["GT"] == (0, 1)
     assert list(by_id["DEL00000002"].filter.keys()) == ["LowQual", "LowSupport"]
     assert list(by_id["DEL00000005"].filter.keys()) == ["LowSupport"]
     # the caller's LowQual is not kept when the policy does not require delly's PASS
-    relaxed = merge_sample(delly_vcf(tmp_path, ROWS), None, None, FASTA, "S1", SvSettings(require_pass=False, min_support=0), out)
+    relaxed = merge_sample(
+        delly_vcf(tmp_path, ROWS), None, None, FASTA, "S1", SvSettings(require_pass=False, min_support=0), out
+    )
     assert all(not c.filters for c in relaxed)
 
 
@@ -116,7 +123,9 @@ def test_depth_segment_joins_a_matching_deletion_or_stands_alone(tmp_path: Path)
     policy = SvSettings(cnv_min_size=1000, cnv_min_bins=2)
     merged = merge_calls(read_breakpoint_vcf(delly_vcf(tmp_path, ROWS[:1]), "delly"), segments, [], policy)
     assert len(merged) == 2
-    assert merged[0].callers == ["delly", "cnvkit"] and merged[0].depth_ratio == pytest.approx(0.493, abs=1e-3)
+    assert merged[0].callers == ["delly", "cnvkit"] and merged[0].depth_ratio == pytest.approx(
+        0.493, abs=1e-3
+    )
     gain = merged[1]
     assert (gain.callers, gain.svtype, gain.gt, gain.pe, gain.cipos) == (["cnvkit"], "DUP", "./1", None, None)
     model = gain.to_model()
@@ -124,7 +133,8 @@ def test_depth_segment_joins_a_matching_deletion_or_stands_alone(tmp_path: Path)
     # too few bins: dropped
     assert len(merge_calls([], segments, [], SvSettings(cnv_min_size=1000, cnv_min_bins=5))) == 0
     out = tmp_path / "x.vcf.gz"
-    merge_sample(delly_vcf(tmp_path, ROWS[:1]), cns(tmp_path, [f"{CHROM}\t15000\t19000\t-\t0.6\t3\t45\t6\t10"]),
+    gain_cns = cns(tmp_path, [f"{CHROM}\t15000\t19000\t-\t0.6\t3\t45\t6\t10"])
+    merge_sample(delly_vcf(tmp_path, ROWS[:1]), gain_cns,
                  None, FASTA, "S1", policy, out)  # fmt: skip
     with pysam.VariantFile(str(out)) as vcf:
         dup = [r for r in vcf if r.info["SVTYPE"] == "DUP"][0]

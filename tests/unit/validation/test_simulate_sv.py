@@ -95,7 +95,13 @@ def test_reads_and_symbolic_truth(tmp_path: Path) -> None:
     bed = tmp_path / "sv.bed"
     bed.write_text("brca1_slice\t8000\t10000\tDEL\t1|1\n")
     res = simulate(
-        SLICE_FA, SLICE, None, "SLICE01", tmp_path / "s", SimParams(depth=10), structural=sv_variants(bed, 0, 1)
+        SLICE_FA,
+        SLICE,
+        None,
+        "SLICE01",
+        tmp_path / "s",
+        SimParams(depth=10),
+        structural=sv_variants(bed, 0, 1),
     )
     with pysam.VariantFile(str(res.truth_vcf)) as vcf:
         (rec,) = list(vcf)
