@@ -48,7 +48,8 @@ calls = merge_sample(out / "sv" / f"{s}.delly.vcf.gz", out / "sv" / f"{s}.call.c
 print(f"merge_sv: {len(calls)} records, {sum(not c.filters for c in calls)} PASS")
 PY
 # truth: sorted, bgzipped
-bcftools sort -Oz -o "$OUT/truth.vcf.gz" "$OUT/inputs/$S.truth.vcf" && tabix -f -p vcf "$OUT/truth.vcf.gz"
+# (truvari needs contig lengths in the header: taken from the FASTA index)
+bcftools reheader --fai "$REF.fai" "$OUT/inputs/$S.truth.vcf" | bcftools sort -Oz -o "$OUT/truth.vcf.gz" && tabix -f -p vcf "$OUT/truth.vcf.gz"
 # truvari per type and size bin
 printf 'type\tbin\tTP_base\tFN\tFP\trecall\tprecision\n' > "$OUT/summary.tsv"
 for t in DEL DUP INV; do

@@ -380,12 +380,12 @@ SV_TRUTH_HEADER = [
 ]
 
 
-def write_truth(haps: Haplotypes, region: Region, sample: str, path: Path) -> None:
+def write_truth(haps: Haplotypes, region: Region, sample: str, path: Path, length: int | None = None) -> None:
     """VCF of the variants actually put into the reads, phased as simulated (the truth for this sample)."""
     lines = [
         "##fileformat=VCFv4.2",
         "##source=clinwgs simulate (SIMULATED reads; truth of what was applied)",
-        f"##contig=<ID={region.chrom}>",
+        f"##contig=<ID={region.chrom},length={length}>" if length else f"##contig=<ID={region.chrom}>",
         *(SV_TRUTH_HEADER if any(v.symbolic for v in haps.applied) else []),
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
         "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", sample]),
@@ -419,7 +419,7 @@ def simulate(
     out_prefix.parent.mkdir(parents=True, exist_ok=True)
     r1, r2, pairs = write_reads(haps, region, sample, out_prefix, params, rng)
     truth = Path(f"{out_prefix}.truth.vcf")
-    write_truth(haps, region, sample, truth)
+    write_truth(haps, region, sample, truth, length)
     return SimulationResult(r1, r2, truth, pairs, len(haps.applied), len(haps.skipped))
 
 
