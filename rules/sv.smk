@@ -99,7 +99,6 @@ rule call_sv_tiddit:
     input:
         unpack(sample_alignment),
         fasta=lambda w: f"{res_dir(w.sample)}/genome.fa",
-        bwa=lambda w: multiext(f"{res_dir(w.sample)}/genome.fa.gz", ".bwt"),
     output:
         vcf=layout.sv_vcf("{sample}", "tiddit"),
     params:
@@ -116,7 +115,8 @@ rule call_sv_tiddit:
     conda:
         "../workflow/envs/tiddit.yaml"
     shell:
-        "({params.env} tiddit --sv --bam {input.aln} --ref {input.fasta} -o {params.prefix} --threads {threads}"
+        # --skip_assembly: the local assembly needs fermi2 and ropebwt2, which Debian does not package
+        "({params.env} tiddit --sv --skip_assembly --bam {input.aln} --ref {input.fasta} -o {params.prefix} --threads {threads}"
         " && bgzip -c {params.prefix}.vcf > {output.vcf}) > {log} 2>&1"
 
 

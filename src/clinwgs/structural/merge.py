@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -37,6 +38,7 @@ from clinwgs.core.errors import InputIntegrityError
 from clinwgs.models.structural import StructuralVariant
 
 BND_DISTANCE = 500
+END_RE = re.compile(r"(?:^|;)END=([0-9]+)(?:;|$)")
 SEX_AND_OTHER = {"X", "Y", "M", "MT", "chrX", "chrY", "chrM", "chrMT"}
 SV_TYPES = ("DEL", "DUP", "INV", "BND", "INS")
 
@@ -106,6 +108,18 @@ def _pair(value: object) -> tuple[int, int] | None:
     return None
 
 
+def _info(rec: pysam.VariantRecord, key: str) -> object:
+    """An INFO value, None when absent or when the header does not declare the key (TIDDIT has no CIPOS)."""
+    return rec.info.get(key) if key in rec.header.info else None
+
+
+def _end(rec: pysam.VariantRecord) -> int:
+    """INFO END as written: pysam hides END and htslib derives rec.stop from SVLEN when a record has one
+    (TIDDIT writes SVLEN without the anchor base), so the record text is read."""
+    match = END_RE.search(str(rec).split("\t", 8)[7])
+    return int(match[1]) if match else int(rec.stop)
+
+
 def _gt(call: pysam.VariantRecordSample) -> str | None:
     alleles = call.get("GT") or ()
     if not alleles or all(a in (None, 0) for a in alleles):
@@ -125,7 +139,7 @@ def read_breakpoint_vcf(path: Path, caller: str) -> list[SvCall]:
         if len(handle.header.samples) < 1:
             raise InputIntegrityError(f"{caller} SV calls have no sample column", path=path)
         for rec in handle:
-            svtype = str(rec.info.get("SVTYPE", ""))
+            svtype = str(_info(rec, "SVTYPE") or "")
             if svtype not in SV_TYPES:
                 continue
             sample = rec.samples[0]
@@ -136,18 +150,18 @@ def read_breakpoint_vcf(path: Path, caller: str) -> list[SvCall]:
             call = SvCall(
                 chrom=rec.chrom,
                 pos=rec.pos,
-                end=rec.pos if svtype in ("BND", "INS") else int(rec.stop),
+                end=rec.pos if svtype in ("BND", "INS") else _end(rec),
                 svtype=svtype,
                 ref=str(rec.ref or "N")[0],
                 alt=str(rec.alts[0]) if svtype == "BND" and rec.alts else f"<{svtype}>",
                 gt=gt,
                 filters=filters,
                 callers=[caller],
-                cipos=_pair(rec.info.get("CIPOS")),
-                ciend=_pair(rec.info.get("CIEND")),
-                pe=_int(rec.info.get("PE")) if "PE" in rec.info else _int(sample.get("DV")),
-                sr=_int(rec.info.get("SR")) if "SR" in rec.info else _int(sample.get("RV")),
-                insert_len=abs(_int(rec.info.get("SVLEN")) or 0) or None if svtype == "INS" else None,
+                cipos=_pair(_info(rec, "CIPOS")),
+                ciend=_pair(_info(rec, "CIEND")),
+                pe=_int(_info(rec, "PE")) if _info(rec, "PE") is not None else _int(sample.get("DV")),
+                sr=_int(_info(rec, "SR")) if _info(rec, "SR") is not None else _int(sample.get("RV")),
+                insert_len=abs(_int(_info(rec, "SVLEN")) or 0) or None if svtype == "INS" else None,
                 sv_id=str(rec.id or "."),
             )
             if svtype in ("DEL", "DUP") and "RDCN" in sample:

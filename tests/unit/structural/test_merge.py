@@ -165,3 +165,30 @@ def test_bad_inputs_name_the_file(tmp_path: Path) -> None:
     assert str(bad) in str(err.value)
     with pytest.raises(InputIntegrityError, match="line 2"):
         read_cnvkit_segments(cns(tmp_path, [f"{CHROM}\tx\t10\t-\t0\t2\t1\t1\t1"]))
+
+
+TIDDIT_VCF = f"""##fileformat=VCFv4.1
+##contig=<ID={CHROM},length=20000>
+##ALT=<ID=DEL,Description="Deletion">
+##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">
+##INFO=<ID=END,Number=1,Type=Integer,Description="End of an intra-chromosomal variant">
+##INFO=<ID=SVLEN,Number=.,Type=Integer,Description="Difference in length between REF and ALT alleles">
+##INFO=<ID=LTE,Number=2,Type=Integer,Description="Read-pairs and split reads supporting the event">
+##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
+##FORMAT=<ID=CN,Number=1,Type=Integer,Description="Copy number genotype for imprecise events">
+##FORMAT=<ID=DV,Number=1,Type=Integer,Description="Number of paired-ends that support the event">
+##FORMAT=<ID=RV,Number=1,Type=Integer,Description="Number of split reads that support the event">
+#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1
+{CHROM}\t5001\tSV_1_1\tN\t<DEL>\t80\tPASS\tSVTYPE=DEL;SVLEN=2000;END=7000;LTE=9,10\tGT:CN:DV:RV\t0/1:1:9:10
+"""
+
+
+def test_tiddit_vcf_without_cipos_or_pe_reads_support_from_format(tmp_path: Path) -> None:
+    """TIDDIT 3.5 declares no CIPOS/PE/SR: support comes from FORMAT DV/RV; it joins delly's call."""
+    path = tmp_path / "tiddit.vcf"
+    path.write_text(TIDDIT_VCF)
+    (call,) = read_breakpoint_vcf(path, "tiddit")
+    assert (call.pe, call.sr, call.cipos, call.length, call.svlen) == (9, 10, None, 1999, -1999)
+    out = tmp_path / "S1.sv.vcf.gz"
+    merged = merge_sample(delly_vcf(tmp_path, ROWS[:1]), None, path, FASTA, "S1", SvSettings(), out)
+    assert [c.callers for c in merged] == [["delly", "tiddit"]]
