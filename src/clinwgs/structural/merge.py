@@ -36,6 +36,7 @@ import pysam
 from clinwgs.config.models import SvSettings
 from clinwgs.core.errors import InputIntegrityError
 from clinwgs.models.structural import StructuralVariant
+from clinwgs.structural.targets import NOT_ASSESSED_KEY
 
 BND_DISTANCE = 500
 END_RE = re.compile(r"(?:^|;)END=([0-9]+)(?:;|$)")
@@ -173,6 +174,15 @@ def read_breakpoint_vcf(path: Path, caller: str) -> list[SvCall]:
     return calls
 
 
+def not_assessed(path: Path) -> list[str]:
+    """Reasons a caller step could not assess the sample (``##clinwgs_sv_not_assessed=`` header lines)."""
+    try:
+        with pysam.VariantFile(str(path)) as handle:
+            return sorted({str(r.value) for r in handle.header.records if r.key == NOT_ASSESSED_KEY})
+    except (OSError, ValueError) as exc:
+        raise InputIntegrityError(f"cannot read SV calls: {exc}", path=path) from exc
+
+
 def read_cnvkit_segments(path: Path) -> list[SvCall]:
     """CNVkit ``call`` segments (.call.cns) whose copy number differs from 2 on an autosome."""
     calls: list[SvCall] = []
@@ -296,8 +306,12 @@ FILTER_HEADER = {
 }
 
 
-def header_lines(contigs: list[tuple[str, int]], sample: str, filters: set[str]) -> list[str]:
+def header_lines(
+    contigs: list[tuple[str, int]], sample: str, filters: set[str], notes: list[str] | None = None
+) -> list[str]:
     lines = ["##fileformat=VCFv4.2", "##source=clinwgs merge_sv (delly, tiddit, cnvkit; issue 17)"]
+    # a caller that could not assess the sample (too few read pairs): the VCF says so, it is not "no SV"
+    lines += [f"##{NOT_ASSESSED_KEY}={note}" for note in notes or []]
     lines += [f"##contig=<ID={name},length={length}>" for name, length in contigs]
     lines += [
         f'##ALT=<ID={t},Description="{d}">'
@@ -345,7 +359,9 @@ def record_line(call: SvCall, index: int) -> str:
     return "\t".join(fields)
 
 
-def write_sv_vcf(calls: list[SvCall], fasta: Path, sample: str, out: Path) -> None:
+def write_sv_vcf(
+    calls: list[SvCall], fasta: Path, sample: str, out: Path, notes: list[str] | None = None
+) -> None:
     """Sorted bgzipped VCF + .tbi (written under temporary names, renamed when both are complete)."""
     with pysam.FastaFile(str(fasta)) as ref:
         contigs = list(zip(ref.references, ref.lengths, strict=True))
@@ -358,7 +374,10 @@ def write_sv_vcf(calls: list[SvCall], fasta: Path, sample: str, out: Path) -> No
     ordered = sorted(calls, key=lambda c: (order[c.chrom], c.pos, c.end, c.svtype))
     filters = {f for c in ordered for f in c.filters}
     text = "\n".join(
-        [*header_lines(contigs, sample, filters), *(record_line(c, i) for i, c in enumerate(ordered, 1))]
+        [
+            *header_lines(contigs, sample, filters, notes),
+            *(record_line(c, i) for i, c in enumerate(ordered, 1)),
+        ]
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     plain = out.with_name(out.name + ".tmp.vcf")
@@ -390,5 +409,6 @@ def merge_sample(
         read_breakpoint_vcf(tiddit, "tiddit") if tiddit else [],
         policy,
     )
-    write_sv_vcf(calls, fasta, sample, out)
+    notes = not_assessed(delly) + (not_assessed(tiddit) if tiddit else [])
+    write_sv_vcf(calls, fasta, sample, out, notes)
     return calls

@@ -5,6 +5,14 @@ from __future__ import annotations
 from clinwgs.config.models import RunConfig
 from clinwgs.core import layout
 
+NOT_ASSESSED_KEY = "clinwgs_sv_not_assessed"
+# printf template of the empty per-type VCF written when delly cannot estimate the library (%s: the sample)
+NOT_ASSESSED_VCF = (
+    "##fileformat=VCFv4.2\\n"
+    f"##{NOT_ASSESSED_KEY}=delly: not enough read pairs to estimate the library insert size\\n"
+    "#CHROM\\tPOS\\tID\\tREF\\tALT\\tQUAL\\tFILTER\\tINFO\\tFORMAT\\t%s\\n"
+)
+
 
 def interpret_inputs(run: RunConfig, sample: str) -> dict[str, str]:
     """The sample's SV VCF for rule interpret_variants (nothing when SV calling is off)."""

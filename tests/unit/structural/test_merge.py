@@ -192,3 +192,21 @@ def test_tiddit_vcf_without_cipos_or_pe_reads_support_from_format(tmp_path: Path
     out = tmp_path / "S1.sv.vcf.gz"
     merged = merge_sample(delly_vcf(tmp_path, ROWS[:1]), None, path, FASTA, "S1", SvSettings(), out)
     assert [c.callers for c in merged] == [["delly", "tiddit"]]
+
+
+def test_a_sample_delly_could_not_assess_says_so(tmp_path: Path) -> None:
+    """The empty per-type VCF of rules/sv.smk (delly: too few pairs) -> the merged VCF carries the reason."""
+    from clinwgs.structural.targets import NOT_ASSESSED_KEY, NOT_ASSESSED_VCF
+
+    empty = tmp_path / "empty.vcf"
+    empty.write_text((NOT_ASSESSED_VCF.replace("\\n", "\n").replace("\\t", "\t")) % "S1")
+    out = tmp_path / "S1.sv.vcf.gz"
+    assert merge_sample(empty, None, None, FASTA, "S1", SvSettings(), out) == []
+    with pysam.VariantFile(str(out)) as vcf:
+        notes = [r.value for r in vcf.header.records if r.key == NOT_ASSESSED_KEY]
+        assert list(vcf) == [] and list(vcf.header.samples) == ["S1"]
+    assert notes == ["delly: not enough read pairs to estimate the library insert size"]
+    # a sample with data carries no such line
+    merge_sample(delly_vcf(tmp_path, ROWS[:1]), None, None, FASTA, "S1", SvSettings(), out)
+    with pysam.VariantFile(str(out)) as vcf:
+        assert not [r for r in vcf.header.records if r.key == NOT_ASSESSED_KEY]
