@@ -22,9 +22,9 @@ from clinwgs.interpret.cnv_scoring import (
 )
 from clinwgs.interpret.panels import Panel, PanelGene
 from clinwgs.interpret.structural import GeneEffect, annotate, load_transcripts, read_sv_vcf
-from clinwgs.structural.merge import not_assessed
 from clinwgs.models.findings import DepthBin, GeneImpact, StructuralAnalysis, StructuralFinding, Tier
 from clinwgs.models.structural import StructuralVariant
+from clinwgs.structural.merge import not_assessed
 
 # what the method can and cannot see; the report's limitations text when SV analysis ran (reports/methods.yaml
 # holds the fuller wording)
