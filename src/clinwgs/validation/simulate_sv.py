@@ -209,14 +209,16 @@ PC002_REGION = "chr17:43044294-43125483"  # the real (non-N) BRCA1 bases of refe
 
 def simulate_sv_control(repo: Path, out_prefix: Path, params: SimParams | None = None) -> SimulationResult:
     """Demo positive control PC002: 30x (seed 2) over BRCA1, heterozygous 3,835 bp deletion of BRCA1 exon 13
-    (legacy numbering; reference/demo_reads/PC002.sv.bed says where it comes from)."""
+    (legacy numbering; reference/demo_reads/PC002.sv.bed says where it comes from) and four common SNVs."""
     fasta = repo / "reference" / "GRCh38_BRCA1" / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
     bed = repo / "reference" / "demo_reads" / "PC002.sv.bed"
+    # four common benign 1000 Genomes SNVs: an annotated VCF with no record would carry no SnpEff header
+    snvs = repo / "reference" / "demo_reads" / "PC002.variants.vcf"
     p = params or SimParams(seed=2)
     return simulate(
         fasta,
         parse_region(PC002_REGION),
-        None,
+        snvs,
         "PC002",
         out_prefix,
         p,
