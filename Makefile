@@ -6,7 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CORES ?= 2
 APT_PACKAGES := bwa minimap2 samtools bcftools tabix freebayes fastp mosdepth libhts-dev samblaster snpeff \
-  postgresql slurm-wlm munge chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+  postgresql slurm-wlm munge chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+  delly cnvkit tiddit
 
 .PHONY: demo test system-deps venv lint clean-results
 

@@ -94,6 +94,7 @@ def per_sample_outputs(sample):
         layout.qc(sample, "mosdepth.summary.txt"),
         layout.vcf(sample, "annotated"),
         layout.vcf(sample, "annotated") + ".tbi",
+        *sv_outputs(sample),  # rules/sv.smk (empty when sv.enabled is false)
     ]
 
 

@@ -136,10 +136,13 @@ def _json_content(path: Path) -> str:
 
 
 def fingerprint(workdir: Path) -> dict[str, str]:
-    """What must not change after a crash: variant records of every VCF, findings and report JSON content."""
+    """What must not change after a crash: variant records of every VCF (SV VCFs included), findings and
+    report JSON content."""
     prints: dict[str, str] = {}
     results = workdir / "results"
-    for vcf in sorted(results.glob("*/vcf/*.vcf.gz")) + sorted(results.glob("*/call/*.vcf.gz")):
+    vcfs = sorted(results.glob("*/vcf/*.vcf.gz")) + sorted(results.glob("*/call/*.vcf.gz"))
+    vcfs += sorted(results.glob("*/sv/*.vcf.gz"))  # SV/CNV steps (rules/sv.smk): delly gathered, merged
+    for vcf in vcfs:
         prints[vcf.relative_to(results).as_posix()] = _vcf_records(vcf)
     for doc in sorted(results.glob("*/interpret/findings.json")) + sorted(results.glob("*/report/*.json")):
         prints[doc.relative_to(results).as_posix()] = _json_content(doc)

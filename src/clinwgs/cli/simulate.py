@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from clinwgs.validation.simulate import SimParams, check_params, parse_region, simulate
+from clinwgs.validation.simulate_sv import parse_sizes, sv_variants
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -25,6 +26,12 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("--insert-mean", type=float, default=350.0)
     ap.add_argument("--insert-sd", type=float, default=50.0)
     ap.add_argument("--error-rate", type=float, default=0.001)
+    ap.add_argument(
+        "--sv", type=Path, help="BED of structural variants: chrom, start, end, DEL|DUP|INV [, 0|1 [, ID]]"
+    )
+    ap.add_argument("--random-svs", type=int, default=0, help="add N random SVs (seeded by --seed)")
+    ap.add_argument("--sv-sizes", default="50-300,300-1000,1000-10000,10000-100000", help="size bins (bp)")
+    ap.add_argument("--sv-types", default="DEL,DUP,INV", help="types of the random SVs, in turn")
     return ap
 
 
@@ -34,6 +41,10 @@ def main(argv: list[str]) -> int:
         args.depth, args.seed, args.read_length, args.insert_mean, args.insert_sd, args.error_rate
     )
     check_params(params, args.sample_id)
+    structural = None
+    if args.sv or args.random_svs:
+        types = tuple(t.strip().upper() for t in args.sv_types.split(","))
+        structural = sv_variants(args.sv, args.random_svs, args.seed, parse_sizes(args.sv_sizes), types)
     result = simulate(
         args.reference,
         parse_region(args.region),
@@ -42,6 +53,7 @@ def main(argv: list[str]) -> int:
         args.out_prefix,
         params,
         args.vcf_sample,
+        structural,
     )
     print(
         f"{args.sample_id}: {result.pairs} read pairs over {args.region} at {params.depth}x "

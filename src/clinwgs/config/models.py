@@ -166,6 +166,32 @@ class IdentitySection(Frozen):
         return any({a, b} == {x, y} for x, y in self.same_individual)
 
 
+class SvSettings(Frozen):
+    """Structural and copy-number variants (rules/sv.smk; policy in docs/operations.md)."""
+
+    enabled: bool = Field(default=True, description="call SVs (delly) and depth CNVs (cnvkit) per sample")
+    # delly call is run once per type (scattered, resumable); BND are inter-/intra-chromosomal breakends
+    types: list[Literal["DEL", "DUP", "INV", "BND", "INS"]] = Field(
+        default=["DEL", "DUP", "INV", "BND"], min_length=1, description="delly call -t, one job per type"
+    )
+    min_size: int = Field(default=50, ge=1, description="events shorter than this (bp) are dropped")
+    max_size: int = Field(default=10_000_000, ge=1, description="FILTER SizeRange above this (bp)")
+    min_support: int = Field(default=4, ge=0, description="delly PE+SR reads below -> FILTER LowSupport")
+    require_pass: bool = Field(default=True, description="delly's own FILTER (LowQual) must be PASS")
+    cnv: bool = Field(default=True, description="read-depth CNV (cnvkit batch --method wgs, flat reference)")
+    cnv_bin_bp: int = Field(default=1000, ge=50, le=1_000_000, description="cnvkit target bin size (bp)")
+    cnv_min_size: int = Field(default=5000, ge=1, description="depth-only calls shorter are dropped")
+    cnv_min_bins: int = Field(default=5, ge=1, description="depth-only calls over fewer bins are dropped")
+    tiddit: bool = Field(default=False, description="add TIDDIT as a second breakpoint caller")
+    merge_overlap: float = Field(default=0.5, gt=0, le=1, description="reciprocal overlap that merges calls")
+
+    @model_validator(mode="after")
+    def _sizes(self) -> SvSettings:
+        if self.min_size >= self.max_size:
+            raise ValueError("min_size must be below max_size")
+        return self
+
+
 class Sections(Frozen):
     """The sections of config.yaml other than the two sheet paths."""
 
@@ -187,6 +213,7 @@ class Sections(Frozen):
     report: ReportSection = ReportSection()
     publish: PublishSection = PublishSection()
     identity: IdentitySection = IdentitySection()
+    sv: SvSettings = SvSettings()  # issue 17: rules/sv.smk
 
 
 class ConfigFile(Sections):

@@ -225,3 +225,8 @@ def sv_vcf(sample: str, stage: str = "sv", root: str = RESULTS) -> str:
     """<sample>.<stage>.vcf.gz: delly, tiddit, cnvkit (each caller's own calls) and sv (merged, filtered:
     the contract in clinwgs.models.structural)."""
     return f"{sv_dir(sample, root)}/{sample}.{stage}.vcf.gz"
+
+
+def sv_part(sample: str, caller: str, name: str, root: str = RESULTS) -> str:
+    """A caller's working files: results/<sample>/sv/<caller>/<name> (delly per type, cnvkit segments)."""
+    return f"{sv_dir(sample, root)}/{caller}/{name}"

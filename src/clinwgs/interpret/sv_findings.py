@@ -24,6 +24,7 @@ from clinwgs.interpret.panels import Panel, PanelGene
 from clinwgs.interpret.structural import GeneEffect, annotate, load_transcripts, read_sv_vcf
 from clinwgs.models.findings import DepthBin, GeneImpact, StructuralAnalysis, StructuralFinding, Tier
 from clinwgs.models.structural import StructuralVariant
+from clinwgs.structural.merge import not_assessed
 
 # what the method can and cannot see; the report's limitations text when SV analysis ran (reports/methods.yaml
 # holds the fuller wording)
@@ -122,6 +123,8 @@ def interpret_structural(
 ) -> tuple[StructuralAnalysis, list[StructuralFinding], list[str]]:
     """(analysis summary, findings, release blockers) for one sample's SV VCF."""
     events = read_sv_vcf(sv_vcf, request.sample_id)
+    # a caller that could not assess the sample (##clinwgs_sv_not_assessed, rules/sv.smk): said, never "none"
+    unassessed = [f"Not assessed: {reason}." for reason in not_assessed(sv_vcf)]
     passed = [e for e in events if not e.filters]
     callers = sorted({c for e in events for c in e.callers})
     if gff3 is None:
@@ -130,7 +133,7 @@ def interpret_structural(
             callers=callers,
             events_examined=len(events),
             events_passed=len(passed),
-            notes=[*METHOD_NOTES, NO_GENE_MODELS],
+            notes=[*METHOD_NOTES, *unassessed, NO_GENE_MODELS],
         )
         return analysis, [], [NO_GENE_MODELS]
     models = load_transcripts(gff3)
@@ -197,7 +200,7 @@ def interpret_structural(
         events_examined=len(events),
         events_passed=len(passed),
         events_in_panel_genes=len(out),
-        notes=list(METHOD_NOTES),
+        notes=[*METHOD_NOTES, *unassessed],
     )
     return analysis, out, []
 

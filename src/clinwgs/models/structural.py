@@ -9,6 +9,9 @@ filtered structural and copy-number calls, one record per event, with these INFO
 - ``CALLERS`` comma-separated callers supporting the event (delly, tiddit, cnvkit);
 - ``PE``/``SR`` discordant pairs / split reads supporting (delly's names);
 and FORMAT/GT. FILTER is PASS or the reasons it failed (delly's LowQual, the size/quality policy).
+A header line ``##clinwgs_sv_not_assessed=<reason>`` (added by sv-call, issue 17) means a caller could not
+assess the sample (e.g. too few read pairs for delly to estimate the insert size): no record then does not
+mean no structural variant.
 
 The interpretation stage turns these into :class:`StructuralFinding` entries of findings.json.
 """

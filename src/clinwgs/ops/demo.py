@@ -1,7 +1,8 @@
 """`clinwgs demo`: prepare the demo (simulate positive control PC001 if absent), start the embedded record
 service, run the whole workflow (which publishes each report to that service), list the outputs.
 
-Demo samples (config/samples.tsv): PC001 (simulated, BRCA1 c.68_69delAG het), HG00096/HG00099/HG00101
+Demo samples (config/samples.tsv): PC001 (simulated, BRCA1 c.68_69delAG het), PC002 (simulated, BRCA1 exon 13
+deletion het, issue 17), HG00096/HG00099/HG00101
 (1000 Genomes BAMs, reused), NA12878 (GIAB chr20 FASTQ, GRCh37). Outputs go to results/<sample>/.
 The record service runs on the URL of `publish.url` in config/config.yaml with a fresh SQLite database
 outside the checkout (`demo_service_dir()`), holding one fictitious 999-range test patient per sample: the
@@ -23,6 +24,7 @@ from clinwgs.core.errors import ClinwgsError
 from clinwgs.ops.runner import REPO_ROOT, run_workflow
 
 PC001_PREFIX = Path("resources/demo/PC001")
+PC002_PREFIX = Path("resources/demo/PC002")  # issue 17: simulated BRCA1 exon 13 deletion (het)
 CONFIG = Path("config/config.yaml")
 
 
@@ -67,6 +69,18 @@ def ensure_positive_control(repo: Path) -> Path:
 
         print(f"clinwgs demo: simulating positive control PC001 -> {PC001_PREFIX}.R1/R2.fastq.gz", flush=True)
         simulate_positive_control(repo, repo / PC001_PREFIX)
+    ensure_sv_control(repo)
+    return r1
+
+
+def ensure_sv_control(repo: Path) -> Path:
+    """Simulate PC002's reads (seeded; BRCA1 exon 13 deletion, issue 17) unless both FASTQs exist."""
+    r1, r2 = (repo / f"{PC002_PREFIX}.R{n}.fastq.gz" for n in (1, 2))
+    if not (r1.is_file() and r2.is_file()):
+        from clinwgs.validation.simulate_sv import simulate_sv_control
+
+        print(f"clinwgs demo: simulating positive control PC002 -> {PC002_PREFIX}.R1/R2.fastq.gz", flush=True)
+        simulate_sv_control(repo, repo / PC002_PREFIX)
     return r1
 
 

@@ -180,8 +180,11 @@ def render_config(repo: dict[str, Any]) -> str:
         if sub is not None:
             lines.append(f"{indent}{name}:")
             continue
-        dumped = yaml.safe_dump({name: _plain(_value(key, info, repo))}, sort_keys=False,
-                                default_flow_style=False, width=WIDTH)  # fmt: skip
+        value = _plain(_value(key, info, repo))
+        # a list of scalars (sv.types) on one line, [DEL, DUP]: one key, one line
+        flat = isinstance(value, list) and not any(isinstance(v, list | dict) for v in value)
+        dumped = yaml.safe_dump({name: value}, sort_keys=False,
+                                default_flow_style=None if flat else False, width=WIDTH)  # fmt: skip
         lines += [f"{indent}{line}" for line in dumped.rstrip("\n").splitlines()]
     return "\n".join(lines) + "\n"
 

@@ -23,11 +23,12 @@ def analysis_manifest_inputs(sample: str, core: Iterable[str]) -> list[str]:
     return sorted({*core, layout.findings(sample)})
 
 
-def unused_rules(aligner: str, caller: str) -> list[str]:
+def unused_rules(aligner: str, caller: str, plain_fasta: bool = False) -> list[str]:
     """Reference rules this configuration never runs: their timing files (left by a run with another
-    configuration) are not steps of this sample's analysis."""
+    configuration) are not steps of this sample's analysis. ``plain_fasta``: another step (CNVkit, TIDDIT)
+    reads the decompressed FASTA too."""
     unused = ["index_minimap2"] if aligner == "bwa" else ["index_bwa"]
-    return unused if caller == "freebayes" else [*unused, "decompress_fasta"]
+    return unused if caller == "freebayes" or plain_fasta else [*unused, "decompress_fasta"]
 
 
 def effective_config(run: RunConfig) -> dict[str, Any]:
@@ -49,5 +50,7 @@ def manifest_params(
         + [str(run.samples_path), str(run.units_path), str(run.interpret.panels)],
         "bundle_manifest": str(run.bundles[run.samples[sample].reference]),
         "bundle_key": bundle_key,
-        "unused_rules": unused_rules(run.aligner, run.caller),
+        "unused_rules": unused_rules(
+            run.aligner, run.caller, run.sv.enabled and (run.sv.cnv or run.sv.tiddit)
+        ),
     }

@@ -27,6 +27,10 @@ TOOL_QUERIES: dict[str, tuple[list[str], str]] = {
     "samblaster": (["--version"], r"Version (\S+)"),
     "bgzip": (["--version"], r"^bgzip \(htslib\) (\S+)"),
     "tabix": (["--version"], r"^tabix \(htslib\) (\S+)"),
+    # structural variants (rules/sv.smk, issue 17); Debian names the CNVkit entry point `cnvkit`
+    "delly": (["--version"], r"Delly version: v?(\S+)"),
+    "cnvkit": (["version"], r"^([0-9]+\.[0-9]+\S*)"),
+    "tiddit": (["--version"], r"tiddit-([0-9]\S*)"),
 }
 
 

@@ -23,7 +23,7 @@ import gzip
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +78,7 @@ class Variant:
     var_id: str
     haplotypes: tuple[int, ...]  # which of (0, 1) carry the ALT
     movable: bool = False  # unphased het: may move to the other haplotype to avoid an overlap
+    symbolic: tuple[str, str, str] | None = None  # structural variant: REF, ALT, INFO of its truth record
 
 
 @dataclass
@@ -369,20 +370,30 @@ def _no_n(seqs: tuple[Codes, Codes], frags: npt.NDArray[np.int64]) -> npt.NDArra
     return keep
 
 
-def write_truth(haps: Haplotypes, region: Region, sample: str, path: Path) -> None:
+SV_TRUTH_HEADER = [
+    '##ALT=<ID=DEL,Description="Deletion">',
+    '##ALT=<ID=DUP,Description="Tandem duplication">',
+    '##ALT=<ID=INV,Description="Inversion">',
+    '##INFO=<ID=SVTYPE,Number=1,Type=String,Description="Type of structural variant">',
+    '##INFO=<ID=END,Number=1,Type=Integer,Description="Last reference base affected">',
+    '##INFO=<ID=SVLEN,Number=1,Type=Integer,Description="Length of the variant (negative for deletions)">',
+]
+
+
+def write_truth(haps: Haplotypes, region: Region, sample: str, path: Path, length: int | None = None) -> None:
     """VCF of the variants actually put into the reads, phased as simulated (the truth for this sample)."""
     lines = [
         "##fileformat=VCFv4.2",
         "##source=clinwgs simulate (SIMULATED reads; truth of what was applied)",
-        f"##contig=<ID={region.chrom}>",
+        f"##contig=<ID={region.chrom},length={length}>" if length else f"##contig=<ID={region.chrom}>",
+        *(SV_TRUTH_HEADER if any(v.symbolic for v in haps.applied) else []),
         '##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
         "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT", sample]),
     ]
     for v in haps.applied:
         gt = "|".join("1" if h in v.haplotypes else "0" for h in (0, 1))
-        lines.append(
-            "\t".join([region.chrom, str(v.pos1), v.var_id, v.ref, v.alt, ".", "PASS", ".", "GT", gt])
-        )
+        ref, alt, info = v.symbolic or (v.ref, v.alt, ".")
+        lines.append("\t".join([region.chrom, str(v.pos1), v.var_id, ref, alt, ".", "PASS", info, "GT", gt]))
     write_text_atomic(path, "\n".join(lines) + "\n")
 
 
@@ -394,17 +405,21 @@ def simulate(
     out_prefix: Path,
     params: SimParams,
     vcf_sample: str | None = None,
+    structural: Callable[[Codes, Region], list[Variant]] | None = None,
 ) -> SimulationResult:
-    """Simulate `params.depth`x paired reads of `sample` over `region`; see the module docstring."""
+    """Simulate `params.depth`x paired reads of `sample` over `region`; see the module docstring.
+    ``structural`` gives the structural variants (clinwgs.validation.simulate_sv.sv_variants)."""
     rng = np.random.default_rng(params.seed)
     ref = load_region(reference, region)
     length = contig_length(reference, region.chrom)
     var_list = read_variants(variants, region, vcf_sample or sample, rng, length) if variants else []
+    if structural is not None:
+        var_list = sorted([*var_list, *structural(ref, region)], key=lambda v: v.pos1)
     haps = build_haplotypes(ref, region, var_list, variants)
     out_prefix.parent.mkdir(parents=True, exist_ok=True)
     r1, r2, pairs = write_reads(haps, region, sample, out_prefix, params, rng)
     truth = Path(f"{out_prefix}.truth.vcf")
-    write_truth(haps, region, sample, truth)
+    write_truth(haps, region, sample, truth, length)
     return SimulationResult(r1, r2, truth, pairs, len(haps.applied), len(haps.skipped))
 
 

@@ -67,10 +67,11 @@ def test_shipped_config_sheets_are_valid(monkeypatch: pytest.MonkeyPatch) -> Non
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     try:
         run = load_config_dict(cfg)
-    except ConfigError as exc:  # PC001's reads are simulated at demo time: only they may be missing
-        assert exc.problems and all("PC001" in p and "does not exist" in p for p in exc.problems)
+    except ConfigError as exc:  # the demo simulates PC001's and PC002's reads: only they may be missing
+        assert exc.problems
+        assert all(("PC001" in p or "PC002" in p) and "does not exist" in p for p in exc.problems)
         return
-    assert set(run.samples) == {"PC001", "HG00096", "HG00099", "HG00101", "NA12878"}
+    assert set(run.samples) == {"PC001", "PC002", "HG00096", "HG00099", "HG00101", "NA12878"}
 
 
 @pytest.mark.parametrize(

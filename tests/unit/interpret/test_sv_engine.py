@@ -134,3 +134,18 @@ def test_cli_interpret_takes_the_sv_vcf(tmp_path: Path) -> None:
     assert [f["tier"] for f in data["structural_findings"]] == ["Tier 1"]
     row = out_tsv.read_text().splitlines()[-1].split("\t")
     assert row[:2] == ["Tier 1", "BRCA1"] and row[10] == "<DEL>:43126000:CN1"
+
+
+def test_a_sample_the_sv_caller_could_not_assess_says_so(tmp_path: Path) -> None:
+    """rules/sv.smk writes ##clinwgs_sv_not_assessed when delly cannot estimate the library (issue 17)."""
+    sv = _sv(tmp_path, [])
+    note = "##clinwgs_sv_not_assessed=delly: not enough read pairs to estimate the library insert size\n"
+    text = sv.read_text().replace("##contig", note + "##contig", 1)
+    sv.write_text(text)
+    out = run(DATA / "HG00096.annotated.vcf.gz", sample="HG00096", gff3=GFF3, sv_vcf=sv)
+    assert out.structural_analysis is not None and out.structural_analysis.events_examined == 0
+    notes = out.structural_analysis.notes
+    assert any(n.startswith("Not assessed: delly: not enough read pairs") for n in notes)
+    plain = run(DATA / "HG00096.annotated.vcf.gz", sample="HG00096", gff3=GFF3, sv_vcf=_sv(tmp_path, []))
+    assert plain.structural_analysis is not None
+    assert not any(n.startswith("Not assessed") for n in plain.structural_analysis.notes)
