@@ -15,8 +15,16 @@ NOT_ASSESSED_VCF = (
 
 
 def interpret_inputs(run: RunConfig, sample: str) -> dict[str, str]:
-    """The sample's SV VCF for rule interpret_variants (nothing when SV calling is off)."""
-    return {"sv_vcf": layout.sv_vcf(sample)} if run.sv.enabled else {}
+    """The sample's SV VCF for rule interpret_variants, with its alignment and index (the depth plot of each
+    listed event); nothing when SV calling is off."""
+    if not run.sv.enabled:
+        return {}
+    fmt = run.alignment_format
+    return {
+        "sv_vcf": layout.sv_vcf(sample),
+        "sv_alignment": layout.alignment(sample, fmt),
+        "sv_alignment_index": layout.alignment_index(sample, fmt),
+    }
 
 
 def outputs(run: RunConfig, sample: str) -> list[str]:
