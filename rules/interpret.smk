@@ -66,6 +66,7 @@ rule depth_panel:
 rule interpret_variants:
     input:
         unpack(ref_files),
+        unpack(family_interpret_inputs),
         vcf=layout.vcf("{sample}", "annotated"),
         thresholds=layout.qc("{sample}", "panel.thresholds.bed.gz"),
         regions=layout.qc("{sample}", "panel.regions.bed.gz"),
