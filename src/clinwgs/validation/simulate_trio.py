@@ -33,7 +33,6 @@ from clinwgs.validation.simulate import (
     SimParams,
     Variant,
     build_haplotypes,
-    decode,
     load_region,
     write_reads,
 )
@@ -276,4 +275,17 @@ def simulate_brca1_trio(
     )
 
 
-__all__ = ["BRCA1_REGION", "DEMO_TRIO", "TrioIds", "decode", "simulate_brca1_trio", "simulate_trio"]
+
+
+DEMO_TRIO_DIR = Path("resources/demo/trio")
+
+
+def ensure_demo_trio(repo: Path) -> None:
+    """Simulate the demo's trio FAM001 (TRIO01P/F/M; de novo pathogenic BRCA1 SNV in the proband) under
+    resources/demo/trio/ unless all six FASTQs exist (config/units.tsv names them)."""
+    out = repo / DEMO_TRIO_DIR
+    ids = (DEMO_TRIO.proband, DEMO_TRIO.father, DEMO_TRIO.mother)
+    if all((out / f"{s}.R{m}.fastq.gz").is_file() for s in ids for m in (1, 2)):
+        return
+    print(f"clinwgs demo: simulating trio FAM001 ({', '.join(ids)}) -> {DEMO_TRIO_DIR}/", flush=True)
+    simulate_brca1_trio(repo, out)
