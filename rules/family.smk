@@ -145,7 +145,7 @@ rule trio_dnm_family:
     output:
         temp(layout.family_vcf("{family}", "dnm")),
     params:
-        cmd=lambda w, input, output: trio_dnm_command(FAMILIES[w.family], input.vcf, output[0]),
+        cmd=lambda w, input, output: trio_dnm_command(FAMILIES[w.family], input.vcf, output[0], RUN.caller),
     log:
         layout.log("trio_dnm_family", "{family}"),
     benchmark:

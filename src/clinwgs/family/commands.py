@@ -34,13 +34,15 @@ def family_filter_pipeline(vcf_in: str, vcf_out: str, f: Filters) -> str:
     return f"{first} | bcftools filter -m+ -s LowQual -e {shlex.quote(site)} -Oz -o {shlex.quote(vcf_out)}"
 
 
-def trio_dnm_command(ped: Pedigree, vcf_in: str, vcf_out: str) -> str:
+def trio_dnm_command(ped: Pedigree, vcf_in: str, vcf_out: str, caller: str = "bcftools") -> str:
     """bcftools +trio-dnm2 on proband, father, mother (FORMAT/DNM as a probability, FORMAT/VAF and VA); a
-    family without both parents sequenced gets the filtered VCF unchanged (no de novo assessment)."""
+    family without both parents sequenced gets the filtered VCF unchanged (no de novo assessment). FreeBayes
+    calls carry no FORMAT/QS, so the parents' FORMAT/AD is used (``--with-pAD``)."""
     if ped.father and ped.mother:
         pfm = f"{ped.proband},{ped.father},{ped.mother}"
+        pad = " --with-pAD" if caller == "freebayes" else ""
         return (
-            f"bcftools +trio-dnm2 -p {pfm} --dnm-tag DNM:prob -Oz -o {shlex.quote(vcf_out)} "
+            f"bcftools +trio-dnm2 -p {pfm} --dnm-tag DNM:prob{pad} -Oz -o {shlex.quote(vcf_out)} "
             f"{shlex.quote(vcf_in)}"
         )
     return f"bcftools view -Oz -o {shlex.quote(vcf_out)} {shlex.quote(vcf_in)}"

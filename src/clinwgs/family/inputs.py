@@ -49,7 +49,11 @@ class FamilyInputs:
     def caller_command(self, wildcards: Any, input: Any, output: Any) -> str:  # noqa: A002 (Snakemake's name)
         alns = " ".join(input.aln)
         if self.caller == "freebayes":
-            return f"freebayes -f {input.fasta} -t {input.bed} {alns} | bgzip -c > {output}"
+            # FreeBayes writes GL only: PL (what norm and trio-dnm2 read) converted from it
+            return (
+                f"freebayes -f {input.fasta} -t {input.bed} {alns}"
+                f" | bcftools +tag2tag -Oz -o {output} -- --GL-to-PL"
+            )
         # FORMAT/QS: what trio-dnm2 reads; --read-groups names each file's reads by the member's sample_id
         return (
             f"bcftools mpileup -f {input.fasta} -R {input.bed} -G {input.read_groups}"

@@ -86,7 +86,8 @@ def test_per_genotype_filter_sets_failing_genotypes_missing(tmp_path: Path) -> N
 
 def test_trio_dnm_command_names_proband_father_mother() -> None:
     cmd = trio_dnm_command(PED, "in.vcf.gz", "out.vcf.gz")
-    assert "+trio-dnm2 -p TRIO01P,TRIO01F,TRIO01M --dnm-tag DNM:prob" in cmd
+    assert "+trio-dnm2 -p TRIO01P,TRIO01F,TRIO01M --dnm-tag DNM:prob -Oz" in cmd
+    assert "--with-pAD" in trio_dnm_command(PED, "in.vcf.gz", "out.vcf.gz", "freebayes")
     duo = PED.model_copy(
         update={"members": [PED.members[0].model_copy(update={"mother": None}), PED.members[1]]}
     )
