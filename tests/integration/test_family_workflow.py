@@ -123,22 +123,31 @@ def test_ceph_trio_joint_calling_end_to_end(tmp_path: Path) -> None:
     assert qc["status"] in {"insufficient_data", "fail"} and qc["release_blockers"]
 
 
-def test_a_swapped_proband_fails_family_qc_naming_the_pair(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def swapped(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The simulated BRCA1 trio (20x, seed 16) with the father's reads given as the proband's, run to the
+    family QC."""
+    work = tmp_path_factory.mktemp("swap")
     sim = simulate_brca1_trio(
-        ROOT, tmp_path / "sim", params=SimParams(depth=20, seed=16), swap_proband_with="father"
+        ROOT, work / "sim", params=SimParams(depth=20, seed=16), swap_proband_with="father"
     )
     ids = DEMO_TRIO
     units = [f"{s}\tL1\tILLUMINA\t{r1}\t{r2}\t" for s, (r1, r2) in sim.fastqs.items()]
     done = _run(
-        tmp_path,
+        work,
         "GRCh38_BRCA1",
         (ids.proband, ids.father, ids.mother),
         units,
-        [tmp_path / "sim"],
+        [work / "sim"],
         [layout.family_qc("FAMX")],
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    qc = _qc(tmp_path)
+    return work
+
+
+def test_a_swapped_proband_fails_family_qc_naming_the_pair(swapped: Path) -> None:
+    ids = DEMO_TRIO
+    qc = _qc(swapped)
     assert qc["status"] == "fail"
     checks = {c["subject"]: c for c in qc["checks"]}  # type: ignore[attr-defined]
     swap = checks[f"{ids.proband}-{ids.father}"]
@@ -149,3 +158,48 @@ def test_a_swapped_proband_fails_family_qc_naming_the_pair(tmp_path: Path) -> No
     assert mother["status"] == "fail" and "look unrelated" in mother["message"]
     blockers = qc["release_blockers"]
     assert any(f"{ids.proband}-{ids.father}" in b and f"{kinship:.3f}" in b for b in blockers), blockers  # type: ignore[attr-defined]
+
+
+def _engine_reads_family_qc() -> bool:
+    from dataclasses import fields
+
+    from clinwgs.interpret.engine import Inputs
+
+    return "family_qc" in {f.name for f in fields(Inputs)}
+
+
+@pytest.mark.skipif(
+    not _engine_reads_family_qc(),
+    reason="the interpretation side of issue 16 (trio-interp: "
+    "Inputs.family_qc joins FamilyQC.release_blockers) is not in this checkout",
+)
+def test_a_swapped_family_is_not_released(swapped: Path) -> None:
+    """The proband's findings carry the family QC blocker, so nothing is published for the family."""
+    proband = DEMO_TRIO.proband
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-s",
+            str(ROOT / "Snakefile"),
+            "--configfile",
+            "config.yaml",
+            "-c",
+            "2",
+            layout.receipt(proband),
+            "--quiet",
+            "rules",
+        ],
+        cwd=swapped,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    findings = json.loads((swapped / layout.findings(proband)).read_text())
+    assert findings["release_blocked"] is True
+    assert any(f"{proband}-{DEMO_TRIO.father}" in b for b in findings["release_blockers"])
+    receipt = json.loads((swapped / layout.receipt(proband)).read_text())
+    assert receipt.get("published") is False
