@@ -1,0 +1,36 @@
+"""The seeded simulated trio: the planted variants have the genotypes they are named for, the background is
+Mendelian, and the same seed gives the same trio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from clinwgs.validation.simulate import load_region
+from clinwgs.validation.simulate_trio import BRCA1_REGION, PLANTED_KINDS, plan_trio
+
+ROOT = Path(__file__).resolve().parents[3]
+BUNDLE = ROOT / "reference" / "GRCh38_BRCA1"
+FASTA = BUNDLE / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
+CLINVAR = BUNDLE / "clinvar_20150204.BRCA1.GRCh38.modern_format.DERIVED.vcf.gz"
+
+
+def test_planted_variants_and_mendelian_background() -> None:
+    ref = load_region(FASTA, BRCA1_REGION)
+    variants = plan_trio(ref, BRCA1_REGION, CLINVAR, seed=16)
+    planted = {v.kind: v for v in variants if v.kind != "background"}
+    assert sorted(planted) == sorted(PLANTED_KINDS)
+    for kind in ("de_novo_snv", "de_novo_indel"):
+        v = planted[kind]
+        assert sum(v.proband) == 1 and sum(v.father) == 0 and sum(v.mother) == 0
+    assert len(planted["de_novo_snv"].ref) == len(planted["de_novo_snv"].alt) == 1
+    assert len(planted["de_novo_indel"].ref) != len(planted["de_novo_indel"].alt)
+    pat, mat, hom = planted["compound_het_paternal"], planted["compound_het_maternal"], planted["homozygous"]
+    assert pat.proband == (1, 0) and sum(pat.father) == 1 and sum(pat.mother) == 0
+    assert mat.proband == (0, 1) and sum(mat.mother) == 1 and sum(mat.father) == 0
+    assert hom.proband == (1, 1) and sum(hom.father) == 1 and sum(hom.mother) == 1
+    background = [v for v in variants if v.kind == "background"]
+    assert len(background) > 200
+    for v in background:  # the child's paternal allele is one of the father's, maternal one of the mother's
+        assert v.proband[0] in v.father and v.proband[1] in v.mother
+    assert plan_trio(ref, BRCA1_REGION, CLINVAR, seed=16) == variants
+    assert plan_trio(ref, BRCA1_REGION, CLINVAR, seed=17) != variants
