@@ -2,10 +2,12 @@
 figures, tests and the demo (issue 16). Reads come from ``clinwgs.validation.simulate`` (same read model).
 
 Model (documented so that the expected result is unambiguous):
-- background SNVs: one random position per ``snv_spacing`` bp of the region's non-N bases on average (a dense,
-  deliberately informative set: real genomes have about one heterozygous site per kb), random ALT base, a
-  population allele frequency uniform in [0.05, 0.5]; each parental haplotype carries the ALT independently
-  with that frequency (Hardy-Weinberg, unrelated parents);
+- background SNVs: the common SNVs of a population sites VCF when one is given (1000 Genomes phase 3 of the
+  bundle: biallelic, AF 0.05-0.95, REF matching; so the bundle's fingerprint sites vary between members as in
+  real people), plus one random position per ``snv_spacing`` bp of the region's non-N bases on average (a
+  dense, deliberately informative set: real genomes have about one heterozygous site per kb) with a random
+  ALT base and an allele frequency uniform in [0.05, 0.5]; each parental haplotype carries the ALT
+  independently with that frequency (Hardy-Weinberg, unrelated parents);
 - the proband inherits one haplotype of each parent, chosen at random (no recombination: the regions are
   tens of kb);
 - planted variants are real ClinVar variants of the bundle (CLNSIG Pathogenic, reviewed by multiple
@@ -119,37 +121,65 @@ def _pick_planted(
     return chosen
 
 
+def _population_snvs(sites: Path, ref: np.ndarray, region: Region) -> list[tuple[int, str, str, float]]:
+    """Biallelic SNVs with AF 0.05-0.95 whose REF matches the reference, from a population sites VCF."""
+    out = []
+    with pysam.VariantFile(str(sites)) as handle:
+        for rec in handle.fetch(region.chrom, region.start0, region.end0):
+            alts, ref_b = rec.alts or (), (rec.ref or "").upper()
+            af = rec.info.get("AF")
+            af = af[0] if isinstance(af, tuple) else af
+            if len(alts) != 1 or len(ref_b) != 1 or alts[0].upper() not in {"A", "C", "G", "T"} or af is None:
+                continue
+            if 0.05 <= float(af) <= 0.95 and "ACGTN"[int(ref[rec.pos - 1 - region.start0])] == ref_b:
+                out.append((rec.pos, ref_b, alts[0].upper(), float(af)))
+    return out
+
+
 def _background(
-    ref: np.ndarray, region: Region, spacing: int, taken: list[int], min_gap: int, rng: np.random.Generator
+    ref: np.ndarray,
+    region: Region,
+    spacing: int,
+    taken: list[int],
+    min_gap: int,
+    rng: np.random.Generator,
+    population: list[tuple[int, str, str, float]] | None = None,
 ) -> list[tuple[int, str, str, float]]:
     acgt = np.nonzero(ref < 4)[0]
     n = len(acgt) // spacing
     positions = np.sort(rng.choice(acgt, size=n, replace=False))
-    out = []
+    out = [p for p in population or [] if all(abs(p[0] - t) >= min_gap for t in taken)]
+    near_real = {p[0] + d for p in out for d in range(-3, 4)}
     last = -(10**9)
     for offset in positions.tolist():
         pos1 = region.start0 + offset + 1
-        if pos1 - last < 3 or any(abs(pos1 - t) < min_gap for t in taken):
+        if pos1 - last < 3 or pos1 in near_real or any(abs(pos1 - t) < min_gap for t in taken):
             continue
         ref_base = int(ref[offset])
         alt_base = (ref_base + int(rng.integers(1, 4))) % 4
         af = float(rng.uniform(0.05, 0.5))
         out.append((pos1, "ACGT"[ref_base], "ACGT"[alt_base], af))
         last = pos1
-    return out
+    return sorted(out)
 
 
 def plan_trio(
-    ref: np.ndarray, region: Region, clinvar: Path, seed: int, snv_spacing: int = 150, min_gap: int = 300
+    ref: np.ndarray,
+    region: Region,
+    clinvar: Path,
+    seed: int,
+    snv_spacing: int = 150,
+    min_gap: int = 300,
+    population: Path | None = None,
 ) -> list[TrioVariant]:
     """Every simulated variant with the three members' haplotypes (see the module docstring)."""
     rng = np.random.default_rng(seed)
     planted = _pick_planted(clinvar, region, rng, min_gap)
     father_tx, mother_tx = int(rng.integers(0, 2)), int(rng.integers(0, 2))  # transmitted haplotypes
+    common = _population_snvs(population, ref, region) if population else None
     variants = []
-    for pos1, ref_b, alt_b, af in _background(
-        ref, region, snv_spacing, [p[1][0] for p in planted], min_gap, rng
-    ):
+    taken = [p[1][0] for p in planted]
+    for pos1, ref_b, alt_b, af in _background(ref, region, snv_spacing, taken, min_gap, rng, common):
         f = (int(rng.random() < af), int(rng.random() < af))
         m = (int(rng.random() < af), int(rng.random() < af))
         if sum(f) + sum(m) == 0:
@@ -222,13 +252,14 @@ def simulate_trio(
     out_dir: Path,
     params: SimParams,
     swap_proband_with: str | None = None,
+    population: Path | None = None,
 ) -> TrioSimulation:
     """Simulate the trio's reads (seed ``params.seed``; each member's reads seeded from it in turn).
 
     ``swap_proband_with`` ("father" or "mother"): the proband's FASTQs hold that parent's reads instead (a
     sample swap, for the family QC test); the truth still describes the declared trio."""
     ref = load_region(reference, region)
-    variants = plan_trio(ref, region, clinvar, params.seed)
+    variants = plan_trio(ref, region, clinvar, params.seed, population=population)
     out_dir.mkdir(parents=True, exist_ok=True)
     fastqs = {}
     for index, (member, sample) in enumerate(
@@ -262,7 +293,8 @@ def simulate_brca1_trio(
     params: SimParams | None = None,
     swap_proband_with: str | None = None,
 ) -> TrioSimulation:
-    """The demo/benchmark trio: 30x (seed 16) over BRCA1 of reference/GRCh38_BRCA1 with its ClinVar."""
+    """The demo/benchmark trio: 30x (seed 16) over BRCA1 of reference/GRCh38_BRCA1 with its ClinVar and its
+    1000 Genomes common SNVs."""
     bundle = repo / "reference" / "GRCh38_BRCA1"
     return simulate_trio(
         bundle / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz",
@@ -272,9 +304,8 @@ def simulate_brca1_trio(
         out_dir,
         params or SimParams(seed=16),
         swap_proband_with,
+        bundle / "1000G_phase3.BRCA1.sites.GRCh38.vcf.gz",
     )
-
-
 
 
 DEMO_TRIO_DIR = Path("resources/demo/trio")

@@ -12,11 +12,12 @@ ROOT = Path(__file__).resolve().parents[3]
 BUNDLE = ROOT / "reference" / "GRCh38_BRCA1"
 FASTA = BUNDLE / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
 CLINVAR = BUNDLE / "clinvar_20150204.BRCA1.GRCh38.modern_format.DERIVED.vcf.gz"
+POP = BUNDLE / "1000G_phase3.BRCA1.sites.GRCh38.vcf.gz"
 
 
 def test_planted_variants_and_mendelian_background() -> None:
     ref = load_region(FASTA, BRCA1_REGION)
-    variants = plan_trio(ref, BRCA1_REGION, CLINVAR, seed=16)
+    variants = plan_trio(ref, BRCA1_REGION, CLINVAR, seed=16, population=POP)
     planted = {v.kind: v for v in variants if v.kind != "background"}
     assert sorted(planted) == sorted(PLANTED_KINDS)
     for kind in ("de_novo_snv", "de_novo_indel"):
@@ -32,5 +33,13 @@ def test_planted_variants_and_mendelian_background() -> None:
     assert len(background) > 200
     for v in background:  # the child's paternal allele is one of the father's, maternal one of the mother's
         assert v.proband[0] in v.father and v.proband[1] in v.mother
-    assert plan_trio(ref, BRCA1_REGION, CLINVAR, seed=16) == variants
-    assert plan_trio(ref, BRCA1_REGION, CLINVAR, seed=17) != variants
+    assert plan_trio(ref, BRCA1_REGION, CLINVAR, seed=16, population=POP) == variants
+    assert plan_trio(ref, BRCA1_REGION, CLINVAR, seed=17, population=POP) != variants
+    # the bundle's fingerprint sites (common 1000 Genomes SNVs) are among the simulated variants
+    sites = [
+        ln.split("\t")
+        for ln in (BUNDLE / "fingerprint_sites.GRCh38_BRCA1.tsv").read_text().splitlines()
+        if ln.startswith("chr17")
+    ]
+    positions = {v.pos1 for v in variants}
+    assert sum(int(site[1]) in positions for site in sites) > len(sites) * 0.8
