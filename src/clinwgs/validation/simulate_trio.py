@@ -6,7 +6,8 @@ Model (documented so that the expected result is unambiguous):
   bundle: biallelic, AF 0.05-0.95, REF matching; so the bundle's fingerprint sites vary between members as in
   real people), plus one random position per ``snv_spacing`` bp of the region's non-N bases on average (a
   dense, deliberately informative set: real genomes have about one heterozygous site per kb) with a random
-  ALT base and an allele frequency uniform in [0.05, 0.5]; each parental haplotype carries the ALT
+  ALT base and an allele frequency uniform in [0.05, 0.5], kept out of exons (+-20 bp) of the gene models
+  when given, so that no made-up variant changes a protein; each parental haplotype carries the ALT
   independently with that frequency (Hardy-Weinberg, unrelated parents);
 - the proband inherits one haplotype of each parent, chosen at random (no recombination: the regions are
   tens of kb);
@@ -136,6 +137,25 @@ def _population_snvs(sites: Path, ref: np.ndarray, region: Region) -> list[tuple
     return out
 
 
+def exon_mask(gff3: Path, region: Region, pad: int = 20) -> np.ndarray:
+    """True at every base of the region within ``pad`` bp of an exon or CDS of the GFF3."""
+    mask = np.zeros(region.length, dtype=bool)
+    for line in gff3.read_text(encoding="utf-8").splitlines():
+        fields = line.split("\t")
+        if (
+            line.startswith("#")
+            or len(fields) < 5
+            or fields[0] != region.chrom
+            or fields[2] not in {"exon", "CDS"}
+        ):
+            continue
+        start = max(0, int(fields[3]) - 1 - pad - region.start0)
+        end = min(region.length, int(fields[4]) + pad - region.start0)
+        if start < end:
+            mask[start:end] = True
+    return mask
+
+
 def _background(
     ref: np.ndarray,
     region: Region,
@@ -144,8 +164,10 @@ def _background(
     min_gap: int,
     rng: np.random.Generator,
     population: list[tuple[int, str, str, float]] | None = None,
+    avoid: np.ndarray | None = None,
 ) -> list[tuple[int, str, str, float]]:
-    acgt = np.nonzero(ref < 4)[0]
+    allowed = ref < 4 if avoid is None else (ref < 4) & ~avoid
+    acgt = np.nonzero(allowed)[0]
     n = len(acgt) // spacing
     positions = np.sort(rng.choice(acgt, size=n, replace=False))
     out = [p for p in population or [] if all(abs(p[0] - t) >= min_gap for t in taken)]
@@ -171,6 +193,7 @@ def plan_trio(
     snv_spacing: int = 150,
     min_gap: int = 300,
     population: Path | None = None,
+    gff3: Path | None = None,
 ) -> list[TrioVariant]:
     """Every simulated variant with the three members' haplotypes (see the module docstring)."""
     rng = np.random.default_rng(seed)
@@ -179,7 +202,8 @@ def plan_trio(
     common = _population_snvs(population, ref, region) if population else None
     variants = []
     taken = [p[1][0] for p in planted]
-    for pos1, ref_b, alt_b, af in _background(ref, region, snv_spacing, taken, min_gap, rng, common):
+    avoid = exon_mask(gff3, region) if gff3 else None
+    for pos1, ref_b, alt_b, af in _background(ref, region, snv_spacing, taken, min_gap, rng, common, avoid):
         f = (int(rng.random() < af), int(rng.random() < af))
         m = (int(rng.random() < af), int(rng.random() < af))
         if sum(f) + sum(m) == 0:
@@ -253,13 +277,14 @@ def simulate_trio(
     params: SimParams,
     swap_proband_with: str | None = None,
     population: Path | None = None,
+    gff3: Path | None = None,
 ) -> TrioSimulation:
     """Simulate the trio's reads (seed ``params.seed``; each member's reads seeded from it in turn).
 
     ``swap_proband_with`` ("father" or "mother"): the proband's FASTQs hold that parent's reads instead (a
     sample swap, for the family QC test); the truth still describes the declared trio."""
     ref = load_region(reference, region)
-    variants = plan_trio(ref, region, clinvar, params.seed, population=population)
+    variants = plan_trio(ref, region, clinvar, params.seed, population=population, gff3=gff3)
     out_dir.mkdir(parents=True, exist_ok=True)
     fastqs = {}
     for index, (member, sample) in enumerate(
@@ -293,8 +318,8 @@ def simulate_brca1_trio(
     params: SimParams | None = None,
     swap_proband_with: str | None = None,
 ) -> TrioSimulation:
-    """The demo/benchmark trio: 30x (seed 16) over BRCA1 of reference/GRCh38_BRCA1 with its ClinVar and its
-    1000 Genomes common SNVs."""
+    """The demo/benchmark trio: 30x (seed 16) over BRCA1 of reference/GRCh38_BRCA1 with its ClinVar, its
+    1000 Genomes common SNVs and its gene models (random SNVs kept out of exons)."""
     bundle = repo / "reference" / "GRCh38_BRCA1"
     return simulate_trio(
         bundle / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz",
@@ -305,6 +330,7 @@ def simulate_brca1_trio(
         params or SimParams(seed=16),
         swap_proband_with,
         bundle / "1000G_phase3.BRCA1.sites.GRCh38.vcf.gz",
+        bundle / "gencode_v19_BRCA1_region.GRCh38.csq_ready.gff3",
     )
 
 
