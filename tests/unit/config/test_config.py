@@ -67,10 +67,14 @@ def test_shipped_config_sheets_are_valid(monkeypatch: pytest.MonkeyPatch) -> Non
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     try:
         run = load_config_dict(cfg)
-    except ConfigError as exc:  # PC001's reads are simulated at demo time: only they may be missing
-        assert exc.problems and all("PC001" in p and "does not exist" in p for p in exc.problems)
+    except ConfigError as exc:  # PC001's and the trio's reads are simulated by the demo: only they may lack
+        simulated = ("PC001", "TRIO01P", "TRIO01F", "TRIO01M")
+        assert exc.problems
+        assert all(any(s in p for s in simulated) and "does not exist" in p for p in exc.problems)
         return
-    assert set(run.samples) == {"PC001", "HG00096", "HG00099", "HG00101", "NA12878"}
+    trio = {"TRIO01P", "TRIO01F", "TRIO01M"}
+    assert set(run.samples) == {"PC001", "HG00096", "HG00099", "HG00101", "NA12878", *trio}
+    assert run.pedigrees["FAM001"].proband == "TRIO01P"
 
 
 @pytest.mark.parametrize(
