@@ -11,13 +11,16 @@ With fewer than family.qc_min_sites informative sites a pair is ``insufficient_d
 
 The Mendelian-error rate is `bcftools +mendelian -m c` over the same informative sites of the trio.
 Release blockers: every failed check; and relatedness or Mendelian checks without enough data (a family
-analysis whose relationships are unconfirmed must not be released). A sex that cannot be inferred (a bundle
-without chrX/chrY) is reported as insufficient_data and does not block, as for a lone sample.
+analysis whose relationships are unconfirmed must not be released). A sex that cannot be inferred from
+chrX/chrY depth is insufficient_data and does not block, as for a lone sample; on a bundle without chrX/chrY
+the sex check cannot apply and is left out, with a note (FamilyQC.notes), so it does not make the family QC
+"insufficient" when relatedness, Mendelian errors and depth all pass.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,8 +248,16 @@ def depth_check(sample: str, summary: Path, s: FamilySection) -> FamilyCheck:
     )
 
 
-def member_sex_check(sample: str, reported: str, summary: Path) -> FamilyCheck:
-    result = sex_check(reported, read_mosdepth_summary(summary))
+_SEX_CONTIG = re.compile(r"^(chr)?[XY]$")
+
+
+def member_sex_check(sample: str, reported: str, summary: Path) -> FamilyCheck | None:
+    """The member's sex from chrX/chrY depth against the sheet; None when the reference has no chrX/chrY at
+    all (the check cannot apply: a note, not a lack of data; the member's identity.json says the same)."""
+    depths = read_mosdepth_summary(summary)
+    if not any(_SEX_CONTIG.match(contig) for contig in depths):
+        return None
+    result = sex_check(reported, depths)
     status: QCStatus = (
         "fail"
         if result.mismatch
@@ -270,7 +281,7 @@ def member_sex_check(sample: str, reported: str, summary: Path) -> FamilyCheck:
 BLOCKING_WHEN_INSUFFICIENT = frozenset({"relatedness", "mendelian_errors"})
 
 
-def summarise(family_id: str, checks: list[FamilyCheck]) -> FamilyQC:
+def summarise(family_id: str, checks: list[FamilyCheck], notes: list[str] | None = None) -> FamilyQC:
     statuses = {c.status for c in checks}
     status: QCStatus = (
         "fail" if "fail" in statuses else ("insufficient_data" if "insufficient_data" in statuses else "pass")
@@ -281,7 +292,9 @@ def summarise(family_id: str, checks: list[FamilyCheck]) -> FamilyQC:
         for c in checks
         if c.status == "insufficient_data" and c.name in BLOCKING_WHEN_INSUFFICIENT
     ]
-    return FamilyQC(family_id=family_id, status=status, checks=checks, release_blockers=blockers)
+    return FamilyQC(
+        family_id=family_id, status=status, checks=checks, release_blockers=blockers, notes=notes or []
+    )
 
 
 def family_qc(
@@ -297,10 +310,20 @@ def family_qc(
     if ped.father and ped.mother:
         good, errors = mendelian_counts(vcf, ped.mother, ped.father, ped.proband, filters, settings)
         checks.append(mendelian_check(good, errors, f"{ped.proband}-{ped.father}-{ped.mother}", settings))
+    unchecked = []
     for m in ped.members:
-        checks.append(member_sex_check(m.sample_id, m.sex, summaries[m.sample_id]))
+        sex = member_sex_check(m.sample_id, m.sex, summaries[m.sample_id])
+        if sex is None:
+            unchecked.append(m.sample_id)
+        else:
+            checks.append(sex)
         checks.append(depth_check(m.sample_id, summaries[m.sample_id], settings))
-    return summarise(ped.family_id, checks)
+    notes = (
+        [f"sex not checked for {', '.join(unchecked)}: the reference bundle has no chrX/chrY sequence"]
+        if unchecked
+        else []
+    )
+    return summarise(ped.family_id, checks, notes)
 
 
 def write_family_qc(

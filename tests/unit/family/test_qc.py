@@ -14,6 +14,7 @@ from clinwgs.family.qc import (
     Kinship,
     family_qc,
     king_kinship,
+    member_sex_check,
     mendelian_check,
     parse_mendelian,
     relatedness_check,
@@ -144,3 +145,23 @@ def test_family_qc_on_a_swapped_trio(tmp_path: Path) -> None:
     mendel = next(c for c in qc.checks if c.name == "mendelian_errors")
     assert mendel.status == "fail"
     assert any("TRIO01P-TRIO01F" in b for b in qc.release_blockers)
+    # no chrX/chrY in the reference: the sex check cannot apply, a note says so (not insufficient data)
+    assert not [c for c in qc.checks if c.name == "sex"]
+    assert qc.notes == [
+        "sex not checked for TRIO01P, TRIO01F, TRIO01M: the reference bundle has no chrX/chrY sequence"
+    ]
+
+
+def test_member_sex_against_the_sheet(tmp_path: Path) -> None:
+    summary = tmp_path / "s.mosdepth.summary.txt"
+    rows = [
+        "chrom\tlength\tbases\tmean\tmin\tmax",
+        "chr1\t1000\t30000\t30.0\t0\t50",
+        "chrX\t1000\t15000\t15.0\t0\t30",
+        "chrY\t1000\t12000\t12.0\t0\t30",
+    ]
+    summary.write_text("\n".join(rows) + "\n")
+    male = member_sex_check("TRIO01F", "male", summary)
+    assert male is not None and male.status == "pass"
+    swapped = member_sex_check("TRIO01M", "female", summary)
+    assert swapped is not None and swapped.status == "fail" and "SEX MISMATCH" in swapped.message
