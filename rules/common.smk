@@ -4,6 +4,7 @@
 from pathlib import Path
 
 from clinwgs.annotate.header import SnpEffDb
+from clinwgs.calling.commands import caller_command as calling_command
 from clinwgs.config.load import load_config_dict
 from clinwgs.core import layout
 from clinwgs.inputs.alignment import alignment_matches_reference, require_matching_reference
@@ -166,12 +167,8 @@ def caller_inputs(wildcards):
 
 
 def caller_command(wildcards, input, output):
-    if RUN.caller == "freebayes":
-        return f"freebayes -f {input.fasta} -t {input.bed} {input.aln} | bgzip -c > {output}"
-    return (
-        f"bcftools mpileup -f {input.fasta} -R {input.bed} -a FORMAT/AD,FORMAT/DP -Ou {input.aln}"
-        f" | bcftools call -m -v -a GQ -Oz -o {output}"
-    )
+    # built by clinwgs.calling.commands (the bare-caller check runs the same settings)
+    return calling_command(RUN.caller, input.fasta, input.aln, output[0], bed=input.bed)
 
 
 # ---- annotation inputs (rules/annotate.smk) ----

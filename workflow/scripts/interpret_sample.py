@@ -27,6 +27,11 @@ inputs = Inputs(
     quantized=Path(sm.input.quantized),
     gff3=bundle.files.gff3.path if bundle.files.gff3 is not None else None,
     identity=Path(sm.input.identity) if hasattr(sm.input, "identity") else None,  # rules/identity.smk
+    sv_vcf=Path(sm.input.sv_vcf) if sm.input.get("sv_vcf") else None,  # rules/sv.smk sv_interpret_inputs
+    sv_alignment=Path(sm.input.sv_alignment) if sm.input.get("sv_alignment") else None,  # SV depth plot
+    pedigree=Path(p) if (p := sm.input.get("pedigree")) else None,  # rules/family.smk (issue 16)
+    family_qc=Path(q) if (q := sm.input.get("family_qc")) else None,
+    family_vcf=Path(v) if (v := sm.input.get("family_vcf")) else None,
 )
 settings = from_model(sm.params.settings, Path(sm.input.settings))
 print(run_sample(inputs, request, settings, Path(sm.output.json), Path(sm.output.tsv)), file=sys.stderr)

@@ -33,13 +33,40 @@ CLNVID_HEADER = (
 CSQ_SKIPPED_HEADER = "##clinwgs_csq=skipped: reference bundle {name} has no gene models (GFF3)"
 
 
+# FILTER name -> (threshold in Filters, bcftools expression failing a record with "{t}" for the threshold,
+# whether the step is always written even when switched off)
+FILTER_STEPS = (
+    ("LowQual", "min_qual", "QUAL<{t}", True),
+    ("LowDP", "min_depth", "INFO/DP<{t}", True),
+    ("LowGQ", "min_gq", "FMT/GQ<{t}", True),
+    # the ALT fraction of the sample's reads (records are split, AD is REF,ALT); no reads -> not filtered
+    ("LowAB", "min_allele_balance", "FMT/AD[0:0]+FMT/AD[0:1]>0 && FMT/AD[0:1]/(FMT/AD[0:0]+FMT/AD[0:1])<{t}",
+     False),
+)
+
+
+def filter_expression(filters: Filters, name: str, template: str) -> str | None:
+    """The bcftools expression for one threshold: one expression when SNVs and indels share it, else one per
+    type (``TYPE="indel"`` or not); None when it is 0 (off) for both."""
+    snv, indel = filters.threshold(name, "snv"), filters.threshold(name, "indel")
+    if snv == indel:
+        return template.format(t=snv) if snv else None
+    parts = [f'(TYPE{op}"indel" && {template.format(t=t)})'
+             for op, t in (("!=", snv), ("=", indel)) if t]
+    return " || ".join(parts) or None
+
+
 def filter_pipeline(vcf_in: str, vcf_out: str, filters: Filters) -> str:
-    """Hard filters as FILTER flags (records kept): LowQual, LowDP, LowGQ."""
-    steps = [
-        ("LowQual", f"QUAL<{filters.min_qual}"),
-        ("LowDP", f"INFO/DP<{filters.min_depth}"),
-        ("LowGQ", f"FMT/GQ<{filters.min_gq}"),
-    ]
+    """Hard filters as FILTER flags (records kept): LowQual, LowDP, LowGQ, and LowAB when set; each with its
+    per-type thresholds (``filters.snv`` / ``filters.indel``) where they differ. Input records are split
+    (one ALT each), as the workflow's normalisation writes them."""
+    steps = []
+    for name, key, template, always in FILTER_STEPS:
+        expression = filter_expression(filters, key, template)
+        if expression is None and always:
+            expression = template.format(t=getattr(filters, key))
+        if expression is not None:
+            steps.append((name, expression))
     parts = [f"bcftools filter -m+ -s {name} -e {shlex.quote(expr)} -Ou" for name, expr in steps]
     parts[0] += f" {shlex.quote(vcf_in)}"
     parts[-1] = parts[-1].replace("-Ou", f"-Oz -o {shlex.quote(vcf_out)}")

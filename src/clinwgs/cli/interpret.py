@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quantized", type=Path, help="mosdepth --quantize 0:<x>: output (exact coverage gaps)")
     p.add_argument("--gff3", type=Path, help="bundle gene models (c. ranges of coverage gaps)")
     p.add_argument("--identity", type=Path, help="sample identity result (its release blockers are added)")
+    p.add_argument("--sv-vcf", type=Path, help="structural/copy-number calls (SV VCF contract, issue 17)")
+    p.add_argument("--sv-alignment", type=Path, help="the sample's BAM/CRAM: depth plot of each listed SV")
     p.add_argument("--database", action="append", default=[], metavar="NAME=RELEASE")
     p.add_argument(
         "--population-af",
@@ -69,6 +71,8 @@ def main(argv: list[str]) -> int:
         args.quantized,
         args.gff3,
         identity=args.identity,
+        sv_vcf=args.sv_vcf,
+        sv_alignment=args.sv_alignment,
     )
     settings = load_settings(args.settings)
     if args.population_af:

@@ -75,12 +75,36 @@ class Scatter(Frozen):
     chunks: int = Field(ge=1, le=1000)
 
 
+class TypeFilters(Frozen):
+    """Thresholds for one variant type (``filters.snv`` / ``filters.indel``); unset or null = the shared
+    value."""
+
+    min_qual: float | None = Field(default=None, ge=0, description="QUAL below -> FILTER LowQual")
+    min_depth: int | None = Field(default=None, ge=0, description="INFO/DP below -> FILTER LowDP")
+    min_gq: int | None = Field(default=None, ge=0, description="FORMAT/GQ below -> FILTER LowGQ")
+    min_allele_balance: float | None = Field(
+        default=None, ge=0, le=1, description="FORMAT/AD ALT fraction below -> FILTER LowAB")
+
+
 class Filters(Frozen):
-    """Hard filters, applied as FILTER flags (0 switches one off)."""
+    """Hard filters, applied as FILTER flags (0 switches one off). ``snv`` and ``indel`` override the shared
+    thresholds for one variant type (chosen from data: docs/accuracy.md "How the filters were chosen")."""
 
     min_qual: float = Field(ge=0, description="QUAL below -> FILTER LowQual")
     min_depth: int = Field(ge=0, description="INFO/DP below -> FILTER LowDP")
     min_gq: int = Field(ge=0, description="FORMAT/GQ below -> FILTER LowGQ")
+    min_allele_balance: float = Field(default=0, ge=0, le=1,
+                                      description="FORMAT/AD ALT fraction below -> FILTER LowAB")
+    snv: TypeFilters = Field(default_factory=TypeFilters, description="SNV/MNP overrides")
+    # LowGQ off for indels: on the simulated HG002 set it removed true indels on both halves (fit and check)
+    # and no false ones (docs/BENCHMARKS.md "Accuracy after issue 15")
+    indel: TypeFilters = Field(default=TypeFilters(min_gq=0), description="indel overrides")
+
+    def threshold(self, name: str, kind: str) -> float | int:
+        """The threshold ``name`` (e.g. 'min_qual') for variant type ``kind`` ('snv' or 'indel')."""
+        override = getattr(self.snv if kind == "snv" else self.indel, name)
+        value: float | int = getattr(self, name) if override is None else override
+        return value
 
 
 class Threads(Frozen):
@@ -272,6 +296,11 @@ class PanelSettings(Frozen):
     population_af: list[PopulationAf] = []
     transcripts: dict[str, str] = {}
     lof_mechanism_genes: list[str] = []
+    # gnomAD constraint (pLI, LOEUF) of the panel genes, for SV/CNV scoring (issue 17); relative to the file
+    gene_constraint: Path | None = None
+    # issue 16: genes whose dominant disease is incompletely penetrant: a variant carried by an unaffected
+    # parent can still be Tier 1 (unaffected-parent filtering spares them)
+    incomplete_penetrance_genes: list[str] = []
 
     @model_validator(mode="after")
     def _known_panels(self) -> PanelSettings:

@@ -17,10 +17,13 @@ from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
 
 from clinwgs.fhir.codes import IG, OVERALL_LA, SAMPLE_ID_SYSTEM, loinc
+from clinwgs.fhir.family import family_resources
 from clinwgs.fhir.observations import implication_observation, master_panel, variant_observation
+from clinwgs.fhir.structural import structural_implication_observation, structural_variant_observation
 from clinwgs.fhir.study import genomic_study, provenance
 from clinwgs.models.findings import (
     Findings,
+    Tier,
     incomplete_reasons,
     not_fully_assessed,
     panel_genes,
@@ -51,7 +54,8 @@ def conclusion_text(findings: Findings) -> str:
     reasons = incomplete_reasons(findings)
     if reasons:
         return f"Analysis incomplete (not a negative result): {'; '.join(reasons)}."
-    if not findings.findings:
+    reported_sv = [f for f in findings.structural_findings if f.tier is not Tier.NONE]
+    if not findings.findings and not reported_sv:
         if result_status(findings) == "negative":
             return f"Negative: no reportable variant; all genes of test {findings.test_code} fully assessed."
         return (
@@ -62,7 +66,11 @@ def conclusion_text(findings: Findings) -> str:
     for finding in findings.findings:
         key = f"{finding.classification.value.lower()} ({finding.tier.value})"
         counts[key] = counts.get(key, 0) + 1
-    genes = sorted({f.annotation.gene for f in findings.findings})
+    for sv in reported_sv:  # structural/copy-number findings (findings 1.3.0)
+        klass = sv.classification.value.lower() if sv.classification else "not scored"
+        key = f"{klass} structural ({sv.tier.value})"
+        counts[key] = counts.get(key, 0) + 1
+    genes = sorted({f.annotation.gene for f in findings.findings} | {f.gene for f in reported_sv})
     parts = ", ".join(f"{n} {kind}" for kind, n in counts.items())
     return f"Reported variants in {', '.join(genes)}: {parts}." + _coverage_sentence(findings)
 
@@ -152,6 +160,15 @@ def build_report_bundle(
         resources.append((variant_urn, variant_observation(findings, finding)))
         resources.append((implication_urn, implication_observation(findings, finding, variant_urn)))
         result_urns += [variant_urn, implication_urn]
+    reported_sv = [f for f in findings.structural_findings if f.tier is not Tier.NONE]
+    for index, sv in enumerate(reported_sv):  # structural/copy-number findings (clinwgs.fhir.structural)
+        variant_urn, implication_urn = new_urn(f"sv-variant-{index}"), new_urn(f"sv-implication-{index}")
+        resources.append((variant_urn, structural_variant_observation(findings, sv)))
+        resources.append((implication_urn, structural_implication_observation(findings, sv, variant_urn)))
+        result_urns += [variant_urn, implication_urn]
+    # issue 16: relatives (FamilyMemberHistory) and their genotypes at each finding; nothing for a lone sample
+    small_variant_urns = result_urns[: 2 * len(findings.findings) : 2]
+    resources += family_resources(findings, small_variant_urns, new_urn)
     if result_urns:  # the master panel (81247-9) groups every variant and implication Observation
         panel_urn = new_urn("panel")
         resources.append((panel_urn, master_panel(findings, result_urns)))

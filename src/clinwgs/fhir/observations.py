@@ -16,6 +16,7 @@ from clinwgs.fhir.codes import (
     component,
     loinc,
 )
+from clinwgs.fhir.family import inheritance_components
 from clinwgs.models.findings import Finding, Findings
 
 CLINVAR = "http://www.ncbi.nlm.nih.gov/clinvar"
@@ -150,7 +151,7 @@ def variant_observation(findings: Findings, finding: Finding) -> dict[str, Any]:
         "code": loinc("69548-6", "Genetic variant assessment"),
         "subject": _subject(findings),
         "valueCodeableConcept": _coded("LA9633-4", "Present"),
-        "component": _variant_components(finding),
+        "component": [*_variant_components(finding), *inheritance_components(finding)],
     }
 
 

@@ -21,17 +21,31 @@ from clinwgs.interpret.alleles import Allele, HeaderInfo, inspect_header, sample
 from clinwgs.interpret.combine import assign_tier, classify
 from clinwgs.interpret.consequence import Consequence, most_severe_per_gene
 from clinwgs.interpret.coverage import cds_maps, gene_coverage, gene_models
+from clinwgs.interpret.family import (
+    NO_QC,
+    FamilyEvidence,
+    family_criteria,
+    family_fits,
+    gel_tier1,
+    load_family_qc,
+    load_pedigree,
+    summary,
+)
+from clinwgs.interpret.family import release_blockers as family_release_blockers
 from clinwgs.interpret.inheritance import genotype_fits, mode_of
 from clinwgs.interpret.nomenclature import Names, Nomenclature, load_nomenclature, name_allele, parse_ann
 from clinwgs.interpret.output import write_findings
 from clinwgs.interpret.panels import Panel, PanelGene
+from clinwgs.interpret.segregation import FamilyVcf, pair_compound_hets, segregate_allele
 from clinwgs.interpret.settings import InterpretSettings
 from clinwgs.interpret.sex import read_mosdepth_summary, sex_check
+from clinwgs.models.family import Pedigree
 from clinwgs.models.findings import (
     Annotation,
     Classification,
     ClinVarEvidence,
     CriterionResult,
+    FamilySummary,
     Finding,
     Findings,
     PanelUsed,
@@ -77,6 +91,11 @@ class Inputs:
     quantized: Path | None = None  # mosdepth --quantize 0:<x>: output: the exact bases below the threshold
     gff3: Path | None = None  # bundle gene models: c. ranges of coverage gaps
     identity: Path | None = None  # results/<s>/identity/<s>.identity.json (clinwgs.identity): its blockers
+    sv_vcf: Path | None = None  # results/<s>/sv/<s>.sv.vcf.gz (issue 17 contract): structural/CNV calls
+    sv_alignment: Path | None = None  # the sample's BAM/CRAM: depth profile of each listed SV (report plot)
+    pedigree: Path | None = None  # issue 16: results/families/<f>/pedigree.json (the proband's family)
+    family_qc: Path | None = None  # issue 16: results/families/<f>/family_qc.json
+    family_vcf: Path | None = None  # issue 16: the family's "denovo" joint VCF (columns named by sample_id)
 
 
 @dataclass
@@ -194,6 +213,13 @@ def _candidates(
     return out, examined, in_panel
 
 
+def _still_not_evaluated(criteria: list[acmg.Crit]) -> list[acmg.Crit]:
+    """The never-evaluated list, less the codes evaluated for this record (PS2/PM6/PM3 in a family)."""
+    done = {c.code for c in criteria}
+    rest = acmg.not_evaluated()
+    return rest if not done & {c.code for c in rest} else [c for c in rest if c.code not in done]
+
+
 def _zygosity(allele: Allele) -> Zygosity:
     if allele.ploidy == 1:
         return Zygosity.HEMI
@@ -307,7 +333,7 @@ def _finding(
         ),
         annotation=annotation,
         classification=shown,
-        criteria=_models([*c.criteria, *acmg.not_evaluated()]),
+        criteria=_models([*c.criteria, *_still_not_evaluated(c.criteria)]),
         clinvar=cv,
         tier=tier,
         inheritance=c.gene.inheritance,
@@ -348,6 +374,7 @@ def _triage(
     clinvar_release: str,
     naming: _Naming | None = None,
     known_min_stars: int = 2,
+    family: _Family | None = None,
 ) -> tuple[list[Finding], list[Finding]]:
     known = {id(c): _known_pathogenic(c, known_min_stars) for c in cands}
     qualifying = Counter(
@@ -357,10 +384,32 @@ def _triage(
     review: list[Finding] = []
     for c in cands:
         klass = known[id(c)] or c.classification
+        mode = mode_of(c.gene.inheritance)
         fits, why = genotype_fits(
-            mode_of(c.gene.inheritance), c.allele.copies, c.allele.ploidy, qualifying[c.csq.gene], request.sex
+            mode, c.allele.copies, c.allele.ploidy, qualifying[c.csq.gene], request.sex
         )
+        evidence = family.evidence.get(id(c)) if family is not None else None
+        if family is not None and evidence is not None:
+            judged = family_fits(
+                mode,
+                evidence.segregation,
+                family.pedigree,
+                c.csq.gene in family.incomplete_penetrance,
+                request.sex,
+                qualifying[c.csq.gene],
+            )
+            if judged is not None:
+                fits, why = judged
         tier = assign_tier(klass, fits, c.csq.is_protein_altering, _rare(c), not c.allele.filters)
+        if (
+            evidence is not None
+            and tier is not Tier.TIER1
+            and fits
+            and _rare(c)
+            and not c.allele.filters
+            and gel_tier1(evidence.segregation, mode, c.csq.is_protein_altering)
+        ):
+            tier = Tier.TIER1  # GEL: de novo protein-altering in a dominant panel gene
         if c.panel.additional_findings and tier is Tier.TIER2:
             tier = Tier.NONE  # secondary findings: only P/LP are reported
         reason = None
@@ -389,8 +438,17 @@ def _triage(
         finding = _finding(
             c, request.genome_build, tier, fits, clinvar_release, reason, names, known[id(c)]
         )
+        if evidence is not None:
+            finding = finding.model_copy(
+                update={"segregation": evidence.segregation, "family_genotypes": evidence.genotypes}
+            )
         (reported if tier is not Tier.NONE else review).append(finding)
-    reported.sort(key=lambda f: (f.tier.value, f.annotation.gene, f.variant.pos1))
+    if family is None:
+        reported.sort(key=lambda f: (f.tier.value, f.annotation.gene, f.variant.pos1))
+    else:  # GEL: within a tier, variants that fit the gene's mode of inheritance rank first
+        reported.sort(
+            key=lambda f: (f.tier.value, not f.genotype_fits_inheritance, f.annotation.gene, f.variant.pos1)
+        )
     return reported, review
 
 
@@ -408,9 +466,10 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
     cands, examined, in_panel = _candidates(records, column, header, genes, settings, clinvar_release)
     vcf.close()
     naming = _naming(inputs, header, settings)
+    family = _family(cands, inputs, request, settings) if inputs.family_vcf is not None else None
     try:
         reported, review = _triage(
-            cands, request, clinvar_release, naming, settings.acmg.known_pathogenic_min_stars
+            cands, request, clinvar_release, naming, settings.acmg.known_pathogenic_min_stars, family
         )
     finally:
         if naming is not None and naming.fasta is not None:
@@ -444,6 +503,12 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
         from clinwgs.identity.check import identity_blockers
 
         blockers += identity_blockers(inputs.identity)
+    structural = _structural(inputs, request, settings, genes, reported) if inputs.sv_vcf else None
+    if structural is not None:
+        blockers += structural[2]
+    if family is not None:
+        notes += family.notes
+        blockers += family_release_blockers(family.summary)
     import cyvcf2
 
     return Findings(
@@ -468,7 +533,116 @@ def interpret(inputs: Inputs, request: SampleRequest, settings: InterpretSetting
         for_review=review,
         tool_versions={**header.annotators, "cyvcf2": cyvcf2.__version__, "clinwgs": __version__},
         notes=notes,
+        family=family.summary if family is not None else None,
+        structural_analysis=structural[0] if structural else None,
+        structural_findings=structural[1] if structural else [],
     )
+
+
+def _structural(
+    inputs: Inputs,
+    request: SampleRequest,
+    settings: InterpretSettings,
+    genes: dict[str, tuple[PanelGene, Panel]],
+    reported: list[Finding],
+) -> tuple[Any, Any, list[str]]:
+    """SV/CNV findings (clinwgs.interpret.sv_findings) when the sample has an SV VCF."""
+    from clinwgs.interpret.sv_findings import SvRequest, interpret_structural, load_constraint_if
+
+    assert inputs.sv_vcf is not None
+    nomenclature = load_nomenclature(inputs.manifest) if inputs.manifest else Nomenclature()
+    transcripts = {**{g: t.id for g, t in nomenclature.transcripts.items()}, **settings.transcripts}
+    refseq = {g: t.refseq for g, t in nomenclature.transcripts.items() if t.refseq}
+    qualifying = Counter(f.annotation.gene for f in reported if f.classification in P_LP)
+    return interpret_structural(
+        inputs.sv_vcf,
+        SvRequest(request.sample_id, request.genome_build, request.sex),
+        genes,
+        inputs.gff3,
+        transcripts,
+        refseq,
+        load_constraint_if(settings.gene_constraint),
+        settings.lof_mechanism_genes,
+        qualifying,
+        inputs.sv_alignment,
+        inputs.reference,
+    )
+
+
+@dataclass
+class _Family:
+    """The proband's family: pedigree, QC summary and each candidate's segregation (by candidate id)."""
+
+    pedigree: Pedigree
+    summary: FamilySummary
+    incomplete_penetrance: set[str]
+    evidence: dict[int, FamilyEvidence]
+    notes: list[str]
+
+
+def _family(
+    cands: list[_Candidate], inputs: Inputs, request: SampleRequest, settings: InterpretSettings
+) -> _Family:
+    """Segregation of every candidate allele in the family VCF, compound heterozygotes per gene, and the
+    family's ACMG criteria (PS2/PM6/PM3) added to each candidate (whose class is then recombined)."""
+    assert inputs.family_vcf is not None
+    if inputs.pedigree is None:
+        raise ConfigError(["a family VCF was given without its pedigree (pedigree.json)"])
+    pedigree = load_pedigree(inputs.pedigree)
+    if pedigree.proband != request.sample_id:
+        raise InputIntegrityError(
+            f"the pedigree's proband is {pedigree.proband!r}, not this sample", path=inputs.pedigree
+        )
+    qc = load_family_qc(inputs.family_qc) if inputs.family_qc is not None else None
+    notes = [] if qc is not None else [NO_QC]
+    vcf = FamilyVcf(inputs.family_vcf, pedigree)
+    try:
+        vcf.prefetch({(c.allele.chrom, c.allele.pos1) for c in cands})
+        seen: dict[tuple[str, int, str, str], FamilyEvidence] = {}
+        for c in cands:
+            a = c.allele
+            key = (a.chrom, a.pos1, a.ref, a.alt)
+            if key not in seen:
+                seg, genotypes = segregate_allele(vcf, *key, request.genome_build)
+                seen[key] = FamilyEvidence(seg, genotypes)
+        parents = vcf.sequenced_parents
+    finally:
+        vcf.close()
+    missing = [r for r, p in (("father", pedigree.father), ("mother", pedigree.mother)) if p not in parents]
+    if missing:
+        notes.append(
+            f"family analysis without the {' and '.join(missing)}: segregation is 'phase unknown' where "
+            "that parent's genotype is needed"
+        )
+    label = {id(c): f"{c.allele.chrom}:{c.allele.pos1} {c.allele.ref}>{c.allele.alt}" for c in cands}
+    evidence = {id(c): seen[(c.allele.chrom, c.allele.pos1, c.allele.ref, c.allele.alt)] for c in cands}
+    min_stars = settings.acmg.known_pathogenic_min_stars
+    klass = {id(c): _known_pathogenic(c, min_stars) or c.classification for c in cands}
+    pairable = [c for c in cands if _rare(c) and (c.csq.is_protein_altering or klass[id(c)] in P_LP)]
+    paired = pair_compound_hets(
+        (label[id(c)], c.csq.gene, evidence[id(c)].segregation) for c in pairable
+    )
+    by_label = {(c.csq.gene, label[id(c)]): c for c in cands}
+    qc_status = qc.status if qc is not None else "not_run"
+    for c in cands:
+        e = evidence[id(c)]
+        seg = paired.get((c.csq.gene, label[id(c)]), e.segregation)
+        if seg is not e.segregation:
+            evidence[id(c)] = e = FamilyEvidence(seg, e.genotypes)
+        partner = by_label.get((c.csq.gene, seg.partner)) if seg.partner else None
+        c.criteria = [
+            *c.criteria,
+            *family_criteria(
+                seg,
+                c.csq.gene,
+                mode_of(c.gene.inheritance),
+                request.sex,
+                qc_status,
+                klass[id(partner)] if partner is not None else None,
+            ),
+        ]
+        c.classification = classify(c.criteria)
+    return _Family(pedigree, summary(pedigree, qc), settings.incomplete_penetrance_genes, evidence, notes)
 
 
 def _naming(inputs: Inputs, header: HeaderInfo, settings: InterpretSettings) -> _Naming | None:

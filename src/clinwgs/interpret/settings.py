@@ -7,7 +7,7 @@ unknown keys, defaults); this module only adds the panel loaders. Paths in the f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from clinwgs.config.load import load_panel_settings
@@ -27,6 +27,8 @@ class InterpretSettings:
     population_af: list[tuple[str, str]]  # (INFO key, label)
     transcripts: dict[str, str]  # gene -> reporting transcript (MANE Select)
     lof_mechanism_genes: set[str]  # loss of function established (PVS1)
+    gene_constraint: Path | None = None  # gnomAD constraint of the panel genes (SV/CNV scoring, 2H)
+    incomplete_penetrance_genes: set[str] = field(default_factory=set)  # issue 16: unaffected-parent filter
 
     def panel_names(self, test_code: str) -> list[str]:
         if test_code not in self.test_codes:
@@ -62,6 +64,8 @@ def from_model(model: PanelSettings, source: Path) -> InterpretSettings:
         population_af=[(p.info, p.label) for p in model.population_af],
         transcripts=dict(model.transcripts),
         lof_mechanism_genes=set(model.lof_mechanism_genes),
+        gene_constraint=(source.parent / model.gene_constraint).resolve() if model.gene_constraint else None,
+        incomplete_penetrance_genes=set(model.incomplete_penetrance_genes),
     )
 
 

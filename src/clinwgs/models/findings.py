@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-FINDINGS_SCHEMA_VERSION = "1.2.0"
+from clinwgs.models.family import FamilyCheck
+from clinwgs.models.structural import StructuralVariant
+
+FINDINGS_SCHEMA_VERSION = "1.4.0"
 # 1.1.0: hgvs_g, review_reason, for_review, tool_versions, notes
 # 1.2.0: HGVS names with accessions (transcript_refseq, nomenclature_source), ClinVar accessions/dbsnp, known
 #        pathogenic (classification_source, automated_classification, discordant), coverage gaps as intervals,
 #        genes_not_fully_assessed / result_status / additional-findings statement helpers
+# 1.3.0: structural and copy-number variants (issue 17): optional `structural_analysis` (None = not analysed)
+#        and `structural_findings`; both are left out of findings.json when no SV VCF was interpreted
+# 1.4.0: family analysis (issue 16), all optional and absent from a lone sample's findings.json: per finding
+#        `segregation` and `family_genotypes`; on the whole `family` (pedigree summary and family QC)
 
 
 class Classification(str, Enum):
@@ -94,6 +101,40 @@ class Annotation(Strict):
     population_af_source: str | None = None
 
 
+Segregation = Literal[
+    "de_novo",
+    "inherited_paternal",
+    "inherited_maternal",
+    "homozygous_biparental",
+    "compound_heterozygous",
+    "x_linked_maternal",
+    "phase_unknown",
+]
+
+
+class MemberGenotype(Strict):
+    """One family member's genotype at a finding's allele, from the family (joint) VCF; 1.4.0."""
+
+    sample_id: str  # pseudonymous
+    relation: str  # proband, father, mother, sibling ...
+    affected: Literal["affected", "unaffected", "unknown"]
+    genotype: str  # "0/1", "1/1", "./." (no call) or "not called" (no record at this allele)
+    alt_copies: int | None = None  # copies of the finding's ALT; None = no call
+    depth: int | None = None  # FORMAT/DP (else the sum of FORMAT/AD)
+    allele_fraction: float | None = None  # ALT reads / all reads (FORMAT/AD)
+
+
+class SegregationResult(Strict):
+    """How a finding segregates in the family (clinwgs.interpret.segregation); 1.4.0."""
+
+    pattern: Segregation
+    description: str  # in words, e.g. "de novo (absent in both parents, parental depth 31x/28x)"
+    parents_confirmed: bool = False  # both parental genotypes called at the minimum depth
+    de_novo_probability: float | None = None  # bcftools +trio-dnm2 FORMAT/DNM as a probability
+    partner: str | None = None  # compound heterozygous: the other allele, "chrom:pos ref>alt"
+    inherited_from: Literal["father", "mother", "both"] | None = None  # the carrier parent(s)
+
+
 class Finding(Strict):
     variant: Variant
     annotation: Annotation
@@ -114,6 +155,39 @@ class Finding(Strict):
     classification_source: Literal["acmg_automated", "clinvar"] = "acmg_automated"
     automated_classification: Classification | None = None
     discordant: bool = False
+    # 1.4.0: family analysis; None (and absent from the JSON) for a lone sample
+    segregation: SegregationResult | None = None
+    family_genotypes: list[MemberGenotype] | None = None
+
+    @model_serializer(mode="wrap")
+    def _omit_family_when_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_none(handler(self), ("segregation", "family_genotypes"))
+
+
+def _omit_none(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Optional family fields are left out when unset: a lone sample's findings.json has none of them."""
+    for key in keys:
+        if key in data and data[key] is None:
+            del data[key]
+    return data
+
+
+class FamilyMemberSummary(Strict):
+    sample_id: str
+    relation: str
+    sex: Literal["female", "male", "unknown"]
+    affected: Literal["affected", "unaffected", "unknown"]
+
+
+class FamilySummary(Strict):
+    """The family a proband's findings were interpreted in, with its family QC; 1.4.0."""
+
+    family_id: str
+    proband: str
+    members: list[FamilyMemberSummary]
+    qc_status: Literal["pass", "fail", "insufficient_data", "not_run"]
+    qc_checks: list[FamilyCheck] = []
+    qc_release_blockers: list[str] = []
 
 
 class PanelUsed(Strict):
@@ -158,6 +232,80 @@ class SexCheck(Strict):
     note: str
 
 
+class CnvCriterion(Strict):
+    """One item of the ACMG/ClinGen CNV scoring (Riggs et al. 2020, Genet Med 22:245), with its points."""
+
+    code: str  # e.g. "1A", "2A", "2C-1", "2E", "2H", "3A"
+    status: Literal["met", "not_met", "not_evaluated"]
+    points: float  # the points counted (0 when not met or not evaluated)
+    evidence: str
+
+
+class GeneImpact(Strict):
+    """What a structural event does to one gene, on its reporting transcript (1.3.0)."""
+
+    gene: str
+    hgnc_id: str | None = None
+    transcript: str | None = None  # gene models' ID, e.g. ENST00000357654
+    transcript_refseq: str | None = None  # e.g. NM_007294.4 (exons are numbered on this transcript)
+    consequence: str  # clinwgs.interpret.structural SEVERITY term, e.g. "exon_deletion"
+    exons: list[int] = []  # exons wholly or partly affected, 5' -> 3' numbering of the transcript
+    exon_count: int | None = None  # exons of the transcript
+    exons_label: str | None = None  # e.g. "exons 1-2 of 23"
+    frame: Literal["in_frame", "frameshift", "start_lost", "unknown", "not_applicable"] = "not_applicable"
+    coding_bases: int = 0  # coding bases inside the event
+    whole_gene: bool = False
+    in_panel: bool = False
+
+
+class DepthBin(Strict):
+    """Mean read depth over one bin of the region around a structural event (the report's depth plot)."""
+
+    start1: int
+    end1: int
+    depth: float
+    ratio: float | None = None  # to the median depth of the flanking bins
+
+
+class StructuralFinding(Strict):
+    """A PASS structural/copy-number event touching a panel gene, annotated, scored and tiered (1.3.0)."""
+
+    event: StructuralVariant
+    genome_build: Literal["GRCh37", "GRCh38"]
+    genes: list[GeneImpact]
+    consequence: str  # the most severe consequence over the panel genes
+    gene: str  # the panel gene the tier and classification are for
+    tier: Tier
+    classification: Classification | None = None  # None: not scored (copy-neutral events)
+    cnv_points: float | None = None  # total of the CNV scoring items met
+    criteria: list[CnvCriterion] = []
+    panel: str | None = None
+    additional_finding: bool = False  # a gene of the ACMG SF list only (consent-gated)
+    inheritance: str | None = None
+    confirmation_required: bool = False
+    confirmation_method: str | None = None  # e.g. "MLPA"
+    review_reason: str | None = None  # why it is listed but not reported
+    depth_profile: list[DepthBin] = []  # event +/- flanks, from the sample's alignment when it was given
+
+    @property
+    def size_label(self) -> str:
+        n = self.event.length
+        if n is None:
+            return "breakend"
+        return f"{n / 1000:.1f} kb" if n >= 1000 else f"{n} bp"
+
+
+class StructuralAnalysis(Strict):
+    """That SV/CNV analysis ran, on what, and what it can and cannot see (1.3.0)."""
+
+    source: str  # the SV VCF's file name
+    callers: list[str] = []  # callers named by the records (INFO/CALLERS)
+    events_examined: int = 0
+    events_passed: int = 0  # FILTER PASS
+    events_in_panel_genes: int = 0
+    notes: list[str] = []
+
+
 class Findings(Strict):
     schema_version: str = FINDINGS_SCHEMA_VERSION
     sample_id: str  # pseudonymous only; no patient identifier ever appears here
@@ -180,6 +328,14 @@ class Findings(Strict):
     for_review: list[Finding] = []
     tool_versions: dict[str, str] = {}  # annotators as recorded in the VCF header, interpreter libraries
     notes: list[str] = []  # limitations of this analysis (e.g. no consequence annotation)
+    # 1.3.0: structural/copy-number variants; None = SV/CNV analysis not done (the report says so)
+    structural_analysis: StructuralAnalysis | None = None
+    structural_findings: list[StructuralFinding] = []  # PASS events touching a panel gene, reported or not
+    family: FamilySummary | None = None  # 1.4.0: family analysis; absent for a lone sample
+
+    @model_serializer(mode="wrap")
+    def _omit_family_when_absent(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _omit_none(handler(self), ("family",))
 
 
 def panel_genes(findings: Findings) -> list[str]:
@@ -202,7 +358,8 @@ def incomplete_reasons(findings: Findings) -> list[str]:
     mismatch: its release blockers) when no Tier 1 variant was found; empty when the result stands. The report
     and FHIR then say "Analysis incomplete" and why, never "negative" (and never just "inconclusive")."""
     primary = [f for f in findings.findings if not f.additional_finding]
-    if not findings.release_blocked or any(f.tier is Tier.TIER1 for f in primary):
+    tier1 = any(f.tier is Tier.TIER1 for f in primary) or structural_tier1(findings)
+    if not findings.release_blocked or tier1:
         return []
     reasons = [r.removeprefix("analysis incomplete: ") for r in findings.release_blockers]
     return reasons or ["release blocked (no reason recorded)"]
@@ -211,18 +368,27 @@ def incomplete_reasons(findings: Findings) -> list[str]:
 def result_status(findings: Findings) -> Literal["positive", "negative", "inconclusive"]:
     """The overall result, the same in the report, the JSON and FHIR.
 
-    positive: a Tier 1 (P/LP) finding in the test's panels. negative: nothing reported, nothing for review,
-    every panel gene fully assessed and the analysis complete. inconclusive: everything else."""
+    positive: a Tier 1 (P/LP) finding in the test's panels, small or structural (1.3.0). negative: nothing
+    reported, nothing for review, every panel gene fully assessed and the analysis complete. inconclusive:
+    everything else."""
     primary = [f for f in findings.findings if not f.additional_finding]
-    if any(f.tier is Tier.TIER1 for f in primary):
+    if any(f.tier is Tier.TIER1 for f in primary) or structural_tier1(findings):
         return "positive"
     genes = panel_genes(findings)
     if (
         not primary
         and not findings.for_review
+        and not findings.structural_findings
         and genes
         and not not_fully_assessed(findings, genes)
         and not findings.release_blocked
     ):
         return "negative"
     return "inconclusive"
+
+
+def structural_tier1(findings: Findings) -> list[StructuralFinding]:
+    """Tier 1 structural/copy-number findings in the test's panels (not the consent-gated SF list)."""
+    return [
+        f for f in findings.structural_findings if f.tier is Tier.TIER1 and not f.additional_finding
+    ]

@@ -12,13 +12,16 @@ from clinwgs.models.findings import (
     Finding,
     Findings,
     GeneCoverage,
+    MemberGenotype,
     Tier,
     incomplete_reasons,
     not_fully_assessed,
     panel_genes,
     result_status,
     sf_genes,
+    structural_tier1,
 )
+from clinwgs.report.structural import event_text, structural_section, sv_methods
 
 P_LP = (Classification.PATHOGENIC, Classification.LIKELY_PATHOGENIC)
 
@@ -32,6 +35,22 @@ def _variant_text(f: Finding) -> str:
         or f"{f.variant.chrom}:{f.variant.pos1}{f.variant.ref}>{f.variant.alt}"
     )
     return f"{a.gene} {change}"
+
+
+_SEGREGATION_WORD = {
+    "de_novo": "de novo",
+    "inherited_paternal": "paternally inherited",
+    "inherited_maternal": "maternally inherited",
+    "homozygous_biparental": "biparental",
+    "compound_heterozygous": "compound heterozygous",
+    "x_linked_maternal": "maternally inherited X-linked",
+}
+
+
+def _segregation_word(f: Finding) -> str:
+    """" de novo", " paternally inherited" ... for a finding analysed in a family; "" otherwise."""
+    word = _SEGREGATION_WORD.get(f.segregation.pattern) if f.segregation is not None else None
+    return f" {word}" if word else ""
 
 
 def summary_sentence(findings: Findings) -> str:
@@ -53,10 +72,21 @@ def summary_sentence(findings: Findings) -> str:
         else ""
     )
     tier1 = [f for f in findings.findings if f.tier is Tier.TIER1 and not f.additional_finding]
-    if tier1:
+    sv_tier1 = structural_tier1(findings)
+    if tier1 or sv_tier1:
         listed = "; ".join(
-            f"{f.classification.value.lower()} {f.variant.zygosity.value} {_variant_text(f)}" for f in tier1
+            [
+                f"{f.classification.value.lower()} {f.variant.zygosity.value}{_segregation_word(f)} "
+                f"{_variant_text(f)}"
+                for f in tier1
+            ]
+            + [
+                f"{(f.classification.value.lower() + ' ') if f.classification else ''}{event_text(f)}, "
+                f"{f.size_label}" + (" (to be confirmed by MLPA)" if f.confirmation_required else "")
+                for f in sv_tier1
+            ]
         )
+        tier1 = [*tier1, *sv_tier1]  # type: ignore[list-item]
         tail = f" {gap_text[0].upper()}{gap_text[1:]}." if gap_text else ""
         return f"{len(tier1)} reportable variant(s) identified: {listed}.{tail}"
     reasons = incomplete_reasons(findings)
@@ -104,7 +134,7 @@ def recommended_actions(findings: Findings) -> list[str]:
     actions: list[str] = []
     if findings.release_blocked:
         actions.append("Do not release: resolve the blocking issue(s) listed above and re-run the analysis.")
-    if any(f.tier is Tier.TIER1 for f in findings.findings):
+    if any(f.tier is Tier.TIER1 for f in findings.findings) or structural_tier1(findings):
         actions += [
             "Clinical scientist to review the automated classification and the cited evidence "
             "before release.",
@@ -113,12 +143,19 @@ def recommended_actions(findings: Findings) -> list[str]:
             "testing to at-risk relatives.",
             "Manage according to the national guidance for the gene and condition.",
         ]
-    if any(f.tier is Tier.TIER2 for f in findings.findings):
+    if any(f.tier is Tier.TIER2 for f in findings.findings) or any(
+        sv.tier is Tier.TIER2 for sv in findings.structural_findings
+    ):
         actions.append(
             "Variants of uncertain significance must not be used for clinical decision making; "
             "review if further evidence (segregation, phenotype) becomes available."
         )
-    if not any(f.tier is Tier.TIER1 for f in findings.findings):
+    if any(f.confirmation_required and f.tier is not Tier.NONE for f in findings.structural_findings):
+        actions.append(
+            "Confirm the reported structural/copy-number variant(s) by an orthogonal method (MLPA) before "
+            "the result is used clinically."
+        )
+    if not any(f.tier is Tier.TIER1 for f in findings.findings) and not structural_tier1(findings):
         actions.append(
             "A negative result does not exclude the condition: if clinical suspicion remains, "
             "consider further testing, especially of the genes or exons not fully assessed."
@@ -168,6 +205,59 @@ def finding_row(f: Finding) -> dict[str, Any]:
         "af": a.max_population_af,
         "depth": v.depth,
         "filters": ",".join(v.filters) or "PASS",
+        **family_row(f),
+    }
+
+
+def _genotype_text(g: MemberGenotype) -> str:
+    depth = f"{g.depth}x" if g.depth is not None else "depth n/a"
+    vaf = f", VAF {g.allele_fraction:.0%}" if g.allele_fraction is not None else ""
+    return f"{g.genotype} ({depth}{vaf})"
+
+
+def family_row(f: Finding) -> dict[str, Any]:
+    """A finding's segregation and each member's genotype with depth (issue 16); empty for a lone sample, so
+    a lone sample's report JSON is unchanged."""
+    if f.segregation is None:
+        return {}
+    return {
+        "segregation": f.segregation.description,
+        "segregation_pattern": f.segregation.pattern,
+        "family_genotypes": [
+            {
+                "sample_id": g.sample_id,
+                "relation": g.relation,
+                "affected": g.affected,
+                "genotype": g.genotype,
+                "depth": g.depth,
+                "allele_fraction": g.allele_fraction,
+                "text": _genotype_text(g),
+            }
+            for g in f.family_genotypes or []
+        ],
+    }
+
+
+def family_section(findings: Findings) -> dict[str, Any] | None:
+    """The family section of the proband's report: members, family QC and its checks; None for a lone
+    sample."""
+    fam = findings.family
+    if fam is None:
+        return None
+    status = {
+        "pass": "pass",
+        "fail": "FAIL: release blocked",
+        "insufficient_data": "insufficient data (not a pass: parentage is not confirmed)",
+        "not_run": "not run (parentage is not confirmed)",
+    }[fam.qc_status]
+    return {
+        "family_id": fam.family_id,
+        "proband": fam.proband,
+        "members": [m.model_dump() for m in fam.members],
+        "qc_status": fam.qc_status,
+        "qc_status_text": status,
+        "qc_checks": [c.model_dump() for c in fam.qc_checks],
+        "qc_release_blockers": list(fam.qc_release_blockers),
     }
 
 
@@ -229,6 +319,8 @@ def build_context(
         "sf_panels": [p for p in findings.panels if p.source == "ACMG SF"],
         "qc": {k.replace("_", " "): _number(v) for k, v in qc.items()},
         "plots": plots,
-        "methods": methods,
+        "methods": sv_methods(methods, findings),
+        "structural": structural_section(findings),
         "not_evaluated": not_evaluated,
+        "family": family_section(findings),
     }

@@ -21,8 +21,15 @@ from clinwgs.models.findings import (
     panel_genes,
     result_status,
 )
-from clinwgs.report.context import additional_findings_statement, build_context, finding_row, summary_sentence
+from clinwgs.report.context import (
+    additional_findings_statement,
+    build_context,
+    family_section,
+    finding_row,
+    summary_sentence,
+)
 from clinwgs.report.qc import mosdepth_dist, samtools_stats
+from clinwgs.report.structural import structural_json
 from clinwgs.report.svg import bar_chart, line_chart
 
 REPORT_JSON_VERSION = "1.0.0"
@@ -191,6 +198,10 @@ def report_json(
         "databases": findings.databases,
         "tool_versions": findings.tool_versions,
         "sign_off": {"checked_by": None, "authorised_by": None},
+        # structural/copy-number variants (findings 1.3.0): present only when SV analysis ran
+        **({"structural": sv} if (sv := structural_json(findings)) is not None else {}),
+        # issue 16: the family section, only for a proband analysed in its family
+        **({"family": family_section(findings)} if findings.family is not None else {}),
     }
 
 

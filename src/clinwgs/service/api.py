@@ -26,7 +26,14 @@ from clinwgs.service.deps import (
 from clinwgs.service.models import AuditEventRow
 from clinwgs.service.problems import error_responses
 from clinwgs.service.queries import Page, read_patient, read_resource, search_provenance, search_reports
-from clinwgs.service.registration import RegistrationIn, RegistrationOut, register
+from clinwgs.service.registration import (
+    FamilyMemberIn,
+    FamilyMemberOut,
+    RegistrationIn,
+    RegistrationOut,
+    register,
+    register_family_member,
+)
 from clinwgs.service.reports import amend, publish, read_pdf, read_report, sign_off
 from clinwgs.service.settings import Settings
 from clinwgs.service.signing import FormName
@@ -93,6 +100,19 @@ def _created(description: str) -> dict[int | str, dict[str, Any]]:
 def post_registration(data: RegistrationIn, db: DbDep, _p: Pipeline) -> RegistrationOut:
     with db.write() as session:
         return register(session, data)
+
+
+@router.post(
+    "/api/registrations/{sample_id}/family-members",
+    status_code=201,
+    response_model=FamilyMemberOut,
+    tags=["registration"],
+    responses=error_responses(404, 409),
+)
+def post_family_member(sample_id: str, data: FamilyMemberIn, db: DbDep, _p: Pipeline) -> FamilyMemberOut:
+    """Register a sequenced relative (issue 16) and link it to the proband's test request."""
+    with db.write() as session:
+        return register_family_member(session, sample_id, data)
 
 
 @router.post(

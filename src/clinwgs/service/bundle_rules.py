@@ -18,7 +18,7 @@ from typing import Any
 from clinwgs.fhir.codes import IG_CS, LOINC, SAMPLE_ID_SYSTEM
 from clinwgs.service.problems import ApiError
 
-STORED_TYPES = ("DiagnosticReport", "Observation", "Procedure", "Provenance")
+STORED_TYPES = ("DiagnosticReport", "Observation", "Procedure", "Provenance", "FamilyMemberHistory")
 MAX_ENTRIES = 5_000
 TBD_CS = f"{IG_CS}/tbd-codes-cs"
 
@@ -26,6 +26,7 @@ VARIANT_COMPONENTS = (
     "48018-6 62374-4 48000-4 48001-2 92822-6 81254-5 69547-8 69551-0 53034-5 48002-0 51958-7 48013-7 "
     "48004-6 48005-3 81290-9 81252-9 81255-2 48019-4 48006-1 81258-6 82121-5 92821-8 81300-6 82155-3 "
     "81301-4 81302-2 82120-7 81263-6 81304-8 92823-4"
+    " 94186-4"  # issue 16: variant-inheritance (origin of germline genetic variant)
 )
 IMPLICATION_COMPONENTS = "53037-8 81259-4 93044-6 51961-1 53040-2 81299-0"
 # (resource type, element) -> system -> allowed codes. LOINC codes of the Genomics Reporting IG (STU3).

@@ -35,6 +35,20 @@ class TestRequest(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class FamilyMemberLink(Base):
+    """A sequenced relative of a proband (issue 16): the relative's patient, linked to the proband's test
+    request (its ServiceRequest), with the relative's own pseudonymous sample ID for the family analysis."""
+
+    __tablename__ = "family_members"
+    __table_args__ = (UniqueConstraint("test_request_id", "patient_id", name="uq_family_member"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    test_request_id: Mapped[int] = mapped_column(ForeignKey("test_requests.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    relation: Mapped[str] = mapped_column(String(32))
+    sample_id: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Report(Base):
     """One version of a genomic report. Business key: specimen (sample ID) + test request + version."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from datetime import UTC, date, datetime
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from clinwgs.service.models import Patient, TestRequest
+from clinwgs.service.models import FamilyMemberLink, Patient, TestRequest
 from clinwgs.service.nhs import nhs_number_problem, normalise_nhs_number
 from clinwgs.service.problems import ApiError
 
@@ -29,17 +30,15 @@ def _today() -> date:
         return datetime.now(UTC).date()
 
 
-class RegistrationIn(BaseModel):
-    """A patient and a test request. NHS number: 10 ASCII digits (spaces/hyphens removed), modulus-11
-    valid, not a never-issued pattern; names: not blank, printable, at most ``MAX_NAME_CHARS`` characters
-    (surrounding spaces removed); birth date: from ``EARLIEST_BIRTH_DATE`` to today."""
+class _Demographics(BaseModel):
+    """NHS number: 10 ASCII digits (spaces/hyphens removed), modulus-11 valid, not a never-issued pattern;
+    names: not blank, printable, at most ``MAX_NAME_CHARS`` characters (surrounding spaces removed); birth
+    date: from ``EARLIEST_BIRTH_DATE`` to today."""
 
     nhs_number: str = Field(min_length=10, max_length=14, examples=["999 000 0018"])
     family_name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
     given_name: str = Field(min_length=1, max_length=MAX_NAME_CHARS)
     birth_date: date
-    ods_code: str = Field(pattern=ODS_PATTERN, description="ODS code of the requesting organisation")
-    test_code: str = Field(pattern=r"^[A-Z][0-9]{1,4}(\.[0-9]{1,2})?$", examples=["R208"])
 
     @field_validator("nhs_number")
     @classmethod
@@ -67,6 +66,13 @@ class RegistrationIn(BaseModel):
         if value > _today():
             raise ValueError("must not be in the future")
         return value
+
+
+class RegistrationIn(_Demographics):
+    """A patient and a test request (demographics checked as ``_Demographics`` says)."""
+
+    ods_code: str = Field(pattern=ODS_PATTERN, description="ODS code of the requesting organisation")
+    test_code: str = Field(pattern=r"^[A-Z][0-9]{1,4}(\.[0-9]{1,2})?$", examples=["R208"])
 
 
 class RegistrationOut(BaseModel):
@@ -128,4 +134,61 @@ def register(session: Session, data: RegistrationIn, sample_id: str | None = Non
         raise ApiError(409, f"sample ID {request.sample_id} is already registered") from exc
     return RegistrationOut(
         sample_id=request.sample_id, test_request_id=request.request_id, patient_id=patient.fhir_id
+    )
+
+
+class FamilyMemberIn(_Demographics):
+    """A sequenced relative of a registered proband (issue 16): demographics checked as for a registration,
+    and the relation to the proband."""
+
+    relation: Literal["father", "mother", "sibling", "half-sibling", "child", "other"]
+
+
+class FamilyMemberOut(BaseModel):
+    sample_id: str  # the relative's own pseudonymous sample ID (the family VCF's column)
+    patient_id: str
+    relation: str
+    proband_sample_id: str
+    test_request_id: str  # the proband's test request (ServiceRequest) the relative is linked to
+
+
+def register_family_member(session: Session, proband_sample_id: str, data: FamilyMemberIn) -> FamilyMemberOut:
+    """Register (or find) the relative's patient and link it to the proband's test request."""
+    request = session.execute(
+        select(TestRequest).where(TestRequest.sample_id == proband_sample_id)
+    ).scalar_one_or_none()
+    if request is None:
+        raise ApiError(404, f"sample {proband_sample_id} has no test request")
+    as_registration = RegistrationIn(
+        nhs_number=data.nhs_number,
+        family_name=data.family_name,
+        given_name=data.given_name,
+        birth_date=data.birth_date,
+        ods_code=request.ods_code,
+        test_code=request.test_code,
+    )
+    patient = _patient(session, as_registration, as_registration.nhs_number)
+    if patient.id == request.patient_id:
+        raise ApiError(422, "relation: the relative is the proband's own patient record")
+    link = FamilyMemberLink(
+        test_request_id=request.id,
+        patient_id=patient.id,
+        relation=data.relation,
+        sample_id=new_sample_id(),
+        created_at=datetime.now(UTC),
+    )
+    try:
+        with session.begin_nested():
+            session.add(link)
+            session.flush()
+    except IntegrityError as exc:
+        raise ApiError(
+            409, f"this patient is already linked to sample {proband_sample_id}'s test request"
+        ) from exc
+    return FamilyMemberOut(
+        sample_id=link.sample_id,
+        patient_id=patient.fhir_id,
+        relation=link.relation,
+        proband_sample_id=proband_sample_id,
+        test_request_id=request.request_id,
     )

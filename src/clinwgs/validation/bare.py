@@ -1,4 +1,5 @@
-"""The same caller run bare on a BAM: one region, default settings, no scatter, no normalisation, no filters.
+"""The same caller run bare on a BAM: one region, the workflow's caller settings, no scatter, no
+normalisation, no filters.
 
 This is the reference point for ΔF1 (workflow calls vs the caller's own output on the same alignments).
 """
@@ -6,11 +7,11 @@ This is the reference point for ΔF1 (workflow calls vs the caller's own output 
 from __future__ import annotations
 
 import os
-import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
 
+from clinwgs.calling.commands import caller_command
 from clinwgs.core.errors import ClinwgsError
 from clinwgs.validation.records import Regions
 
@@ -64,11 +65,8 @@ def plain_fasta(fasta: Path, folder: Path) -> Path:
 
 
 def bare_commands(caller: str, alignment: Path, fasta: Path, region: str, out: Path) -> str:
-    aln, ref, reg, vcf = (shlex.quote(str(x)) for x in (alignment, fasta, region, out))
-    if caller == "freebayes":
-        return f"freebayes -f {ref} -r {reg} {aln} | bgzip -c > {vcf}"
-    return (f"bcftools mpileup -f {ref} -r {reg} -a FORMAT/AD,FORMAT/DP -Ou {aln}"
-            f" | bcftools call -m -v -a GQ -Oz -o {vcf}")
+    """The workflow's caller command (clinwgs.calling.commands, the same settings) over one region."""
+    return caller_command(caller, fasta, alignment, out, region=region)
 
 
 def bare_calls(caller: str, alignment: Path, fasta: Path, bed: Path, folder: Path,

@@ -37,7 +37,8 @@ def sh(command: str) -> None:
 def test_filters_are_flags_not_removals(tmp_path: Path) -> None:
     raw = call(tmp_path)
     out = tmp_path / "filtered.vcf.gz"
-    sh(filter_pipeline(str(raw), str(out), Filters(min_qual=30, min_depth=8, min_gq=20)))
+    # indel={} : the shared thresholds for both types (the default switches LowGQ off for indels)
+    sh(filter_pipeline(str(raw), str(out), Filters(min_qual=30, min_depth=8, min_gq=20, indel={})))
     with pysam.VariantFile(str(raw)) as a, pysam.VariantFile(str(out)) as b:
         before, after = list(a), list(b)
     assert len(before) == len(after) > 10
@@ -47,6 +48,41 @@ def test_filters_are_flags_not_removals(tmp_path: Path) -> None:
         assert ("LowDP" in flags) == (rec.info["DP"] < 8)
         assert ("LowGQ" in flags) == (rec.samples[0]["GQ"] < 20)
         assert flags == {"PASS"} or "PASS" not in flags
+
+
+def test_per_type_thresholds_and_allele_balance_are_flags(tmp_path: Path) -> None:
+    """Indels get their own QUAL threshold; LowAB flags records whose ALT read fraction is below 0.3."""
+    raw = call(tmp_path)
+    split = tmp_path / "split.vcf.gz"
+    sh(f"bcftools norm -m -any -Oz -o {split} {raw}")
+    out = tmp_path / "filtered.vcf.gz"
+    filters = Filters(min_qual=30, min_depth=8, min_gq=20, min_allele_balance=0.3,
+                      indel={"min_qual": 100, "min_allele_balance": 0})
+    sh(filter_pipeline(str(split), str(out), filters))
+    with pysam.VariantFile(str(out)) as vcf:
+        records = list(vcf)
+    kinds = {len(r.ref) != len(r.alts[0]) for r in records}
+    assert kinds == {True, False}  # the slice has SNVs and indels
+    for rec in records:
+        flags = set(rec.filter.keys())
+        indel = len(rec.ref) != len(rec.alts[0])
+        assert ("LowQual" in flags) == (rec.qual < (100 if indel else 30))
+        ref_reads, alt_reads = rec.samples[0]["AD"]
+        low_ab = not indel and ref_reads + alt_reads > 0 and alt_reads / (ref_reads + alt_reads) < 0.3
+        assert ("LowAB" in flags) == low_ab
+
+
+def test_default_filters_switch_lowgq_off_for_indels_only() -> None:
+    """The model default (filters.indel.min_gq 0, chosen from data) keeps LowGQ for SNVs only; with no
+    per-type override the three flags are the shared expressions they always were."""
+    command = filter_pipeline("in.vcf.gz", "out.vcf.gz", Filters(min_qual=20, min_depth=8, min_gq=20))
+    assert command == ("bcftools filter -m+ -s LowQual -e 'QUAL<20.0' -Ou in.vcf.gz"
+                       " | bcftools filter -m+ -s LowDP -e 'INFO/DP<8' -Ou"
+                       " | bcftools filter -m+ -s LowGQ -e '(TYPE!=\"indel\" && FMT/GQ<20)'"
+                       " -Oz -o out.vcf.gz")
+    shared = filter_pipeline("in.vcf.gz", "out.vcf.gz",
+                             Filters(min_qual=20, min_depth=8, min_gq=20, indel={}))
+    assert shared.endswith("bcftools filter -m+ -s LowGQ -e 'FMT/GQ<20' -Oz -o out.vcf.gz")
 
 
 def test_annotation_writes_the_info_contract(tmp_path: Path) -> None:

@@ -147,7 +147,7 @@ def test_cli_writes_json_and_tsv(tmp_path: Path) -> None:
     )
     assert rc == 0
     findings = Findings.model_validate(json.loads(out_json.read_text()))
-    assert findings.databases == {"ClinVar": "2015-02-04"} and findings.schema_version == "1.2.0"
+    assert findings.databases == {"ClinVar": "2015-02-04"} and findings.schema_version == "1.4.0"
     assert "bcftools csq" in findings.tool_versions
     rows = out_tsv.read_text().splitlines()
     assert rows[0].startswith("tier\tgene") and rows[1].startswith("Tier 1\tBRCA1\tENST00000357654")

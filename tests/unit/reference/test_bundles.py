@@ -22,7 +22,7 @@ FASTA = BRCA1 / "GRCh38_chr17_BRCA1only_Nmasked.fa.gz"
 GFF3 = BRCA1 / "gencode_v19_BRCA1_region.GRCh38.csq_ready.gff3"
 CLINVAR = BRCA1 / "clinvar_20150204.BRCA1.GRCh38.modern_format.DERIVED.vcf.gz"
 MANIFESTS = sorted(REF.glob("*/manifest.yaml"))
-SCRIPTS = {"build_bundles.py", "build_gene_table.py"}
+SCRIPTS = {"build_bundles.py", "build_gene_table.py", "build_constraint_table.py"}
 NOT_DATA = {"README.md", "PROVENANCE.tsv", "manifest.yaml", "checksums.yaml", *SCRIPTS}
 CANONICAL_TX = "ENST00000357654"
 

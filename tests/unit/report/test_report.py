@@ -231,7 +231,7 @@ def test_signed_report_carries_both_names_and_no_preliminary_mark(pc001: Finding
 
 def test_unknown_findings_major_version_is_refused(tmp_path: Path, pc001: Findings) -> None:
     path = tmp_path / "findings.json"
-    path.write_text(pc001.model_dump_json().replace('"schema_version":"1.2.0"', '"schema_version":"2.0.0"'))
+    path.write_text(pc001.model_dump_json().replace('"schema_version":"1.4.0"', '"schema_version":"2.0.0"'))
     with pytest.raises(InputIntegrityError, match="schema 2.0.0"):
         load_findings(path)
 

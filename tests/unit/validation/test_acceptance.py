@@ -75,7 +75,7 @@ def test_control_outcomes_per_type_and_missing_type_fails() -> None:
 
 def test_project_validation_config_loads() -> None:
     cfg = load_validation_config(REPO / "config" / "validation.yaml")
-    assert cfg.thresholds.giab.snv.f1 == 0.995 and cfg.thresholds.giab.indel.f1 == 0.98
+    assert cfg.thresholds.giab.snv.f1 == 0.997 and cfg.thresholds.giab.indel.f1 == 0.99
     assert set(cfg.thresholds.controls.sensitivity) >= {"deletion", "duplication", "splice_canonical"}
 
 

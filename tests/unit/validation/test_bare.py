@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from clinwgs.calling.commands import caller_command
 from clinwgs.validation.bare import FLANK_BP, bare_commands, span_regions
 
 
@@ -16,9 +17,11 @@ def test_span_covers_bed_with_flank(tmp_path: Path) -> None:
 
 
 def test_commands_match_the_workflow_callers(tmp_path: Path) -> None:
+    """The bare check runs the workflow's own caller settings (clinwgs.calling.commands), over a region."""
     bam, ref, out = Path("s.bam"), Path("ref.fa.gz"), Path("o.vcf.gz")
-    bcftools = bare_commands("bcftools", bam, ref, "chr20:1-100", out)
-    assert bcftools == ("bcftools mpileup -f ref.fa.gz -r chr20:1-100 -a FORMAT/AD,FORMAT/DP -Ou s.bam"
-                        " | bcftools call -m -v -a GQ -Oz -o o.vcf.gz")
-    assert bare_commands("freebayes", bam, Path("ref.fa"), "chr20:1-100", out) == (
-        "freebayes -f ref.fa -r chr20:1-100 s.bam | bgzip -c > o.vcf.gz")
+    for caller in ("bcftools", "freebayes"):
+        workflow = caller_command(caller, ref, bam, out, bed="chunk.bed")
+        bare = bare_commands(caller, bam, ref, "chr20:1-100", out)
+        assert bare == workflow.replace("-R chunk.bed", "-r chr20:1-100").replace("-t chunk.bed",
+                                                                                   "-r chr20:1-100")
+    assert "--genotype-qualities" in bare_commands("freebayes", bam, ref, "chr20:1-100", out)
