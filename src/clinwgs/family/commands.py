@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 
+from clinwgs.annotate.header import filter_expression
 from clinwgs.config.models import Filters
 from clinwgs.models.family import Pedigree
 
@@ -16,21 +17,26 @@ def read_groups_text(members: list[str], alignments: list[str]) -> str:
 
 
 def family_filter_pipeline(vcf_in: str, vcf_out: str, f: Filters) -> str:
-    """Per-sample genotype filter, then site FILTER flags, with the run's filter settings.
+    """Per-sample genotype filter, then site FILTER flags, with the run's filter settings (per-type
+    thresholds as the single-sample filter: clinwgs.annotate.header.filter_expression).
 
     A member's genotype with FORMAT/GQ < min_gq or FORMAT/DP < min_depth is set to missing (``./.``; its
     PL/AD/QS stay for trio-dnm2); the site gets FILTER LowQual when QUAL < min_qual. Records are kept."""
-    genotype = " | ".join(
-        expr
-        for value, expr in ((f.min_gq, f"FMT/GQ<{f.min_gq}"), (f.min_depth, f"FMT/DP<{f.min_depth}"))
-        if value
-    )
+    parts = [
+        e
+        for e in (
+            filter_expression(f, "min_gq", "FMT/GQ<{t}"),
+            filter_expression(f, "min_depth", "FMT/DP<{t}"),
+        )
+        if e
+    ]
+    genotype = " | ".join(f"({e})" for e in parts)
     first = (
         f"bcftools filter -S . -e {shlex.quote(genotype)} -Ou {shlex.quote(vcf_in)}"
         if genotype
-        else (f"bcftools view -Ou {shlex.quote(vcf_in)}")
+        else f"bcftools view -Ou {shlex.quote(vcf_in)}"
     )
-    site = f"QUAL<{f.min_qual}"
+    site = filter_expression(f, "min_qual", "QUAL<{t}") or f"QUAL<{f.min_qual}"
     return f"{first} | bcftools filter -m+ -s LowQual -e {shlex.quote(site)} -Oz -o {shlex.quote(vcf_out)}"
 
 

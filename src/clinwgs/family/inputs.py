@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from clinwgs.calling.commands import BCFTOOLS_CALL_OPTIONS, BCFTOOLS_MPILEUP_OPTIONS, FREEBAYES_OPTIONS
 from clinwgs.core import layout
 from clinwgs.models.family import Pedigree
 
@@ -49,15 +50,18 @@ class FamilyInputs:
     def caller_command(self, wildcards: Any, input: Any, output: Any) -> str:  # noqa: A002 (Snakemake's name)
         alns = " ".join(input.aln)
         if self.caller == "freebayes":
-            # FreeBayes writes GL only: PL (what norm and trio-dnm2 read) converted from it
+            # the single-sample options (clinwgs.calling.commands); FreeBayes writes GL only: PL (what norm
+            # and trio-dnm2 read) converted from it
             return (
-                f"freebayes -f {input.fasta} -t {input.bed} {alns}"
+                f"freebayes -f {input.fasta} -t {input.bed} {' '.join(FREEBAYES_OPTIONS)} {alns}"
                 f" | bcftools +tag2tag -Oz -o {output} -- --GL-to-PL"
             )
-        # FORMAT/QS: what trio-dnm2 reads; --read-groups names each file's reads by the member's sample_id
+        # the single-sample options plus FORMAT/QS (what trio-dnm2 reads); --read-groups names each file's
+        # reads by the member's sample_id
+        mpileup = " ".join(BCFTOOLS_MPILEUP_OPTIONS).replace("FORMAT/DP", "FORMAT/DP,FORMAT/QS")
         return (
-            f"bcftools mpileup -f {input.fasta} -R {input.bed} -G {input.read_groups}"
-            f" -a FORMAT/AD,FORMAT/DP,FORMAT/QS -Ou {alns} | bcftools call -m -v -a GQ -Oz -o {output}"
+            f"bcftools mpileup -f {input.fasta} -R {input.bed} -G {input.read_groups} {mpileup} -Ou {alns}"
+            f" | bcftools call {' '.join(BCFTOOLS_CALL_OPTIONS)} -Oz -o {output}"
         )
 
     def no_remote_ref(self, wildcards: Any) -> str:
