@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -196,10 +197,13 @@ def test_a_swapped_family_is_not_released(swapped: Path) -> None:
         text=True,
         check=False,
         timeout=1800,
+        # a token, so that publishing stops at the release check itself (not at a missing token); the service
+        # URL (config.yaml publish.url) is never reached
+        env={**os.environ, "CLINWGS_SERVICE_TOKEN": "test-token-never-sent"},
     )
     assert done.returncode == 0, done.stderr[-3000:]
     findings = json.loads((swapped / layout.findings(proband)).read_text())
     assert findings["release_blocked"] is True
     assert any(f"{proband}-{DEMO_TRIO.father}" in b for b in findings["release_blockers"])
     receipt = json.loads((swapped / layout.receipt(proband)).read_text())
-    assert receipt.get("published") is False
+    assert receipt.get("published") is False and "release blocked" in receipt.get("error", ""), receipt
