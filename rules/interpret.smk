@@ -66,7 +66,8 @@ rule depth_panel:
 rule interpret_variants:
     input:
         unpack(ref_files),
-        unpack(sv_interpret_inputs),  # rules/sv.smk: {"sv_vcf": ...} when sv.enabled
+        unpack(sv_interpret_inputs),  # rules/sv.smk: SV VCF + alignment when sv.enabled
+        unpack(family_interpret_inputs),  # rules/family.smk: pedigree, family QC, de novo VCF (a proband)
         vcf=layout.vcf("{sample}", "annotated"),
         thresholds=layout.qc("{sample}", "panel.thresholds.bed.gz"),
         regions=layout.qc("{sample}", "panel.regions.bed.gz"),

@@ -22,7 +22,7 @@ from clinwgs.service.seed import demo_patient
 from tests.service.service_support import find_identifier_leaks, identifier_strings
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLES = ["PC001", "HG00096", "HG00099", "HG00101", "NA12878"]
+SAMPLES = ["PC001", "HG00096", "HG00099", "HG00101", "NA12878", "TRIO01P", "TRIO01F", "TRIO01M"]
 # what a fresh clone holds (runtime folders and the venv are not copied)
 SKIP = shutil.ignore_patterns(
     ".git", ".venv", "results", "resources", "logs", ".snakemake", "__pycache__", ".tmp"
@@ -67,7 +67,8 @@ def test_demo_runs_every_stage_and_publishes_into_its_service(tmp_path: Path) ->
     for sample in SAMPLES:
         assert f"{sample:8s} results/{sample}/  (annotated VCF: ok, report: ok)" in out
         assert (clone / "results" / sample / "manifest.json").is_file()
-    releasable = SAMPLES[:4]  # NA12878: GRCh37 chr20 without gene models -> "analysis incomplete", blocked
+    # NA12878: GRCh37 chr20 without gene models -> "analysis incomplete", blocked
+    releasable = [s for s in SAMPLES if s != "NA12878"]
     for sample in releasable:
         receipt = json.loads((clone / "results" / sample / "publish" / "receipt.json").read_text())
         assert receipt["published"] is True, receipt
@@ -81,6 +82,11 @@ def test_demo_runs_every_stage_and_publishes_into_its_service(tmp_path: Path) ->
     for sample in ("HG00096", "HG00099", "HG00101"):
         found = json.loads((clone / "results" / sample / "interpret" / "findings.json").read_text())
         assert not [f for f in found["findings"] if f["tier"] == "Tier 1"]
+    # the trio FAM001 (issue 16): family outputs, and the proband's de novo pathogenic BRCA1 SNV is Tier 1
+    family = clone / "results" / "families" / "FAM001"
+    assert (family / "qc" / "FAM001.family_qc.json").is_file() and (family / "pedigree.json").is_file()
+    proband = json.loads((clone / "results" / "TRIO01P" / "interpret" / "findings.json").read_text())
+    assert [f for f in proband["findings"] if f["tier"] == "Tier 1" and f["variant"]["pos1"] == 43063946]
 
     # issue 13: a demo sample whose panel genes were not all fully assessed is never "Negative" in the record
     for sample in releasable:

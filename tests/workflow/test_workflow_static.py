@@ -38,6 +38,10 @@ def demo_config(tmp_path: Path, **overrides: str) -> Path:
     text = text.replace("resources/demo/PC001.R2.fastq.gz", str(SLICE / "SLICE01.R2.fastq.gz"))
     text = text.replace("resources/demo/PC002.R1.fastq.gz", str(SLICE / "SLICE01.R1.fastq.gz"))
     text = text.replace("resources/demo/PC002.R2.fastq.gz", str(SLICE / "SLICE01.R2.fastq.gz"))
+    for member in ("TRIO01P", "TRIO01F", "TRIO01M"):  # the demo trio (issue 16), also simulated at run time
+        for mate in (1, 2):
+            stand_in = str(SLICE / f"SLICE01.R{mate}.fastq.gz")
+            text = text.replace(f"resources/demo/trio/{member}.R{mate}.fastq.gz", stand_in)
     text = text.replace("reference/demo_reads/", f"{ROOT}/reference/demo_reads/")
     (tmp_path / "units.tsv").write_text(text)
     cfg = yaml.safe_load((ROOT / "config/config.yaml").read_text())
@@ -78,15 +82,17 @@ def test_dry_run_of_the_demo_config(tmp_path: Path) -> None:
     done = snakemake(tmp_path, demo_config(tmp_path), "-n", "--quiet", "rules")
     assert done.returncode == 0, done.stderr[-3000:]
     counts = job_counts(done.stdout)
-    # 3 BAM inputs reused (their @SQ match the bundle); PC001, PC002 and NA12878 aligned; 6 samples x 4 chunks
-    assert counts["reuse_alignment"] == 3 and counts["align_reads"] == 3 and counts["trim_reads"] == 3
-    assert counts["call_variants"] == 24 and counts["annotate_variants"] == 6
+    # 3 BAM inputs reused (their @SQ match the bundle); PC001, PC002, NA12878 and the trio aligned; 9 samples
+    # x 4 chunks; the trio FAM001 also called jointly over the same 4 chunks (rules/family.smk)
+    assert counts["reuse_alignment"] == 3 and counts["align_reads"] == 6 and counts["trim_reads"] == 6
+    assert counts["call_variants"] == 36 and counts["annotate_variants"] == 9
+    assert counts["call_family"] == 4 and counts["family_qc"] == 1 and counts["denovo_family"] == 1
     # SV/CNV (rules/sv.smk): delly once per type (DEL, DUP, INV, BND) per sample, CNVkit and the merge
-    assert counts["call_sv_delly"] == 24 and counts["call_cnv_cnvkit"] == 6 and counts["merge_sv"] == 6
+    assert counts["call_sv_delly"] == 36 and counts["call_cnv_cnvkit"] == 9 and counts["merge_sv"] == 9
     assert counts["index_bwa"] == 2 and counts["verify_bundle"] == 2 and counts["report_multiqc"] == 1
     # every stage ends in `rule all`: a report, a provenance manifest and a publish receipt per sample
     for rule in ("render_report", "write_analysis_manifest", "write_manifest", "publish_report"):
-        assert counts[rule] == 6, rule
+        assert counts[rule] == 9, rule
     assert not (tmp_path / "results").exists()
 
 

@@ -35,6 +35,7 @@ from clinwgs.config.sheets import (
 )
 from clinwgs.core.errors import ConfigError
 from clinwgs.core.io import load_yaml_strict
+from clinwgs.family.pedigree import pedigree_problems
 from clinwgs.inputs.paths import allowed_roots, outside_roots
 
 __all__ = [
@@ -248,7 +249,12 @@ def load_config_dict(cfg: dict[str, Any], where: str = "config.yaml") -> RunConf
     problems += _unit_problems(units, str(cf.units), ids, confined)
     if problems or panels is None:
         raise ConfigError(problems, path=where)
-    return _to_models(cf, panels, samples, units)
+    run = _to_models(cf, panels, samples, units)
+    # family structure (issue 16): one line per problem, naming the sheet (or PED file) and the family
+    pedigrees, family_problems = pedigree_problems(run.samples, str(cf.samples), cf.family.ped)
+    if family_problems:
+        raise ConfigError(family_problems, path=where)
+    return run.model_copy(update={"pedigrees": pedigrees})
 
 
 def load_config(path: Path) -> RunConfig:

@@ -18,6 +18,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from clinwgs.models.family import Pedigree
+
 Sex = Literal["female", "male", "unknown"]
 AlleleFrequency = Annotated[float, Field(ge=0, le=1)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
@@ -39,6 +41,11 @@ class Sample(Frozen):
     reference: str
     family_id: str | None = None
     relation: str | None = None
+    # family structure (issue 16, optional): the parents' sample_ids (sequenced members of the same family)
+    # and the affected status; validated by clinwgs.family.pedigree
+    father: str | None = None
+    mother: str | None = None
+    affected: Literal["affected", "unaffected", "unknown"] | None = None
 
 
 class Unit(Frozen):
@@ -192,6 +199,35 @@ class SvSettings(Frozen):
         return self
 
 
+class FamilySection(Frozen):
+    """Family analysis (rules/family.smk; thresholds and reasons: docs/operations.md "Families")."""
+
+    # a PED file (family, sample, father, mother, sex 1/2/0, phenotype 2/1/0) instead of the sheet's columns
+    ped: Path | None = None
+    # de novo candidates: trio-dnm2 posterior (DNM as a probability) and read-level filters
+    denovo_min_prob: float = Field(default=0.9, ge=0, le=1)
+    denovo_min_parent_depth: int = Field(default=10, ge=1)
+    denovo_max_parent_alt_fraction: float = Field(default=0.05, ge=0, le=1)
+    denovo_min_child_alt_fraction: float = Field(default=0.25, ge=0, le=1)
+    # family QC: a site is informative with every member called at >= qc_min_depth reads and GQ >= min_gq
+    qc_min_depth: int = Field(default=10, ge=1)
+    qc_min_sites: int = Field(default=100, ge=1)
+    parent_child_min_kinship: float = Field(default=0.177, ge=0, le=0.5)
+    parent_child_max_kinship: float = Field(default=0.354, ge=0, le=0.5)
+    unrelated_max_kinship: float = Field(default=0.0884, ge=0, le=0.5)
+    max_mendelian_error_rate: float = Field(default=0.02, ge=0, le=1)
+    min_mean_depth: float = Field(default=15.0, ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FamilySection:
+        if not self.unrelated_max_kinship < self.parent_child_min_kinship < self.parent_child_max_kinship:
+            raise ValueError(
+                "kinship cut-offs must satisfy unrelated_max_kinship < parent_child_min_kinship < "
+                "parent_child_max_kinship"
+            )
+        return self
+
+
 class Sections(Frozen):
     """The sections of config.yaml other than the two sheet paths."""
 
@@ -214,6 +250,7 @@ class Sections(Frozen):
     publish: PublishSection = PublishSection()
     identity: IdentitySection = IdentitySection()
     sv: SvSettings = SvSettings()  # issue 17: rules/sv.smk
+    family: FamilySection = FamilySection()
 
 
 class ConfigFile(Sections):
@@ -312,6 +349,8 @@ class RunConfig(Sections):
     samples: dict[str, Sample]
     units: dict[str, list[Unit]]
     panel_settings: PanelSettings
+    # validated family structure (clinwgs.family.pedigree): family_id -> Pedigree, families of >= 2 members
+    pedigrees: dict[str, Pedigree] = {}
 
 
 # --- config/validation.yaml (the validation pack) ---------------------------------------------------------

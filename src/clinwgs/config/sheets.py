@@ -128,7 +128,7 @@ def read_tsv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
 _TEN_DIGITS = re.compile(r"[0-9](?:[ -]?[0-9]){9}")
 # letters only, in two or more parts joined by a separator ("John_Smith", "smith-john", "Mary.Jones")
 _NAME_LIKE = re.compile(r"[A-Za-z]+(?:[ _.'-]+[A-Za-z]+)+")
-IDENTIFIER_COLUMNS = ("sample_id", "family_id")
+IDENTIFIER_COLUMNS = ("sample_id", "family_id", "father", "mother")
 
 
 def patient_identifier_reason(value: str) -> str | None:

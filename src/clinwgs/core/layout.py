@@ -209,6 +209,16 @@ def family_vcf(family_id: str, stage: str, root: str = RESULTS) -> str:
     return f"{family_dir(family_id, root)}/vcf/{family_id}.{stage}.vcf.gz"
 
 
+def family_call_chunk(family_id: str, chunk: str, root: str = RESULTS) -> str:
+    """One scatter chunk of the family's joint calls (temporary)."""
+    return f"{family_dir(family_id, root)}/call/chunks/{chunk}.vcf.gz"
+
+
+def family_read_groups(family_id: str, root: str = RESULTS) -> str:
+    """bcftools mpileup --read-groups file: every member's alignment read as that member's sample_id."""
+    return f"{family_dir(family_id, root)}/call/{family_id}.read_groups.txt"
+
+
 def family_qc(family_id: str, root: str = RESULTS) -> str:
     """Family QC (clinwgs.models.family.FamilyQC as JSON): relatedness, sex, Mendelian errors, depth."""
     return f"{family_dir(family_id, root)}/qc/{family_id}.family_qc.json"

@@ -54,9 +54,10 @@ def inheritance_components(finding: Finding) -> list[dict[str, Any]]:
     seg = finding.segregation
     if seg is None:
         return []
-    code = INHERITANCE_LA[seg.pattern]
     if seg.pattern == "compound_heterozygous":  # each allele of a compound heterozygote has one parent
         code = _FROM_PARENT.get(seg.inherited_from or "", INHERITANCE_LA["phase_unknown"])
+    else:
+        code = INHERITANCE_LA[seg.pattern]
     value = {**_coded(*code), "text": seg.description}
     return [component(*INHERITANCE_LOINC, valueCodeableConcept=value)]
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FAMILY_SCHEMA_VERSION = "1.0.0"
+FAMILY_SCHEMA_VERSION = "1.1.0"
 
 Sex = Literal["female", "male", "unknown"]
 Affected = Literal["affected", "unaffected", "unknown"]
@@ -69,3 +69,5 @@ class FamilyQC(_Strict):
     status: QCStatus  # fail if any check fails; insufficient_data if none fails and any lacks data
     checks: list[FamilyCheck]
     release_blockers: list[str] = []  # one line each; non-empty blocks release of the family report
+    # checks that could not apply, one line each (e.g. sex on a bundle without chrX/chrY); added in 1.1.0
+    notes: list[str] = []

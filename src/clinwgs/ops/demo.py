@@ -1,9 +1,11 @@
 """`clinwgs demo`: prepare the demo (simulate positive control PC001 if absent), start the embedded record
 service, run the whole workflow (which publishes each report to that service), list the outputs.
 
-Demo samples (config/samples.tsv): PC001 (simulated, BRCA1 c.68_69delAG het), PC002 (simulated, BRCA1 exon 13
-deletion het, issue 17), HG00096/HG00099/HG00101
-(1000 Genomes BAMs, reused), NA12878 (GIAB chr20 FASTQ, GRCh37). Outputs go to results/<sample>/.
+Demo samples (config/samples.tsv): PC001 (simulated, BRCA1 c.68_69delAG het), PC002 (simulated, BRCA1 exon
+13 deletion het, issue 17), HG00096/HG00099/HG00101 (1000 Genomes BAMs, reused), NA12878 (GIAB chr20 FASTQ,
+GRCh37), and the simulated trio FAM001 (TRIO01P proband with a de novo pathogenic BRCA1 SNV, TRIO01F father,
+TRIO01M mother; family analysis, issue 16). Outputs go to results/<sample>/ (the family's to
+results/families/FAM001/).
 The record service runs on the URL of `publish.url` in config/config.yaml with a fresh SQLite database
 outside the checkout (`demo_service_dir()`), holding one fictitious 999-range test patient per sample: the
 workflow's files only ever carry the pseudonymous sample IDs.
@@ -110,6 +112,9 @@ def run_demo(cores: int, aligner: str | None = None, serve: bool = False) -> int
     os.chdir(REPO_ROOT)
     start = time.monotonic()
     ensure_positive_control(REPO_ROOT)
+    from clinwgs.validation.simulate_trio import ensure_demo_trio
+
+    ensure_demo_trio(REPO_ROOT)  # trio FAM001 (issue 16), seeded
     from clinwgs.service.main import demo_links, start_demo_service
 
     config = load_config(CONFIG)  # the sheets as the workflow will see them, PC001's reads now present

@@ -33,8 +33,9 @@ def unused_rules(aligner: str, caller: str, plain_fasta: bool = False) -> list[s
 
 def effective_config(run: RunConfig) -> dict[str, Any]:
     """The configuration the run used, defaults included: every config.yaml section and the interpretation
-    settings (not the sheets' rows, which the manifest records as files)."""
-    return run.model_dump(mode="json", exclude={"samples", "units"})
+    settings (not the sheets' rows, which the manifest records as files, nor the pedigrees built from
+    them)."""
+    return run.model_dump(mode="json", exclude={"samples", "units", "pedigrees"})
 
 
 def manifest_params(

@@ -67,11 +67,14 @@ def test_shipped_config_sheets_are_valid(monkeypatch: pytest.MonkeyPatch) -> Non
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())
     try:
         run = load_config_dict(cfg)
-    except ConfigError as exc:  # the demo simulates PC001's and PC002's reads: only they may be missing
+    except ConfigError as exc:  # PC001's, PC002's and the trio's reads are simulated by the demo: only they
+        simulated = ("PC001", "PC002", "TRIO01P", "TRIO01F", "TRIO01M")
         assert exc.problems
-        assert all(("PC001" in p or "PC002" in p) and "does not exist" in p for p in exc.problems)
+        assert all(any(s in p for s in simulated) and "does not exist" in p for p in exc.problems)
         return
-    assert set(run.samples) == {"PC001", "PC002", "HG00096", "HG00099", "HG00101", "NA12878"}
+    trio = {"TRIO01P", "TRIO01F", "TRIO01M"}
+    assert set(run.samples) == {"PC001", "PC002", "HG00096", "HG00099", "HG00101", "NA12878", *trio}
+    assert run.pedigrees["FAM001"].proband == "TRIO01P"
 
 
 @pytest.mark.parametrize(

@@ -74,3 +74,23 @@ def test_lone_sample_bundle_has_no_family_resources(tmp_path: Path) -> None:
     bundle = build_report_bundle(findings)
     assert not _of(bundle, "FamilyMemberHistory")
     assert not any(_component(o, "94186-4") for o in _of(bundle, "Observation"))
+
+
+def test_every_segregation_pattern_has_an_inheritance_answer() -> None:
+    """A compound heterozygous allele is coded by the parent it came from (the demo trio's proband has two):
+    no pattern of the findings contract may crash the Bundle."""
+    from typing import get_args
+
+    from clinwgs.fhir.family import inheritance_components
+    from clinwgs.models.findings import Finding, Segregation, SegregationResult
+
+    for pattern in get_args(Segregation):
+        for parent in ("father", "mother", None):
+            seg = SegregationResult(
+                pattern=pattern, description="d", parents_confirmed=True, inherited_from=parent
+            )
+            stub = Finding.model_construct(segregation=seg)
+            (comp,) = inheritance_components(stub)
+            code = comp["valueCodeableConcept"]["coding"][0]["code"]
+            if pattern == "compound_heterozygous":
+                assert code == {"father": "LA26321-2", "mother": "LA26320-4", None: "LA4489-6"}[parent]
