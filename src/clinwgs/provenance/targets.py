@@ -31,6 +31,20 @@ def unused_rules(aligner: str, caller: str, plain_fasta: bool = False) -> list[s
     return unused if caller == "freebayes" or plain_fasta else [*unused, "decompress_fasta"]
 
 
+def family_inputs(run: RunConfig, sample: str) -> list[str]:
+    """What else a proband's analysis stands on (issue 16): the other members' read files (their genotypes
+    decide segregation, de novo status and the family QC) and the family outputs interpretation read (the
+    pedigree, the family QC and the de novo VCF). Nothing for a sample that is not a family's proband."""
+    for fid, ped in run.pedigrees.items():
+        if ped.proband != sample:
+            continue
+        relatives = [m.sample_id for m in ped.members if m.sample_id != sample]
+        reads = [str(p) for rel in relatives for unit in run.units[rel] for _, p, _ in unit.files()]
+        family = [layout.family_pedigree(fid), layout.family_qc(fid), layout.family_vcf(fid, "denovo")]
+        return reads + family
+    return []
+
+
 def effective_config(run: RunConfig) -> dict[str, Any]:
     """The configuration the run used, defaults included: every config.yaml section and the interpretation
     settings (not the sheets' rows, which the manifest records as files, nor the pedigrees built from
@@ -45,7 +59,8 @@ def manifest_params(
     included), the effective configuration and the bundle manifest, from the RunConfig; ``bundle_key`` (the
     FASTA checksum prefix of resources/<bundle>/<key>/) selects the reference steps."""
     return {
-        "inputs": [str(p) for unit in run.units[sample] for _, p, _ in unit.files()],
+        "inputs": [str(p) for unit in run.units[sample] for _, p, _ in unit.files()]
+        + family_inputs(run, sample),
         "config": effective_config(run),
         "config_files": [str(p) for p in configfiles]
         + [str(run.samples_path), str(run.units_path), str(run.interpret.panels)],
