@@ -22,7 +22,14 @@ from clinwgs.interpret.cnv_scoring import (
 )
 from clinwgs.interpret.panels import Panel, PanelGene
 from clinwgs.interpret.structural import GeneEffect, annotate, load_transcripts, read_sv_vcf
-from clinwgs.models.findings import DepthBin, GeneImpact, StructuralAnalysis, StructuralFinding, Tier
+from clinwgs.models.findings import (
+    NOT_ASSESSED_NOTE,
+    DepthBin,
+    GeneImpact,
+    StructuralAnalysis,
+    StructuralFinding,
+    Tier,
+)
 from clinwgs.models.structural import StructuralVariant
 from clinwgs.structural.merge import not_assessed
 
@@ -124,7 +131,7 @@ def interpret_structural(
     """(analysis summary, findings, release blockers) for one sample's SV VCF."""
     events = read_sv_vcf(sv_vcf, request.sample_id)
     # a caller that could not assess the sample (##clinwgs_sv_not_assessed, rules/sv.smk): said, never "none"
-    unassessed = [f"Not assessed: {reason}." for reason in not_assessed(sv_vcf)]
+    unassessed = [f"{NOT_ASSESSED_NOTE} {reason}." for reason in not_assessed(sv_vcf)]
     passed = [e for e in events if not e.filters]
     callers = sorted({c for e in events for c in e.callers})
     if gff3 is None:

@@ -295,6 +295,9 @@ class StructuralFinding(Strict):
         return f"{n / 1000:.1f} kb" if n >= 1000 else f"{n} bp"
 
 
+NOT_ASSESSED_NOTE = "Not assessed:"
+
+
 class StructuralAnalysis(Strict):
     """That SV/CNV analysis ran, on what, and what it can and cannot see (1.3.0)."""
 
@@ -304,6 +307,13 @@ class StructuralAnalysis(Strict):
     events_passed: int = 0  # FILTER PASS
     events_in_panel_genes: int = 0
     notes: list[str] = []
+
+    @property
+    def assessed(self) -> bool:
+        """False when a caller could not assess the sample (a "Not assessed: <reason>." note, from the SV
+        VCF's ``##clinwgs_sv_not_assessed`` header): the report then says SVs were not analysed, never "none
+        found"."""
+        return not any(n.startswith(NOT_ASSESSED_NOTE) for n in self.notes)
 
 
 class Findings(Strict):

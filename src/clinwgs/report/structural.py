@@ -7,7 +7,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from clinwgs.models.findings import Findings, StructuralFinding, Tier
+from clinwgs.models.findings import NOT_ASSESSED_NOTE, Findings, StructuralFinding, Tier
 
 # the limitation (reports/methods.yaml) that says SVs were not analysed starts with this text
 NOT_ANALYSED_PREFIX = "Short-read sequencing does not reliably detect structural variants"
@@ -138,6 +138,16 @@ def structural_section(findings: Findings) -> dict[str, Any]:
             "review_rows": [],
             "summary": ("Structural and copy-number variants were not analysed for this sample."),
         }
+    if not sa.assessed:  # the caller could not assess the sample: not analysed, whatever the record count
+        reasons = [n for n in sa.notes if n.startswith(NOT_ASSESSED_NOTE)]
+        return {
+            "analysed": False,
+            "rows": [],
+            "review_rows": [],
+            "summary": "Structural and copy-number variants could not be analysed for this sample. "
+            + " ".join(reasons),
+            "notes": reasons,
+        }
     reported = [f for f in findings.structural_findings if f.tier is not Tier.NONE]
     review = [f for f in findings.structural_findings if f.tier is Tier.NONE]
     summary = (
@@ -159,7 +169,7 @@ def sv_methods(methods: dict[str, Any], findings: Findings) -> dict[str, Any]:
     """methods.yaml as this report uses it: when SV analysis ran, its method text is added and the limitation
     saying SVs were not analysed is replaced by what the method can and cannot see (``structural_methods`` /
     ``structural_limitations`` of methods.yaml); otherwise unchanged."""
-    if findings.structural_analysis is None:
+    if findings.structural_analysis is None or not findings.structural_analysis.assessed:
         return methods
     limitations = [
         item
@@ -182,7 +192,7 @@ def structural_json(findings: Findings) -> dict[str, Any] | None:
     section = structural_section(findings)
     strip = ("plot",)
     return {
-        "analysed": True,
+        "analysed": section["analysed"],
         "summary": section["summary"],
         "findings": [{k: v for k, v in r.items() if k not in strip} for r in section["rows"]],
         "for_review": [{k: v for k, v in r.items() if k not in strip} for r in section["review_rows"]],

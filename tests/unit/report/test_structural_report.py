@@ -92,3 +92,21 @@ def test_pdf_renders_the_section(with_sv: Findings, tmp_path: Path) -> None:
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Structural and copy-number variants" in text and "exons 1-2 of 23" in text
+
+
+def test_a_sample_the_sv_caller_could_not_assess_is_reported_as_not_analysed(tmp_path: Path) -> None:
+    """delly could not estimate the library (##clinwgs_sv_not_assessed): no record is not "no SV" (the
+    report keeps the 'not analysed' limitation and never says no structural variant was found)."""
+    sv = write_sv_vcf(tmp_path / "HG00096.sv.vcf", [], sample="HG00096", contig="chr17", length=83_257_441)
+    note = "##clinwgs_sv_not_assessed=delly: not enough read pairs to estimate the library insert size\n"
+    sv.write_text(sv.read_text().replace("##contig", note + "##contig", 1))
+    findings = run(DATA / "HG00096.annotated.vcf.gz", sample="HG00096", gff3=GFF3, sv_vcf=sv)
+    assert findings.structural_analysis is not None and not findings.structural_analysis.assessed
+    html = render_html(findings, TEMPLATES, {}, {})
+    assert "Structural and copy-number variants could not be analysed for this sample." in html
+    assert "not enough read pairs to estimate the library insert size" in html
+    assert NOT_ANALYSED_PREFIX in html  # the limitation stays
+    assert "Structural and copy-number variants were analysed from short reads" not in html
+    assert 'id="no-structural"' not in html and "small variant (SNV or indel)" not in html
+    sv_json = report_json(findings, {})["structural"]
+    assert sv_json["analysed"] is False and sv_json["findings"] == []
