@@ -24,6 +24,8 @@ rule write_pedigree:
         pedigree=lambda w: FAMILIES[w.family],
     log:
         layout.log("write_pedigree", "{family}"),
+    benchmark:
+        layout.timings("write_pedigree", "{family}")
     threads: 1
     resources:
         mem_mb=256,
@@ -43,6 +45,8 @@ rule family_read_groups:
         text=lambda w, input: read_groups_text(FAMILY.members(w.family), list(input.aln)),
     log:
         layout.log("family_read_groups", "{family}"),
+    benchmark:
+        layout.timings("family_read_groups", "{family}")
     threads: 1
     resources:
         mem_mb=256,

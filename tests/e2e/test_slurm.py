@@ -123,7 +123,8 @@ def test_workflow_on_slurm_gives_the_local_run_records(runs: Runs) -> None:
     assert any(p.name.endswith(".annotated.vcf.gz") for p in vcfs), vcfs
     for rel in vcfs:
         local_records = variant_records(runs.local / rel)
-        assert local_records, f"{rel}: no records (the slice carries 4 simulated variants)"
+        if rel.parent.name != "sv":  # the slice carries 4 simulated small variants and no SV
+            assert local_records, f"{rel}: no records (the slice carries 4 simulated variants)"
         assert variant_records(runs.slurm / rel) == local_records, rel
     findings = "results/SLICE01/interpret/findings.json"
     assert (runs.slurm / findings).is_file() and (runs.local / findings).is_file()
