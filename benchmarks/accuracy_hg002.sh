@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Larger accuracy benchmark: GIAB HG002 v4.2.1 truth, GRCh38 chr20:7-10 Mb, seeded simulated 2x150 reads at 30x
 # from the truth haplotypes, through the whole workflow (`clinwgs run`, bwa), scored with `clinwgs benchmark`.
-# usage (repository root): benchmarks/accuracy_hg002.sh OUT_DIR [bcftools|freebayes]
+# usage (repository root): [SEED=1] benchmarks/accuracy_hg002.sh OUT_DIR [bcftools|freebayes]
+# (SEED: the read simulator's seed; another seed gives independent reads of the same truth)
 set -euo pipefail
 OUT=$(realpath -m "${1:?usage: $0 OUT_DIR [caller]}"); CALLER=${2:-bcftools}
 REPO=$(pwd); CLI=$REPO/.venv/bin/clinwgs
@@ -11,7 +12,7 @@ TRUTH=(--truth $REPO/$R/HG002_GRCh38_v4.2.1_benchmark.chr20_7-10Mb.vcf.gz --refe
 W=$OUT/$CALLER; mkdir -p "$OUT/inputs" "$W/validation"
 [ -s "$OUT/inputs/HG002SIM.R2.fastq.gz" ] || $CLI simulate --reference $R/GRCh38_chr20_1-10Mb.fa.gz \
   --region chr20:7000001-10000000 --variants $R/HG002_GRCh38_v4.2.1_benchmark.chr20_7-10Mb.vcf.gz \
-  --sample-id HG002SIM --depth 30 --seed 1 --out-prefix "$OUT/inputs/HG002SIM"
+  --sample-id HG002SIM --depth 30 --seed "${SEED:-1}" --out-prefix "$OUT/inputs/HG002SIM"
 for d in config reference reports workflow; do ln -sfn "$REPO/$d" "$W/$d"; done
 .venv/bin/python - "$W" "$OUT" "$CALLER" <<'PY'
 import sys, yaml

@@ -27,9 +27,32 @@ rule normalise_variants:
         " && tabix -p vcf {output.vcf}) 2> {log}"
 
 
+rule regenotype_indels:
+    input:
+        unpack(ref_files),
+        vcf=layout.vcf("{sample}", "norm"),
+        aln=layout.alignment("{sample}", ALN),
+        idx=layout.alignment_index("{sample}", ALN),
+    output:
+        vcf=temp(layout.vcf("{sample}", "regenotyped")),
+        tbi=temp(layout.vcf("{sample}", "regenotyped") + ".tbi"),
+    log:
+        layout.log("regenotype_indels", "{sample}"),
+    benchmark:
+        layout.timings("regenotype_indels", "{sample}")
+    threads: 1
+    resources:
+        mem_mb=1024,
+        runtime=120,
+    conda:
+        "../workflow/envs/clinwgs.yaml"
+    script:
+        "../workflow/scripts/regenotype_indels.py"
+
+
 rule filter_variants:
     input:
-        vcf=layout.vcf("{sample}", "norm"),
+        vcf=layout.vcf("{sample}", "regenotyped" if RUN.regenotype_indels else "norm"),
     output:
         vcf=layout.vcf("{sample}", "filtered"),
         tbi=layout.vcf("{sample}", "filtered") + ".tbi",

@@ -65,7 +65,7 @@ def test_every_control_type_measured(pack: tuple[int, Path, dict[str, Any]]) -> 
 
 def test_bare_caller_delta_reported(pack: tuple[int, Path, dict[str, Any]]) -> None:
     report = pack[2]
-    assert any(c["name"].startswith("absolute dF1") for c in report["criteria"])
+    assert any(c["name"].startswith("dF1 loss") for c in report["criteria"])
     assert report["bare_caller"]["commands"][0].startswith("bcftools mpileup")
 
 

@@ -97,7 +97,7 @@ def raw_calls(sample: str, root: str = RESULTS) -> str:
 
 
 def vcf(sample: str, stage: str, root: str = RESULTS) -> str:
-    """results/<sample>/vcf/<sample>.<stage>.vcf.gz; ``stage``: norm, filtered or annotated."""
+    """results/<sample>/vcf/<sample>.<stage>.vcf.gz; ``stage``: norm, regenotyped, filtered or annotated."""
     return f"{root}/{sample}/vcf/{sample}.{stage}.vcf.gz"
 
 

@@ -29,6 +29,9 @@ _VERSION_LINE = re.compile(
 )
 _VEP_LINE = re.compile(r"^##VEP=\"?(v?[\w.]+)", re.MULTILINE)
 _SNPEFF_LINE = re.compile(r"^##SnpEffVersion=\"?([\w.]+)", re.MULTILINE)
+_REGENOTYPE_LINE = re.compile(r"^##clinwgs_regenotypeVersion=(\S+)", re.MULTILINE)
+REGENOTYPE = "clinwgs regenotype"
+"""The tool_versions key saying spanning-read indel re-genotyping ran (clinwgs.calling.regenotype)."""
 
 
 def inspect_header(vcf: Any, population_keys: list[tuple[str, str]]) -> HeaderInfo:
@@ -45,6 +48,9 @@ def inspect_header(vcf: Any, population_keys: list[tuple[str, str]]) -> HeaderIn
     snpeff = _SNPEFF_LINE.search(raw)
     if snpeff:
         annotators["SnpEff"] = snpeff.group(1)
+    regenotype = _REGENOTYPE_LINE.search(raw)
+    if regenotype:
+        annotators[REGENOTYPE] = regenotype.group(1)
     return HeaderInfo(
         consequence_key=key,
         vep_columns=columns,

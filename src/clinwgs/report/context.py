@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from clinwgs.interpret.alleles import REGENOTYPE
 from clinwgs.interpret.coverage import NO_MODEL
 from clinwgs.interpret.engine import NO_CONSEQUENCES
 from clinwgs.models.findings import (
@@ -294,6 +295,14 @@ def _gap_row(c: GeneCoverage) -> dict[str, Any]:
     }
 
 
+def regenotype_methods(methods: dict[str, Any], findings: Findings) -> dict[str, Any]:
+    """methods.yaml with ``regenotype_methods`` added when the sample's indels were re-genotyped on spanning
+    reads (the VCF header said so: ``tool_versions``); otherwise unchanged."""
+    if REGENOTYPE not in findings.tool_versions:
+        return methods
+    return {**methods, "methods": [*methods.get("methods", []), *methods.get("regenotype_methods", [])]}
+
+
 def build_context(
     findings: Findings, qc: dict[str, float], plots: dict[str, str], methods: dict[str, Any]
 ) -> dict[str, Any]:
@@ -319,7 +328,7 @@ def build_context(
         "sf_panels": [p for p in findings.panels if p.source == "ACMG SF"],
         "qc": {k.replace("_", " "): _number(v) for k, v in qc.items()},
         "plots": plots,
-        "methods": sv_methods(methods, findings),
+        "methods": sv_methods(regenotype_methods(methods, findings), findings),
         "structural": structural_section(findings),
         "not_evaluated": not_evaluated,
         "family": family_section(findings),

@@ -182,7 +182,7 @@ def run_pack(cfg: ValidationConfig, repo: Path, run_dir: Path) -> dict[str, Any]
         bare = compare(giab_files["truth_vcf"], bare_vcf["vcf"], giab_files["fasta"], giab_files["truth_bed"],
                        label=f"bare {cfg.workflow.caller}")
         pack["bare_caller"] = {"commands": bare_vcf["commands"], "result": bare}
-        criteria += delta_f1_criteria(giab, bare, cfg.thresholds.max_abs_delta_f1)
+        criteria += delta_f1_criteria(giab, bare, cfg.thresholds.max_f1_loss_vs_bare)
     pack["criteria"] = [c.as_dict() for c in criteria]
     pack["verdict"] = "PASS" if all(c.passed for c in criteria) else "FAIL"
     return pack

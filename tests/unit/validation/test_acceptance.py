@@ -50,7 +50,9 @@ def test_delta_f1() -> None:
     bare = {"confident": {"snv": {"f1": 1.0}, "indel": {"f1": 1.0}}}
     snv, indel = delta_f1_criteria(work, bare, 0.0)
     assert snv.passed and snv.measured == 0.0
-    assert not indel.passed and indel.measured == pytest.approx(0.1)
+    assert not indel.passed and indel.measured == pytest.approx(0.1)  # the workflow lost 0.1
+    _, gained = delta_f1_criteria(bare, work, 0.0)  # the workflow better than the bare caller: passes
+    assert gained.passed and gained.measured == pytest.approx(-0.1)
 
 
 def test_control_outcomes_per_type_and_missing_type_fails() -> None:
