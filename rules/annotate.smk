@@ -42,7 +42,7 @@ rule regenotype_indels:
         layout.timings("regenotype_indels", "{sample}")
     threads: 1
     resources:
-        mem_mb=1024,
+        mem_mb=2000,
         runtime=120,
     conda:
         "../workflow/envs/clinwgs.yaml"

@@ -121,9 +121,33 @@ rule normalise_family:
         " && tabix -p vcf {output.vcf}) 2> {log}"
 
 
+rule regenotype_family:
+    input:
+        unpack(FAMILY.ref),
+        unpack(FAMILY.alignments),
+        vcf=layout.family_vcf("{family}", "norm"),
+    output:
+        vcf=temp(layout.family_vcf("{family}", "regenotyped")),
+        tbi=temp(layout.family_vcf("{family}", "regenotyped") + ".tbi"),
+    params:
+        members=lambda w: FAMILY.members(w.family),
+    log:
+        layout.log("regenotype_family", "{family}"),
+    benchmark:
+        layout.timings("regenotype_family", "{family}")
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=120,
+    conda:
+        "../workflow/envs/clinwgs.yaml"
+    script:
+        "../workflow/scripts/regenotype_indels.py"
+
+
 rule filter_family:
     input:
-        vcf=layout.family_vcf("{family}", "norm"),
+        vcf=layout.family_vcf("{family}", "regenotyped" if RUN.regenotype_indels else "norm"),
     output:
         vcf=layout.family_vcf("{family}", "filtered"),
         tbi=layout.family_vcf("{family}", "filtered") + ".tbi",

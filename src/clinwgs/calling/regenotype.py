@@ -9,7 +9,8 @@ the repeat with anchoring sequence on both sides carries the allele unambiguousl
 Rules (docs/accuracy.md "Spanning-read re-genotyping"):
 
 - Examined: a biallelic record (after ``bcftools norm -m -any``) whose REF and ALT differ in length and share
-  their first base, with a diploid GT of 0/1 or 1/1.
+  their first base; in it, each sample's call with a diploid GT of 0/1 or 1/1, judged on that sample's reads
+  (a family VCF: one alignment per member).
 - Window: the REF span plus every tandem repeat (unit 1-6) it touches and its sliding range
   (:func:`clinwgs.validation.haplotype.extent`), with ``FLANK_BP`` reference bases on each side. The REF
   probe is that window; the ALT probe is the window with the record's edit applied. Positions of other SNV
@@ -144,14 +145,17 @@ def decide(genotype: tuple[int, int], s: Support) -> tuple[tuple[int, int], floa
     return None
 
 
-def _examinable(rec: Any) -> tuple[int, int] | None:
-    """The record's sorted diploid genotype when it is an examinable indel, else None."""
-    if len(rec.alts or ()) != 1 or len(rec.samples) != 1:
-        return None
-    alt = rec.alts[0]
-    if len(alt) == len(rec.ref) or alt[0] != rec.ref[0] or not re.fullmatch("[ACGTacgt]+", alt + rec.ref):
-        return None
-    gt = rec.samples[0].get("GT")
+def _indel(rec: Any) -> bool:
+    """A biallelic record whose REF and ALT differ in length and share their first base (ACGT only)."""
+    if len(rec.alts or ()) != 1:
+        return False
+    alt, ref = str(rec.alts[0]), str(rec.ref)
+    return len(alt) != len(ref) and alt[0] == ref[0] and bool(re.fullmatch("[ACGTacgt]+", alt + ref))
+
+
+def _genotype(call: Any) -> tuple[int, int] | None:
+    """The call's sorted diploid genotype when it is 0/1 or 1/1, else None."""
+    gt = call.get("GT")
     if not gt or len(gt) != 2 or None in gt:
         return None
     pair = (min(gt), max(gt))
@@ -176,15 +180,27 @@ class Summary:
     to_het: int
 
 
-def regenotype_vcf(vcf_in: Path, alignment: Path, fasta: Path, vcf_out: Path) -> Summary:
-    """Write ``vcf_out`` (bgzip + .tbi, atomically): ``vcf_in`` with the module's rules applied."""
+def regenotype_vcf(vcf_in: Path, alignments: Path | dict[str, Path], fasta: Path, vcf_out: Path) -> Summary:
+    """Write ``vcf_out`` (bgzip + .tbi, atomically): ``vcf_in`` with the module's rules applied to each
+    sample's calls, on that sample's reads. ``alignments``: one BAM/CRAM for a single-sample VCF, or one per
+    sample name (a family VCF); every sample of the VCF must have one."""
     tmp = vcf_out.with_name(vcf_out.name + ".tmp.vcf.gz")
     examined = to_hom = to_het = 0
+    files: dict[str, pysam.AlignmentFile] = {}
     try:
         wild = _wildcards(vcf_in)
         reference = ReferenceWindow(fasta)
-        with (pysam.VariantFile(str(vcf_in)) as inp,
-              pysam.AlignmentFile(str(alignment), reference_filename=str(fasta)) as aln):
+        with pysam.VariantFile(str(vcf_in)) as inp:
+            samples = list(inp.header.samples)
+            if isinstance(alignments, Path):
+                if len(samples) != 1:
+                    raise ValueError(f"{len(samples)} samples in the VCF but one alignment given")
+                alignments = {samples[0]: alignments}
+            missing = [s for s in samples if s not in alignments]
+            if missing:
+                raise ValueError(f"no alignment for sample(s) {', '.join(missing)}")
+            files = {s: pysam.AlignmentFile(str(alignments[s]), reference_filename=str(fasta))
+                     for s in samples}
             header = inp.header.copy()
             for line in HEADER:
                 header.add_line(line)
@@ -192,15 +208,19 @@ def regenotype_vcf(vcf_in: Path, alignment: Path, fasta: Path, vcf_out: Path) ->
             with pysam.VariantFile(str(tmp), "wz", header=header) as out:
                 for rec in inp:
                     rec.translate(header)
-                    genotype = _examinable(rec)
                     p = None
-                    if genotype is not None and rec.chrom in aln.references:
+                    if _indel(rec):
                         ref, alt = str(rec.ref).upper(), str((rec.alts or ("",))[0]).upper()
                         p = probes(reference, rec.chrom, rec.pos, ref, alt, wild.get(rec.chrom, set()))
-                    if genotype is not None and p is not None:
+                    for sample in samples:
+                        if p is None:
+                            break
+                        call, aln = rec.samples[sample], files[sample]
+                        genotype = _genotype(call)
+                        if genotype is None or rec.chrom not in aln.references:
+                            continue
                         examined += 1
                         support = count_support(aln, rec.chrom, p)
-                        call = rec.samples[0]
                         call["SPR"] = (support.ref, support.alt, support.other)
                         change = decide(genotype, support)
                         if change is not None:
@@ -216,6 +236,9 @@ def regenotype_vcf(vcf_in: Path, alignment: Path, fasta: Path, vcf_out: Path) ->
         tmp.unlink(missing_ok=True)
         Path(f"{tmp}.tbi").unlink(missing_ok=True)
         raise InputIntegrityError(f"cannot re-genotype indels: {exc}", path=vcf_in) from exc
+    finally:
+        for handle in files.values():
+            handle.close()
     os.replace(f"{tmp}.tbi", f"{vcf_out}.tbi")
     os.replace(tmp, vcf_out)
     return Summary(examined, to_hom, to_het)

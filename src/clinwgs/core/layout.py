@@ -205,7 +205,8 @@ def family_pedigree(family_id: str, root: str = RESULTS) -> str:
 
 
 def family_vcf(family_id: str, stage: str, root: str = RESULTS) -> str:
-    """The family joint calls: raw, norm, filtered (per-sample genotype filters), denovo (trio-dnm2 tags)."""
+    """The family joint calls: raw, norm, regenotyped (spanning-read indel zygosity, temporary), filtered
+    (per-sample genotype filters), denovo (trio-dnm2 tags)."""
     return f"{family_dir(family_id, root)}/vcf/{family_id}.{stage}.vcf.gz"
 
 

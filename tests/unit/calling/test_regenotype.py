@@ -193,3 +193,33 @@ def test_the_output_header_tells_the_interpreter_the_step_ran(tmp_path: Path, fa
     assert REGENOTYPE in inspect_header(vcf, []).annotators
     vcf.close()
     assert REGENOTYPE not in inspect_header(VCF(str(tmp_path / "in.vcf.gz")), []).annotators
+
+
+def test_a_family_vcf_is_judged_per_sample_on_its_own_reads(tmp_path: Path, fasta: Path) -> None:
+    hom_bam = _bam(tmp_path / "child.bam", [_alt_read(s) for s in range(220, 268, 4)])
+    het_bam = _bam(tmp_path / "father.bam",
+                   [_alt_read(s) for s in range(220, 260, 8)] + [_ref_read(s) for s in range(222, 262, 8)])
+    lines = _vcf(tmp_path / "one.vcf.gz", [(INS_POS1, "T", "TCA", "0/1")])
+    plain = lines.with_suffix("").read_text().replace("FORMAT\tS1", "FORMAT\tCHILD\tFATHER")
+    plain = plain.replace("GT:GQ\t0/1:20", "GT:GQ\t0/1:20\t0/1:20")
+    family = tmp_path / "family.vcf"
+    family.write_text(plain)
+    pysam.tabix_compress(str(family), str(family) + ".gz", force=True)
+    pysam.tabix_index(str(family) + ".gz", preset="vcf", force=True)
+    out = tmp_path / "family.out.vcf.gz"
+    done = regenotype_vcf(Path(str(family) + ".gz"), {"CHILD": hom_bam, "FATHER": het_bam}, fasta, out)
+    assert (done.examined, done.to_hom, done.to_het) == (2, 1, 0)
+    with pysam.VariantFile(str(out)) as handle:
+        (rec,) = list(handle)
+        assert rec.samples["CHILD"]["GT"] == (1, 1) and rec.samples["CHILD"]["SPR"] == (0, 12, 0)
+        assert rec.samples["FATHER"]["GT"] == (0, 1) and rec.samples["FATHER"]["SPR"] == (5, 5, 0)
+
+
+def test_a_sample_without_an_alignment_is_one_clear_error(tmp_path: Path, fasta: Path) -> None:
+    from clinwgs.core.errors import InputIntegrityError
+
+    vcf = _vcf(tmp_path / "in.vcf.gz", [(INS_POS1, "T", "TCA", "0/1")])
+    bam = _bam(tmp_path / "s.bam", [_ref_read(10)])
+    with pytest.raises(InputIntegrityError, match="no alignment for sample"):
+        regenotype_vcf(vcf, {"OTHER": bam}, fasta, tmp_path / "out.vcf.gz")
+    assert not list(tmp_path.glob("out.vcf.gz*"))
