@@ -17,8 +17,9 @@ Rules (docs/accuracy.md "Spanning-read re-genotyping"):
   or MNP records in the VCF are wildcards in both probes, so a nearby variant on either haplotype does not
   hide a read.
 - Reads: primary, not duplicate, not QC-failed, mapping quality >= ``MIN_MAPQ``. A read is REF or ALT when
-  its sequence (soft clips included) contains exactly one of the probes; it is OTHER when it contains
-  neither but its alignment spans the window (another allele, or sequencing errors).
+  its sequence (soft clips included) contains exactly one of the probes, or, failing that, both flanks
+  exactly with the allele's length between them and at most ``MAX_MISMATCHES`` substitutions from it; it is
+  OTHER when it is neither but its alignment spans the window (another allele, or an indel error).
 - Decision, with the genotype log-odds ``lod`` = log10 P(reads | 1/1) - log10 P(reads | 0/1), where a 1/1
   sample gives a non-ALT read (REF or OTHER) with probability ``ERROR`` and a 0/1 sample gives ALT and non-ALT
   reads half each:
@@ -57,6 +58,9 @@ ERROR = 0.05
 MIN_READS = 8
 MIN_LOD = 3.0
 MIN_ALT_READS = 3
+MAX_MISMATCHES = 2
+"""A read with both flanks and the allele's length between them, within this many substitutions of it, counts
+for the allele (sequencing errors in a long window; an indel error changes the length and never counts)."""
 MAX_WINDOW_BP = 300
 """Windows longer than this (a long satellite) are not examined: few reads span them."""
 
@@ -77,6 +81,12 @@ class Probes:
     alt: re.Pattern[str]
     start0: int
     end0: int
+    left: re.Pattern[str]
+    """The left flank alone (the anchors of the approximate match)."""
+    right: re.Pattern[str]
+    ref_tract: str
+    """The window between the flanks on the REF and ALT haplotypes ('.' at other variants' positions)."""
+    alt_tract: str
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,31 @@ def probes(reference: ReferenceWindow, chrom: str, pos1: int, ref: str, alt: str
     cut = pos1 - 1 - start0
     alt_bases = positioned[:cut] + [(b, None) for b in alt] + positioned[cut + len(ref):]
     wild = wild - set(range(pos1 - 1, pos1 - 1 + len(ref)))
-    return Probes(_pattern(positioned, wild), _pattern(alt_bases, wild), start0, end0)
+
+    def tract(bases: list[tuple[str, int | None]]) -> str:
+        return "".join("." if pos is not None and pos in wild else b for b, pos in bases[flank:-flank])
+
+    return Probes(_pattern(positioned, wild), _pattern(alt_bases, wild), start0, end0,
+                  _pattern(positioned[:flank], wild), _pattern(positioned[-flank:], wild),
+                  tract(positioned), tract(alt_bases))
+
+
+def _mismatches(seq: str, expected: str) -> int:
+    return sum(1 for a, b in zip(seq, expected, strict=True) if b != "." and a != b)
+
+
+def near_match(seq: str, p: Probes) -> str | None:
+    """'ref' or 'alt' for a read with both flanks exactly and, between them, a sequence of the allele's length
+    within MAX_MISMATCHES substitutions of it (a sequencing error inside a long window); else None."""
+    left = p.left.search(seq)
+    right = p.right.search(seq, left.end()) if left else None
+    if left is None or right is None:
+        return None
+    between = seq[left.end():right.start()]
+    for name, expected in (("alt", p.alt_tract), ("ref", p.ref_tract)):
+        if len(between) == len(expected) and _mismatches(between, expected) <= MAX_MISMATCHES:
+            return name
+    return None
 
 
 def count_support(alignment: pysam.AlignmentFile, chrom: str, p: Probes, min_mapq: int = MIN_MAPQ) -> Support:
@@ -117,9 +151,10 @@ def count_support(alignment: pysam.AlignmentFile, chrom: str, p: Probes, min_map
             continue
         seq = read.query_sequence.upper()
         has_ref, has_alt = bool(p.ref.search(seq)), bool(p.alt.search(seq))
-        if has_ref and not has_alt:
+        near = near_match(seq, p) if not has_ref and not has_alt else None
+        if (has_ref and not has_alt) or near == "ref":
             ref += 1
-        elif has_alt and not has_ref:
+        elif (has_alt and not has_ref) or near == "alt":
             alt += 1
         elif not has_ref and not has_alt and read.reference_start <= p.start0 and (
             read.reference_end or 0) >= p.end0:

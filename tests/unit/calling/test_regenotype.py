@@ -223,3 +223,28 @@ def test_a_sample_without_an_alignment_is_one_clear_error(tmp_path: Path, fasta:
     with pytest.raises(InputIntegrityError, match="no alignment for sample"):
         regenotype_vcf(vcf, {"OTHER": bam}, fasta, tmp_path / "out.vcf.gz")
     assert not list(tmp_path.glob("out.vcf.gz*"))
+
+
+def _mutate(seq: str, i: int) -> str:
+    return seq[:i] + ("A" if seq[i] != "A" else "G") + seq[i + 1:]
+
+
+def test_a_substitution_error_in_the_window_still_counts_for_its_allele(tmp_path: Path, fasta: Path) -> None:
+    # 12 ALT reads, each with a sequencing error at reference position 300 (inside the repeat, not a flank):
+    # no exact probe matches, but both flanks and the ALT length do
+    reads = []
+    for s in range(220, 268, 4):
+        seq, start, cigar = _alt_read(s)
+        reads.append((_mutate(seq, 300 + 2 - s), start, cigar))
+    got = _run(tmp_path, fasta, reads, [(INS_POS1, "T", "TCA", "0/1")])[INS_POS1]
+    assert got["SPR"] == (0, 12, 0) and got["GT"] == (1, 1)
+
+
+def test_an_indel_error_inside_the_window_is_other(tmp_path: Path, fasta: Path) -> None:
+    # a stutter read with two extra CA units: neither allele's length, so OTHER (against a homozygous call)
+    stutter = SEQ[:INS_POS1] + "CACACA" + SEQ[INS_POS1:]
+    reads = [_alt_read(s) for s in range(220, 268, 4)]
+    for s in (222, 230, 238):
+        reads.append((stutter[s:s + 100], s, f"{INS_POS1 - s}M6I{100 - (INS_POS1 - s) - 6}M"))
+    got = _run(tmp_path, fasta, reads, [(INS_POS1, "T", "TCA", "0/1")])[INS_POS1]
+    assert got["SPR"] == (0, 12, 3) and got["GT"] == (0, 1)
