@@ -40,7 +40,7 @@ import math
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,7 +116,7 @@ def probes(reference: ReferenceWindow, chrom: str, pos1: int, ref: str, alt: str
     alt_bases = positioned[:cut] + [(b, None) for b in alt] + positioned[cut + len(ref):]
     wild = wild - set(range(pos1 - 1, pos1 - 1 + len(ref)))
 
-    def tract(bases: list[tuple[str, int | None]]) -> str:
+    def tract(bases: Sequence[tuple[str, int | None]]) -> str:
         return "".join("." if pos is not None and pos in wild else b for b, pos in bases[flank:-flank])
 
     return Probes(_pattern(positioned, wild), _pattern(alt_bases, wild), start0, end0,
