@@ -24,6 +24,7 @@ HEADER = f"""##fileformat=VCFv4.2
 ##INFO=<ID=BCSQ,Number=.,Type=String,Description="bcftools csq. Format: Consequence|gene|transcript|biotype|\
 strand|amino_acid_change|dna_change">
 ##INFO=<ID=POP_AF_EXAC,Number=A,Type=Float,Description="ExAC AF">
+##INFO=<ID=DNM_FILTER,Number=.,Type=String,Description="De novo checks failed (clinwgs.family.denovo)">
 ##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">
 ##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Depth">
 ##FORMAT=<ID=AD,Number=R,Type=Integer,Description="Allelic depths">

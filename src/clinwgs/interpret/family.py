@@ -121,6 +121,12 @@ def family_criteria(
         why = f"segregation not established: {words}"
         ps2 = _crit("PS2", None, "strong", why)
         pm6 = _crit("PM6", None, "moderate", why)
+    elif pattern == "de_novo" and seg.de_novo_checks_failed:
+        # the workflow's own de novo filter rejected the call on its reads (e.g. too few ALT reads in the
+        # proband): no de novo evidence is credited, confirmed or assumed
+        why = f"{words}: not credited as de novo evidence"
+        ps2 = _crit("PS2", False, "strong", why)
+        pm6 = _crit("PM6", False, "moderate", why)
     elif pattern == "de_novo":
         low = seg.de_novo_probability is not None and seg.de_novo_probability < DNM_MIN_PROBABILITY
         confirmed = seg.parents_confirmed and qc_status == "pass" and not low
@@ -174,8 +180,8 @@ def family_fits(
     lone-sample rule then applies). A dominant allele carried by an unaffected parent does not fit unless the
     gene is marked incompletely penetrant."""
     pattern = seg.pattern
-    if pattern == "phase_unknown":
-        return None
+    if pattern == "phase_unknown" or (pattern == "de_novo" and seg.de_novo_checks_failed):
+        return None  # a de novo call the read-level checks rejected tells nothing about inheritance
     if mode in (Mode.DOMINANT, Mode.X_DOMINANT):
         if pattern == "de_novo":
             return True, f"{mode.value}: de novo"
@@ -211,10 +217,12 @@ def family_fits(
 
 
 def gel_tier1(seg: SegregationResult | None, mode: Mode, protein_altering: bool) -> bool:
-    """GEL: a de novo protein-altering variant in a panel gene with a dominant mode is Tier 1."""
+    """GEL: a de novo protein-altering variant in a panel gene with a dominant mode is Tier 1 (not when the
+    workflow's read-level de novo checks failed)."""
     return (
         seg is not None
         and seg.pattern == "de_novo"
+        and not seg.de_novo_checks_failed
         and protein_altering
         and mode in (Mode.DOMINANT, Mode.X_DOMINANT)
     )

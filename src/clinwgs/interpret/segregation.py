@@ -137,11 +137,16 @@ def segregate(
     de_novo_probability: float | None = None,
     min_depth: int = MIN_DEPTH,
     max_parent_alt_fraction: float = MAX_PARENT_ALT_FRACTION,
+    de_novo_checks_failed: tuple[str, ...] = (),
 ) -> SegregationResult:
-    """The segregation of the proband's allele (``father``/``mother`` None: that parent is not sequenced)."""
+    """The segregation of the proband's allele (``father``/``mother`` None: that parent is not sequenced).
+    ``de_novo_checks_failed``: the read-level de novo checks the record failed (INFO/DNM_FILTER); a de novo
+    result carries them, and its description names them."""
     p = proband
     dnm = de_novo_probability
     posterior = f"; trio-dnm2 posterior {dnm:.3g}" if dnm is not None else ""
+    if de_novo_checks_failed:
+        posterior += f"; read-level de novo checks failed: {', '.join(de_novo_checks_failed)}"
 
     origin: dict[str, Literal["father", "mother", "both"]] = {
         "inherited_paternal": "father",
@@ -157,6 +162,7 @@ def segregate(
             parents_confirmed=confirmed,
             de_novo_probability=dnm,
             inherited_from=origin.get(pattern),
+            de_novo_checks_failed=list(de_novo_checks_failed) if pattern == "de_novo" else [],
         )
 
     if p.alt_copies is None or p.alt_copies == 0:
@@ -312,6 +318,7 @@ class FamilyCall:
 
     calls: dict[str, MemberCall]  # sample_id -> call (members without a VCF column are absent)
     de_novo_probability: float | None
+    de_novo_checks_failed: tuple[str, ...] = ()  # INFO/DNM_FILTER (clinwgs.family.denovo)
 
 
 def _genotype_text(gt: list[Any]) -> str:
@@ -408,7 +415,9 @@ class FamilyVcf:
                 raw = float(values[col][0])
                 if not math.isnan(raw) and raw > -1e30 and raw != -2147483648:
                     probability = round(min(1.0, max(0.0, float(self._dnm(raw)))), 6)
-        return FamilyCall(calls, probability)
+        failed = record.INFO.get("DNM_FILTER")
+        checks = tuple(str(failed).split(",")) if failed else ()
+        return FamilyCall(calls, probability, checks)
 
 
 def _format(record: Any, key: str) -> Any:
@@ -436,6 +445,7 @@ def segregate_allele(
         build=build,
         de_novo_probability=found.de_novo_probability,
         min_depth=min_depth,
+        de_novo_checks_failed=found.de_novo_checks_failed,
     )
     order = [ped.proband, *(m.sample_id for m in ped.members if m.sample_id != ped.proband)]
     genotypes = [(found.calls.get(sid) or _unsequenced(ped.member(sid))).to_model() for sid in order]
@@ -470,6 +480,7 @@ def segregate_vcf(
                     build=build,
                     de_novo_probability=found.de_novo_probability,
                     min_depth=min_depth,
+                    de_novo_checks_failed=found.de_novo_checks_failed,
                 )
                 key = f"{record.CHROM}:{record.POS} {record.REF}>{alt}"
                 out.append((key, record.FILTER or "PASS", seg))

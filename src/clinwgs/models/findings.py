@@ -133,6 +133,9 @@ class SegregationResult(Strict):
     de_novo_probability: float | None = None  # bcftools +trio-dnm2 FORMAT/DNM as a probability
     partner: str | None = None  # compound heterozygous: the other allele, "chrom:pos ref>alt"
     inherited_from: Literal["father", "mother", "both"] | None = None  # the carrier parent(s)
+    # de novo: the read-level checks the workflow's de novo filter failed (INFO/DNM_FILTER of the family VCF,
+    # clinwgs.family.denovo), e.g. ["child_alt_fraction"]; additive in 1.4.x (absent = none failed)
+    de_novo_checks_failed: list[str] = []
 
 
 class Finding(Strict):

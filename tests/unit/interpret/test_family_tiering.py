@@ -112,6 +112,21 @@ def test_de_novo_without_confirmed_parentage_is_pm6(tmp_path: Path) -> None:
     assert f.tier is Tier.TIER1  # GEL's rule rests on segregation, not on the ACMG strength
 
 
+def test_de_novo_that_failed_the_read_level_checks_gets_no_de_novo_credit(tmp_path: Path) -> None:
+    # the de novo filter (clinwgs.family.denovo) rejected the call: too few ALT reads in the proband
+    rejected = DE_NOVO_MISSENSE.replace("\tBCSQ=", "\tDNM_FILTER=child_alt_fraction;BCSQ=")
+    assert rejected != DE_NOVO_MISSENSE
+    out = _run(tmp_path, [rejected])
+    (f,) = [*out.findings, *out.for_review]
+    assert f.segregation is not None and f.segregation.pattern == "de_novo"
+    assert f.segregation.de_novo_checks_failed == ["child_alt_fraction"]
+    assert "read-level de novo checks failed: child_alt_fraction" in f.segregation.description
+    for code in ("PS2", "PM6"):
+        status, evidence = _crit(f, code)
+        assert status == "not_met" and "not credited as de novo evidence" in evidence
+    assert f.tier is not Tier.TIER1  # GEL's de novo Tier 1 needs a de novo call that passed its checks
+
+
 def test_no_family_qc_is_pm6_and_says_so(tmp_path: Path) -> None:
     out = _run(tmp_path, [DE_NOVO_MISSENSE], qc=None)
     assert _crit(out.findings[0], "PM6")[0] == "met"
