@@ -37,7 +37,6 @@ Rules (docs/accuracy.md "Spanning-read re-genotyping"):
 from __future__ import annotations
 
 import math
-import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -49,6 +48,7 @@ import pysam
 
 from clinwgs import __version__
 from clinwgs.core.errors import InputIntegrityError
+from clinwgs.core.io import indexed_vcf_atomic
 from clinwgs.validation.haplotype import ReferenceWindow, extent
 from clinwgs.validation.records import Call
 
@@ -215,17 +215,42 @@ class Summary:
     to_het: int
 
 
+def _regenotype_record(rec: Any, files: dict[str, tuple[pysam.AlignmentFile, frozenset[str]]],
+                       reference: ReferenceWindow, wild: set[int], has_gq: bool
+                       ) -> tuple[int, list[tuple[int, int]]]:
+    """Apply the rules to each sample's call of one record in place: (calls examined, new genotypes)."""
+    genotypes = {s: g for s, (_, contigs) in files.items()
+                 if rec.chrom in contigs and (g := _genotype(rec.samples[s])) is not None}
+    if not genotypes or not _indel(rec):
+        return 0, []
+    p = probes(reference, rec.chrom, rec.pos, str(rec.ref).upper(), str(rec.alts[0]).upper(), wild)
+    if p is None:
+        return 0, []
+    changed = []
+    for sample, genotype in genotypes.items():
+        call = rec.samples[sample]
+        support = count_support(files[sample][0], rec.chrom, p)
+        call["SPR"] = (support.ref, support.alt, support.other)
+        change = decide(genotype, support)
+        if change is not None:
+            call["OGT"] = "/".join(str(a) for a in genotype)
+            call["GT"] = change[0]
+            if has_gq:
+                call["GQ"] = min(99, int(10 * change[1]))
+            changed.append(change[0])
+    return len(genotypes), changed
+
+
 def regenotype_vcf(vcf_in: Path, alignments: Path | dict[str, Path], fasta: Path, vcf_out: Path) -> Summary:
     """Write ``vcf_out`` (bgzip + .tbi, atomically): ``vcf_in`` with the module's rules applied to each
     sample's calls, on that sample's reads. ``alignments``: one BAM/CRAM for a single-sample VCF, or one per
     sample name (a family VCF); every sample of the VCF must have one."""
-    tmp = vcf_out.with_name(vcf_out.name + ".tmp.vcf.gz")
     examined = to_hom = to_het = 0
-    files: dict[str, pysam.AlignmentFile] = {}
+    files: dict[str, tuple[pysam.AlignmentFile, frozenset[str]]] = {}
     try:
         wild = _wildcards(vcf_in)
         reference = ReferenceWindow(fasta)
-        with pysam.VariantFile(str(vcf_in)) as inp:
+        with indexed_vcf_atomic(vcf_out) as tmp, pysam.VariantFile(str(vcf_in)) as inp:
             samples = list(inp.header.samples)
             if isinstance(alignments, Path):
                 if len(samples) != 1:
@@ -234,46 +259,25 @@ def regenotype_vcf(vcf_in: Path, alignments: Path | dict[str, Path], fasta: Path
             missing = [s for s in samples if s not in alignments]
             if missing:
                 raise ValueError(f"no alignment for sample(s) {', '.join(missing)}")
-            files = {s: pysam.AlignmentFile(str(alignments[s]), reference_filename=str(fasta))
-                     for s in samples}
+            for s in samples:  # each file with its contig names as a set (looked up once per record)
+                aln = pysam.AlignmentFile(str(alignments[s]), reference_filename=str(fasta))
+                files[s] = (aln, frozenset(aln.references))
             header = inp.header.copy()
-            for line in HEADER:
+            for line in (*HEADER, f"##clinwgs_regenotypeVersion={__version__}"):
                 header.add_line(line)
-            header.add_line(f"##clinwgs_regenotypeVersion={__version__}")
+            has_gq = "GQ" in header.formats
             with pysam.VariantFile(str(tmp), "wz", header=header) as out:
                 for rec in inp:
                     rec.translate(header)
-                    p = None
-                    if _indel(rec):
-                        ref, alt = str(rec.ref).upper(), str((rec.alts or ("",))[0]).upper()
-                        p = probes(reference, rec.chrom, rec.pos, ref, alt, wild.get(rec.chrom, set()))
-                    for sample in samples:
-                        if p is None:
-                            break
-                        call, aln = rec.samples[sample], files[sample]
-                        genotype = _genotype(call)
-                        if genotype is None or rec.chrom not in aln.references:
-                            continue
-                        examined += 1
-                        support = count_support(aln, rec.chrom, p)
-                        call["SPR"] = (support.ref, support.alt, support.other)
-                        change = decide(genotype, support)
-                        if change is not None:
-                            call["OGT"] = "/".join(str(a) for a in genotype)
-                            call["GT"] = change[0]
-                            if "GQ" in header.formats:
-                                call["GQ"] = min(99, int(10 * change[1]))
-                            to_hom += change[0] == (1, 1)
-                            to_het += change[0] == (0, 1)
+                    contig_wild = wild.get(rec.chrom, set())
+                    seen, changed = _regenotype_record(rec, files, reference, contig_wild, has_gq)
+                    examined += seen
+                    to_hom += changed.count((1, 1))
+                    to_het += changed.count((0, 1))
                     out.write(rec)
-        pysam.tabix_index(str(tmp), preset="vcf", force=True)
     except (OSError, ValueError, KeyError) as exc:
-        tmp.unlink(missing_ok=True)
-        Path(f"{tmp}.tbi").unlink(missing_ok=True)
         raise InputIntegrityError(f"cannot re-genotype indels: {exc}", path=vcf_in) from exc
     finally:
-        for handle in files.values():
-            handle.close()
-    os.replace(f"{tmp}.tbi", f"{vcf_out}.tbi")
-    os.replace(tmp, vcf_out)
+        for aln, _ in files.values():
+            aln.close()
     return Summary(examined, to_hom, to_het)

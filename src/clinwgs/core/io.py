@@ -1,4 +1,5 @@
-"""File helpers every stage shares: a streamed digest, an atomic JSON write and strict YAML loading.
+"""File helpers every stage shares: a streamed digest, atomic JSON and indexed-VCF writes and strict YAML
+loading.
 
 One implementation each, so a fix (fsync before rename, duplicate YAML keys) lands everywhere at once.
 """
@@ -9,6 +10,8 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +57,25 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def indexed_vcf_atomic(path: Path) -> Iterator[Path]:
+    """A temporary name beside ``path`` to write a bgzipped VCF to. On success it is tabix-indexed and both
+    files are renamed over ``path`` and ``path``.tbi; on any error both are removed and the error re-raised,
+    so ``path`` is the old file or the complete new one, never a partial one."""
+    import pysam
+
+    tmp = path.with_name(path.name + ".tmp.vcf.gz")
+    try:
+        yield tmp
+        pysam.tabix_index(str(tmp), preset="vcf", force=True)
+        os.replace(f"{tmp}.tbi", f"{path}.tbi")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        Path(f"{tmp}.tbi").unlink(missing_ok=True)
         raise
 
 

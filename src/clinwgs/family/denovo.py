@@ -11,7 +11,6 @@ VCF with these tags added.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pysam
 
 from clinwgs.config.models import FamilySection
 from clinwgs.core.errors import InputIntegrityError
+from clinwgs.core.io import indexed_vcf_atomic
 from clinwgs.models.family import Pedigree
 
 HEADER = (
@@ -78,10 +78,9 @@ def denovo_filters(rec: pysam.VariantRecord, ped: Pedigree, s: FamilySection) ->
 def annotate_denovo(vcf_in: Path, vcf_out: Path, ped: Pedigree, s: FamilySection) -> tuple[int, int]:
     """Write ``vcf_out`` (bgzip + .tbi, atomically) with DNM_CANDIDATE / DNM_FILTER; return (candidates,
     filtered) counts."""
-    tmp = vcf_out.with_name(vcf_out.name + ".tmp.vcf.gz")
     candidates = filtered = 0
     try:
-        with pysam.VariantFile(str(vcf_in)) as inp:
+        with indexed_vcf_atomic(vcf_out) as tmp, pysam.VariantFile(str(vcf_in)) as inp:
             header = inp.header.copy()
             for line in HEADER:
                 header.add_line(line)
@@ -96,10 +95,6 @@ def annotate_denovo(vcf_in: Path, vcf_out: Path, ped: Pedigree, s: FamilySection
                         rec.info["DNM_FILTER"] = tuple(failed)
                         filtered += 1
                     out.write(rec)
-        pysam.tabix_index(str(tmp), preset="vcf", force=True)
     except (OSError, ValueError, KeyError) as exc:
-        tmp.unlink(missing_ok=True)
         raise InputIntegrityError(f"cannot annotate de novo candidates: {exc}", path=vcf_in) from exc
-    os.replace(f"{tmp}.tbi", f"{vcf_out}.tbi")
-    os.replace(tmp, vcf_out)
     return candidates, filtered

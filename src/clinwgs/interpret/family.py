@@ -103,6 +103,12 @@ def _crit(code: str, met: bool | None, strength: str, evidence: str) -> Crit:
     return Crit(code, status, strength, "pathogenic", evidence)
 
 
+def credited_de_novo(seg: SegregationResult) -> bool:
+    """A de novo allele that passed the workflow's read-level de novo checks (only these count as de novo for
+    the mode fit and GEL's de novo Tier 1)."""
+    return seg.pattern == "de_novo" and not seg.de_novo_checks_failed
+
+
 def _recessive(mode: Mode, sex: str) -> bool:
     return mode in (Mode.RECESSIVE, Mode.UNKNOWN) or (mode is Mode.X_RECESSIVE and sex != "male")
 
@@ -180,7 +186,7 @@ def family_fits(
     lone-sample rule then applies). A dominant allele carried by an unaffected parent does not fit unless the
     gene is marked incompletely penetrant."""
     pattern = seg.pattern
-    if pattern == "phase_unknown" or (pattern == "de_novo" and seg.de_novo_checks_failed):
+    if pattern == "phase_unknown" or (pattern == "de_novo" and not credited_de_novo(seg)):
         return None  # a de novo call the read-level checks rejected tells nothing about inheritance
     if mode in (Mode.DOMINANT, Mode.X_DOMINANT):
         if pattern == "de_novo":
@@ -221,8 +227,7 @@ def gel_tier1(seg: SegregationResult | None, mode: Mode, protein_altering: bool)
     workflow's read-level de novo checks failed)."""
     return (
         seg is not None
-        and seg.pattern == "de_novo"
-        and not seg.de_novo_checks_failed
+        and credited_de_novo(seg)
         and protein_altering
         and mode in (Mode.DOMINANT, Mode.X_DOMINANT)
     )

@@ -145,8 +145,9 @@ def segregate(
     p = proband
     dnm = de_novo_probability
     posterior = f"; trio-dnm2 posterior {dnm:.3g}" if dnm is not None else ""
-    if de_novo_checks_failed:
-        posterior += f"; read-level de novo checks failed: {', '.join(de_novo_checks_failed)}"
+    failed = ", ".join(de_novo_checks_failed)
+    checks = f"; read-level de novo checks failed: {failed}" if failed else ""
+    de_novo_note = posterior + checks  # appended to every de novo description
 
     origin: dict[str, Literal["father", "mother", "both"]] = {
         "inherited_paternal": "father",
@@ -186,7 +187,7 @@ def segregate(
             return result(
                 "de_novo",
                 f"de novo (hemizygous X-linked; absent in the mother, maternal depth {_depth(mother)})"
-                f"{posterior}",
+                f"{de_novo_note}",
                 confirmed=True,
             )
         return result("phase_unknown", f"phase unknown (hemizygous X-linked): mother {mwhy}")
@@ -200,7 +201,7 @@ def segregate(
             )
         if ms == "absent":
             return result(
-                "de_novo", f"de novo (mitochondrial; absent in the mother: {mwhy}){posterior}", True
+                "de_novo", f"de novo (mitochondrial; absent in the mother: {mwhy}){de_novo_note}", True
             )
         return result("phase_unknown", f"phase unknown (mitochondrial): mother {mwhy}")
     if chrom in _Y and sex == "male" and not _in_par(pos1, build):  # Y from the father only
@@ -210,7 +211,7 @@ def segregate(
                 "inherited_paternal", f"Y-linked, inherited from the {_who(father.member)} ({fwhy})", True
             )
         if fs == "absent":
-            return result("de_novo", f"de novo (Y-linked; absent in the father: {fwhy}){posterior}", True)
+            return result("de_novo", f"de novo (Y-linked; absent in the father: {fwhy}){de_novo_note}", True)
         return result("phase_unknown", f"phase unknown (Y-linked): father {fwhy}")
     if p.alt_copies >= 2:
         if fs == "carrier" and ms == "carrier":
@@ -224,7 +225,8 @@ def segregate(
         assert father is not None and mother is not None
         return result(
             "de_novo",
-            f"de novo (absent in both parents, parental depth {_depth(father)}/{_depth(mother)}){posterior}",
+            f"de novo (absent in both parents, parental depth {_depth(father)}/{_depth(mother)})"
+            f"{de_novo_note}",
             confirmed=True,
         )
     if fs == "carrier" and ms == "absent":
